@@ -1,0 +1,45 @@
+import type { TaskContext, TaskContextSpec, TaskFunction } from '../context.js';
+import type { ResourceUsage, TaskEventBody, TaskEvent } from '../events.js';
+import type { TaskRecord } from '../task-record.js';
+
+/** A task function loaded from a module, for executors that run work in another thread or process. */
+export interface ModuleHandler {
+  /** Absolute path or file URL of an ES module. */
+  module: string | URL;
+  /** Named export holding the task function; default `default`. */
+  export?: string;
+}
+
+/** One attempt of one task, as handed to an executor. */
+export interface TaskRun {
+  readonly record: Readonly<TaskRecord>;
+  /** The in-process function, when the task was defined with one. */
+  readonly fn?: TaskFunction;
+  /** The module form, when the task was defined with one. */
+  readonly handler?: ModuleHandler;
+  readonly signal: AbortSignal;
+  /** Everything needed to build a context here or elsewhere (minus the callbacks). */
+  readonly contextSpec: Omit<TaskContextSpec, 'emit' | 'saveCheckpoint' | 'setStatus' | 'signal'>;
+  /** Builds the context for running in this thread. */
+  createContext(): TaskContext;
+  /** For executors that run elsewhere: deliver an event produced there (progress, log, status). */
+  report(body: TaskEventBody): void;
+  /** For executors that run elsewhere: persist a checkpoint made there. */
+  saveCheckpoint(state: unknown): Promise<void>;
+  /** For executors that run elsewhere: the status the work asked for (input_required ↔ working). */
+  setStatus(status: 'input_required' | 'working', message?: string): void;
+  /** For executors that measure resources exactly: the figures for this attempt. */
+  reportResources(usage: ResourceUsage, sample: 'start' | 'running' | 'end'): void;
+}
+
+/** Where work runs. The in-process executor is the default. */
+export interface Executor {
+  readonly name: string;
+  /** True when the executor reports exact resource usage itself (the manager then does not sample). */
+  readonly measuresResources?: boolean;
+  /** Runs one attempt; resolves with the result or rejects with the task's error. */
+  execute(run: TaskRun): Promise<unknown>;
+  close?(): Promise<void>;
+}
+
+export type { TaskEvent };

@@ -1,0 +1,110 @@
+import type { TaskEvent } from '../events.js';
+import { isTerminalEvent } from '../events.js';
+import type { Reporter } from '../reporter.js';
+import { ReporterChannel } from './reporter-channel.js';
+import type { ChannelOptions, ChannelStats } from './reporter-channel.js';
+
+export interface EventHubOptions {
+  /** Per reporter; default 10000. */
+  maxQueue?: number;
+  /** Default 5000 ms. */
+  hangTimeoutMs?: number;
+  /** Told once per reporter when it throws/rejects and once when it hangs. Default: a process warning. */
+  onReporterTrouble?: (reporter: string, kind: 'error' | 'hung', detail: unknown) => void;
+}
+
+function defaultTrouble(reporter: string, kind: 'error' | 'hung', detail: unknown): void {
+  const what = kind === 'error' ? 'threw' : 'stopped answering';
+  const why = detail instanceof Error ? detail.message : String(detail);
+  process.emitWarning(`Headway reporter "${reporter}" ${what}: ${why}. Tasks are unaffected; further trouble is counted, not repeated.`, 'HeadwayReporterWarning');
+}
+
+/** Fans task events out to reporters: global ones and those attached to one task. */
+export class EventHub {
+  private readonly channelOptions: ChannelOptions;
+  private readonly global: ReporterChannel[] = [];
+  private readonly perTask = new Map<string, ReporterChannel[]>();
+  private closed = false;
+
+  constructor(reporters: readonly Reporter[] = [], options: EventHubOptions = {}) {
+    const trouble = options.onReporterTrouble ?? defaultTrouble;
+    this.channelOptions = {
+      maxQueue: options.maxQueue ?? 10_000,
+      hangTimeoutMs: options.hangTimeoutMs ?? 5_000,
+      onTrouble: (reporter, kind, detail) => trouble(reporter.name ?? reporter.constructor?.name ?? 'reporter', kind, detail),
+    };
+    for (const reporter of reporters) this.add(reporter);
+  }
+
+  /** Adds a reporter that receives every task's events from now on. */
+  add(reporter: Reporter): void {
+    this.global.push(new ReporterChannel(reporter, this.channelOptions));
+  }
+
+  /** Attaches reporters to one task until its terminal event was delivered to them. */
+  attach(taskId: string, reporters: readonly Reporter[]): void {
+    if (reporters.length === 0) return;
+    const channels = this.perTask.get(taskId) ?? [];
+    for (const reporter of reporters) channels.push(new ReporterChannel(reporter, this.channelOptions));
+    this.perTask.set(taskId, channels);
+  }
+
+  publish(event: TaskEvent): void {
+    if (this.closed) return;
+    for (let i = 0; i < this.global.length; i++) this.global[i]!.push(event);
+    if (this.perTask.size === 0) return;
+    const channels = this.perTask.get(event.taskId);
+    if (!channels) return;
+    for (const channel of channels) channel.push(event);
+    if (isTerminalEvent(event)) {
+      this.perTask.delete(event.taskId);
+      for (const channel of channels) void this.closeChannel(channel);
+    }
+  }
+
+  /** Waits until every queued event was delivered, then flushes reporters that buffer. */
+  async flush(): Promise<void> {
+    const channels = [...this.global, ...[...this.perTask.values()].flat()];
+    await Promise.all(channels.map((c) => c.idle()));
+    await Promise.all(channels.map((c) => this.guard(c, () => c.reporter.flush?.())));
+  }
+
+  /** Flushes, then closes every reporter. Later events are ignored. */
+  async close(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+    const channels = [...this.global, ...[...this.perTask.values()].flat()];
+    this.perTask.clear();
+    await Promise.all(channels.map((c) => this.guard(c, () => c.reporter.close?.())));
+  }
+
+  stats(): ChannelStats[] {
+    return this.global.map((c) => ({ ...c.stats, queued: c.size }));
+  }
+
+  private async closeChannel(channel: ReporterChannel): Promise<void> {
+    await channel.idle();
+    await this.guard(channel, () => channel.reporter.close?.());
+  }
+
+  /** Runs a reporter hook with the same isolation and time bound as deliveries. */
+  private async guard(channel: ReporterChannel, hook: () => void | Promise<void>): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        Promise.resolve().then(hook),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, this.channelOptions.hangTimeoutMs);
+          timer.unref?.();
+        }),
+      ]);
+    } catch (error) {
+      channel.stats.errors++;
+      this.channelOptions.onTrouble(channel.reporter, 'error', error);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+export type { ChannelStats };

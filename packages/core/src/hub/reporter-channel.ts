@@ -1,0 +1,199 @@
+import type { TaskEvent } from '../events.js';
+import { isTerminalEvent } from '../events.js';
+import type { Reporter } from '../reporter.js';
+
+export interface ChannelOptions {
+  /** Events waiting for one reporter before the oldest non-terminal ones are dropped. */
+  maxQueue: number;
+  /** A delivery that has not settled after this long is abandoned and the reporter marked hung. */
+  hangTimeoutMs: number;
+  /** Called once per reporter per kind of trouble ('error' | 'hung'). */
+  onTrouble(reporter: Reporter, kind: 'error' | 'hung', detail: unknown): void;
+}
+
+export interface ChannelStats {
+  readonly reporter: string;
+  delivered: number;
+  coalesced: number;
+  dropped: number;
+  errors: number;
+  hung: number;
+  queued: number;
+}
+
+// Deliveries that may be outstanding at once to a reporter that stopped answering.
+const MAX_ABANDONED = 4;
+
+/**
+ * The queue in front of one reporter. Events are delivered in order, one at a time; a progress
+ * event replaces an undelivered progress event of the same task, so a slow reporter sees
+ * coalesced progress and the queue stays bounded whatever the update rate.
+ */
+export class ReporterChannel {
+  readonly stats: ChannelStats;
+  private queue: (TaskEvent | undefined)[] = [];
+  private head = 0;
+  private readonly pendingProgress = new Map<string, number>();
+  private draining = false;
+  private abandoned = 0;
+  private idleWaiters: (() => void)[] = [];
+  private readonly reported = new Set<'error' | 'hung'>();
+
+  constructor(
+    readonly reporter: Reporter,
+    private readonly options: ChannelOptions,
+  ) {
+    this.stats = {
+      reporter: reporter.name ?? reporter.constructor?.name ?? 'reporter',
+      delivered: 0,
+      coalesced: 0,
+      dropped: 0,
+      errors: 0,
+      hung: 0,
+      queued: 0,
+    };
+  }
+
+  push(event: TaskEvent): void {
+    if (event.type === 'progress') {
+      const at = this.pendingProgress.get(event.taskId);
+      if (at !== undefined) {
+        this.queue[at] = event;
+        this.stats.coalesced++;
+        return;
+      }
+      this.pendingProgress.set(event.taskId, this.queue.length);
+    }
+    this.queue.push(event);
+    if (this.queue.length - this.head > this.options.maxQueue) this.dropOldest();
+    if (!this.draining) {
+      this.draining = true;
+      queueMicrotask(() => void this.drain());
+    }
+  }
+
+  get size(): number {
+    return this.queue.length - this.head;
+  }
+
+  /** Resolves when everything queued so far was handed to the reporter. */
+  idle(): Promise<void> {
+    if (!this.draining) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async drain(): Promise<void> {
+    while (this.head < this.queue.length) {
+      const index = this.head;
+      const event = this.queue[index];
+      this.queue[index] = undefined;
+      this.head++;
+      if (event === undefined) continue;
+      if (event.type === 'progress' && this.pendingProgress.get(event.taskId) === index) {
+        this.pendingProgress.delete(event.taskId);
+      }
+      await this.deliver(event);
+      if (this.head > 1024 && this.head * 2 > this.queue.length) this.compact();
+    }
+    this.queue = [];
+    this.head = 0;
+    this.pendingProgress.clear();
+    this.draining = false;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  private deliver(event: TaskEvent): Promise<void> | void {
+    let outcome: void | Promise<void>;
+    try {
+      outcome = this.reporter.onEvent(event);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.stats.delivered++;
+    if (!outcome || typeof (outcome as Promise<void>).then !== 'function') return;
+    return this.settle(outcome);
+  }
+
+  private settle(outcome: Promise<void>): Promise<void> {
+    return new Promise<void>((resolve) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        if (done) return;
+        done = true;
+        this.stats.hung++;
+        this.abandoned++;
+        this.trouble('hung', new Error(`no answer within ${this.options.hangTimeoutMs} ms`));
+        resolve();
+      }, this.options.hangTimeoutMs);
+      timer.unref?.();
+      outcome.then(
+        () => {
+          if (done) this.abandoned--;
+          else {
+            done = true;
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+        (error: unknown) => {
+          if (done) this.abandoned--;
+          else {
+            done = true;
+            clearTimeout(timer);
+            resolve();
+          }
+          this.fail(error);
+        },
+      );
+    }).then(() => (this.abandoned >= MAX_ABANDONED ? this.shedWhileHung() : undefined));
+  }
+
+  /** While the reporter holds too many unanswered deliveries, drop what is queued for it. */
+  private shedWhileHung(): void {
+    while (this.head < this.queue.length && this.abandoned >= MAX_ABANDONED) {
+      const event = this.queue[this.head];
+      this.queue[this.head++] = undefined;
+      if (event) this.stats.dropped++;
+    }
+    this.pendingProgress.clear();
+  }
+
+  private fail(error: unknown): void {
+    this.stats.errors++;
+    this.trouble('error', error);
+  }
+
+  private trouble(kind: 'error' | 'hung', detail: unknown): void {
+    if (this.reported.has(kind)) return;
+    this.reported.add(kind);
+    try {
+      this.options.onTrouble(this.reporter, kind, detail);
+    } catch {
+      // A failing trouble handler must not break delivery either.
+    }
+  }
+
+  /** Drops the oldest queued event that is not terminal (terminal events are never dropped). */
+  private dropOldest(): void {
+    for (let i = this.head; i < this.queue.length; i++) {
+      const event = this.queue[i];
+      if (event && !isTerminalEvent(event) && event.type !== 'created') {
+        if (event.type === 'progress' && this.pendingProgress.get(event.taskId) === i) this.pendingProgress.delete(event.taskId);
+        this.queue[i] = undefined;
+        this.stats.dropped++;
+        if (i === this.head) this.head++;
+        return;
+      }
+    }
+  }
+
+  private compact(): void {
+    this.queue = this.queue.slice(this.head);
+    const shift = this.head;
+    this.head = 0;
+    for (const [taskId, at] of this.pendingProgress) this.pendingProgress.set(taskId, at - shift);
+  }
+}

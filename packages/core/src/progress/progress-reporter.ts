@@ -1,0 +1,351 @@
+import { performance } from 'node:perf_hooks';
+import { InvalidArgumentError } from '../errors.js';
+import type { MilestoneEvent, PhaseEvent, ProgressEvent, TaskEventBody } from '../events.js';
+import { checkNonEmptyString, checkNonNegative, checkPercent, checkPositive } from '../validate.js';
+import { DEFAULT_PROGRESS_OPTIONS } from './progress-options.js';
+import type { ResolvedProgressOptions } from './progress-options.js';
+
+export type ProgressEventBody = TaskEventBody<ProgressEvent> | TaskEventBody<PhaseEvent> | TaskEventBody<MilestoneEvent>;
+
+export interface PhaseOptions {
+  /** Number of items; enables `updateItem` and `advance`. */
+  total?: number;
+  /** Where the phase ends, in the enclosing scale (0–100). */
+  to?: number;
+  /** How many points of the enclosing scale the phase spans, from where progress is now. */
+  weight?: number;
+}
+
+export interface PlannedPhase {
+  name: string;
+  weight: number;
+}
+
+/**
+ * A range of the overall progress: the whole task (the root reporter) or a phase within it.
+ * Every value given to a scope is in its own 0–100 scale and mapped into its slot.
+ */
+abstract class ProgressScope {
+  protected plannedSlots?: Map<string, { from: number; to: number }>;
+  protected readonly root: ProgressReporter;
+
+  protected constructor(
+    /** The reporter this scope belongs to; absent for the reporter itself. */
+    root: ProgressReporter | undefined,
+    /** Slot in overall percent. */
+    readonly from: number,
+    readonly to: number,
+  ) {
+    this.root = root ?? (this as unknown as ProgressReporter);
+  }
+
+  /** Sets progress within this scope (0–100 of its slot). Lower values than now are ignored. */
+  update(percent: number, message?: string): void {
+    checkPercent('percent', percent);
+    this.root.set(this.from + (percent / 100) * (this.to - this.from), message);
+  }
+
+  /**
+   * Declares the phases to come with relative weights; a later `phase(name)` without `to` or
+   * `weight` takes its share of what remains of this scope.
+   */
+  plan(phases: readonly PlannedPhase[]): void {
+    if (!Array.isArray(phases) || phases.length === 0) {
+      throw new InvalidArgumentError('phases', phases, 'a non-empty array of { name, weight }');
+    }
+    phases.forEach((p, i) => {
+      checkNonEmptyString(`phases[${i}].name`, p?.name);
+      checkPositive(`phases[${i}].weight`, p.weight);
+    });
+    const start = this.localPosition();
+    const sum = phases.reduce((s, p) => s + p.weight, 0);
+    const slots = new Map<string, { from: number; to: number }>();
+    let at = start;
+    for (const p of phases) {
+      const next = at + ((100 - start) * p.weight) / sum;
+      slots.set(p.name, { from: at, to: next });
+      at = next;
+    }
+    this.plannedSlots = slots;
+  }
+
+  /** Opens a phase; end it with `await using`, `end()`, or pass `body` to have it ended for you. */
+  phase(name: string, options?: PhaseOptions): Phase;
+  phase<R>(name: string, options: PhaseOptions | undefined, body: (phase: Phase) => Promise<R> | R): Promise<R>;
+  phase<R>(
+    name: string,
+    options: PhaseOptions = {},
+    body?: (phase: Phase) => Promise<R> | R,
+  ): Phase | Promise<R> {
+    checkNonEmptyString('phase name', name);
+    if (typeof options !== 'object' || options === null) {
+      throw new InvalidArgumentError('phase options', options, 'an object with total, to or weight');
+    }
+    const { total, to, weight } = options;
+    if (total !== undefined) checkPositive('total', total);
+    if (to !== undefined) checkPercent('to', to);
+    if (weight !== undefined) checkNonNegative('weight', weight);
+    if (to !== undefined && weight !== undefined) {
+      throw new InvalidArgumentError('phase options', options, 'either `to` or `weight`, not both');
+    }
+    const start = this.localPosition();
+    const planned = this.plannedSlots?.get(name);
+    let end = to ?? (weight !== undefined ? start + weight : planned ? planned.to : 100);
+    end = Math.min(100, Math.max(start, end));
+    const span = this.to - this.from;
+    const phase = new Phase(this.root, this, name, this.from + (start / 100) * span, this.from + (end / 100) * span, total);
+    this.root.phaseStarted(phase);
+    if (!body) return phase;
+    if (typeof body !== 'function') throw new InvalidArgumentError('phase body', body, 'a function');
+    return (async () => {
+      try {
+        return await body(phase);
+      } finally {
+        phase.end();
+      }
+    })();
+  }
+
+  /** Where overall progress stands, in this scope's 0–100 scale. */
+  protected localPosition(): number {
+    const span = this.to - this.from;
+    if (span <= 0) return 100;
+    return Math.min(100, Math.max(0, ((this.root.value - this.from) / span) * 100));
+  }
+}
+
+/** A slot of the task's progress; items done inside it move overall progress through the slot. */
+export class Phase extends ProgressScope {
+  readonly name: string;
+  readonly parent: ProgressScope;
+  readonly total: number | undefined;
+  private done = 0;
+  private readonly unit: number;
+  private ended = false;
+
+  /** @internal use `phase()` on the reporter or another phase. */
+  constructor(root: ProgressReporter, parent: ProgressScope, name: string, from: number, to: number, total?: number) {
+    super(root, from, to);
+    this.name = name;
+    this.parent = parent;
+    this.total = total;
+    this.unit = total === undefined ? 0 : (to - from) / total;
+  }
+
+  /** Marks item `index` (0-based, as from `entries()`) as done: `index + 1` items are complete. */
+  updateItem(index: number, message?: string): void {
+    const total = this.total;
+    if (total === undefined) throw this.noTotal('updateItem');
+    if (!(index >= 0 && index < total)) {
+      throw new InvalidArgumentError('index', index, `an item index from 0 to ${total - 1}`);
+    }
+    const done = index + 1;
+    if (done > this.done) this.done = done;
+    this.root.set(this.from + this.done * this.unit, message);
+  }
+
+  /** Marks `count` more items as done. */
+  advance(count = 1, message?: string): void {
+    const total = this.total;
+    if (total === undefined) throw this.noTotal('advance');
+    if (!(count >= 0 && count !== Infinity)) {
+      throw new InvalidArgumentError('count', count, 'a finite number of 0 or more');
+    }
+    this.done = Math.min(total, this.done + count);
+    this.root.set(this.from + this.done * this.unit, message);
+  }
+
+  get itemsDone(): number {
+    return this.done;
+  }
+
+  get path(): string[] {
+    const names: string[] = [];
+    for (let p: ProgressScope | undefined = this; p instanceof Phase; p = p.parent) names.unshift(p.name);
+    return names;
+  }
+
+  /** Ends the phase: progress moves to the end of its slot. Idempotent. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.root.phaseEnded(this);
+  }
+
+  [Symbol.dispose](): void {
+    this.end();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.end();
+  }
+
+  private noTotal(method: string): InvalidArgumentError {
+    return new InvalidArgumentError(`${method}() on phase "${this.name}"`, undefined, 'a phase opened with `total`');
+  }
+}
+
+/**
+ * The progress of one task attempt, 0–100, monotonic, throttled.
+ *
+ * The hot path (`update`, `updateItem`, `advance`) compares the new value with one precomputed
+ * trigger and returns; the clock is read only when the trigger is crossed. Delivery goes to
+ * `emit`, which the task manager stamps and hands to the hub asynchronously.
+ */
+export class ProgressReporter extends ProgressScope {
+  /** Current overall value (may be ahead of what was emitted). */
+  value: number;
+  private emitted: number;
+  private emittedMessage: string | undefined;
+  private message: string | undefined;
+  private trigger = 0;
+  private milestoneIndex = 0;
+  private lastEmitAt = -Infinity;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private current: Phase | undefined;
+  private readonly startedAt = performance.now();
+  private readonly startValue: number;
+  private closed = false;
+
+  constructor(
+    private readonly emit: (body: ProgressEventBody) => void,
+    private readonly options: ResolvedProgressOptions = DEFAULT_PROGRESS_OPTIONS,
+    start = 0,
+  ) {
+    super(undefined, 0, 100);
+    this.value = this.emitted = this.startValue = start;
+    this.skipMilestonesUpTo(start);
+    this.retarget();
+  }
+
+  /** @internal the single funnel of every value change. */
+  set(overall: number, message: string | undefined): void {
+    if (this.closed) return;
+    if (overall > this.value) this.value = overall > 100 ? 100 : overall;
+    if (message !== undefined && message !== this.message) {
+      this.message = message;
+      // A new message alone is delivered with the next emit, or when the interval passes.
+      if (this.value < this.trigger && !this.timer) this.scheduleEmit(performance.now());
+    }
+    if (this.value >= this.trigger) this.crossed();
+  }
+
+  /** @internal */
+  phaseStarted(phase: Phase): void {
+    this.current = phase;
+    this.emitPhase(phase, 'started');
+  }
+
+  /** @internal */
+  phaseEnded(phase: Phase): void {
+    if (this.closed) return;
+    if (phase.to > this.value) this.value = phase.to;
+    this.current = phase.parent instanceof Phase ? phase.parent : undefined;
+    this.emitPhase(phase, 'ended');
+    if (this.value > this.emitted || this.message !== this.emittedMessage) this.emitNow();
+  }
+
+  /** The task succeeded: progress goes to 100, delivered at once. No further events. */
+  complete(message?: string): void {
+    if (this.closed) return;
+    this.value = 100;
+    if (message !== undefined) this.message = message;
+    this.emitNow();
+    this.close();
+  }
+
+  /** Stops any pending delivery; later updates are ignored. */
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  get currentPhase(): Phase | undefined {
+    return this.current;
+  }
+
+  get lastMessage(): string | undefined {
+    return this.message;
+  }
+
+  private crossed(): void {
+    const milestones = this.options.milestones;
+    const milestone = milestones[this.milestoneIndex];
+    if (milestone !== undefined && this.value >= milestone) {
+      this.emitNow();
+      return;
+    }
+    const now = performance.now();
+    if (now - this.lastEmitAt >= this.options.minIntervalMs) {
+      this.emitNow(now);
+      return;
+    }
+    // Too soon: deliver the latest value when the interval has passed; until then only a
+    // milestone triggers, so the hot path stops reading the clock.
+    this.trigger = this.options.milestones[this.milestoneIndex] ?? Infinity;
+    if (!this.timer) this.scheduleEmit(now);
+  }
+
+  private scheduleEmit(now: number): void {
+    const wait = Math.max(0, this.options.minIntervalMs - (now - this.lastEmitAt));
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.value > this.emitted || this.message !== this.emittedMessage) this.emitNow();
+      else this.retarget();
+    }, wait);
+    this.timer.unref?.();
+  }
+
+  private emitNow(now = performance.now()): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const progress = this.value;
+    const milestones = this.options.milestones;
+    while (this.milestoneIndex < milestones.length && milestones[this.milestoneIndex]! <= progress) {
+      this.emit({ type: 'milestone', milestone: milestones[this.milestoneIndex]!, progress });
+      this.milestoneIndex++;
+    }
+    this.emitted = progress;
+    this.emittedMessage = this.message;
+    this.lastEmitAt = now;
+    this.retarget();
+    const elapsedS = (now - this.startedAt) / 1000;
+    const rate = elapsedS > 0 ? (progress - this.startValue) / elapsedS : undefined;
+    const etaMs = rate !== undefined && rate > 0 ? ((100 - progress) / rate) * 1000 : undefined;
+    this.emit({
+      type: 'progress',
+      progress,
+      ...(this.message !== undefined && { message: this.message }),
+      ...(this.current && { phase: this.current.name }),
+      ...(rate !== undefined && { rate }),
+      ...(etaMs !== undefined && { etaMs }),
+    });
+  }
+
+  private emitPhase(phase: Phase, state: 'started' | 'ended'): void {
+    this.emit({
+      type: 'phase',
+      name: phase.name,
+      state,
+      path: phase.path,
+      progress: this.value,
+      from: phase.from,
+      to: phase.to,
+      ...(phase.total !== undefined && { total: phase.total }),
+    });
+  }
+
+  private retarget(): void {
+    const next = this.emitted >= 100 ? Infinity : Math.min(100, this.emitted + this.options.minPercentDelta);
+    const milestone = this.options.milestones[this.milestoneIndex] ?? Infinity;
+    this.trigger = Math.min(next, milestone);
+  }
+
+  private skipMilestonesUpTo(value: number): void {
+    const milestones = this.options.milestones;
+    while (this.milestoneIndex < milestones.length && milestones[this.milestoneIndex]! <= value) this.milestoneIndex++;
+  }
+}

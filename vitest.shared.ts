@@ -1,0 +1,12 @@
+// Shared test config: each package's vitest.config.ts spreads this.
+import { defineConfig } from 'vitest/config';
+
+export const sharedTestConfig = defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: 'test-results/vitest.json' },
+  },
+});
