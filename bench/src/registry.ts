@@ -1,0 +1,11 @@
+// One line per benchmark: add yours here (name = bench/results/<name>.json).
+export interface Benchmark {
+  name: string;
+  run(): Promise<void>;
+}
+
+export const BENCHMARKS: Benchmark[] = [
+  { name: 'progress-hot-path', run: async () => (await import('./progress-hot-path.js')).main() },
+  { name: 'task-throughput', run: async () => (await import('./task-throughput.js')).main() },
+  { name: 'task-memory', run: async () => (await import('./task-memory.js')).main() },
+];
