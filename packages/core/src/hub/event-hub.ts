@@ -24,6 +24,8 @@ export class EventHub {
   private readonly channelOptions: ChannelOptions;
   private readonly global: ReporterChannel[] = [];
   private readonly perTask = new Map<string, ReporterChannel[]>();
+  /** Per-task channels whose task ended, until their last events were delivered. */
+  private readonly closing = new Set<ReporterChannel>();
   private closed = false;
 
   constructor(reporters: readonly Reporter[] = [], options: EventHubOptions = {}) {
@@ -64,7 +66,7 @@ export class EventHub {
 
   /** Waits until every queued event was delivered, then flushes reporters that buffer. */
   async flush(): Promise<void> {
-    const channels = [...this.global, ...[...this.perTask.values()].flat()];
+    const channels = [...this.global, ...[...this.perTask.values()].flat(), ...this.closing];
     await Promise.all(channels.map((c) => c.idle()));
     await Promise.all(channels.map((c) => this.guard(c, () => c.reporter.flush?.())));
   }
@@ -83,8 +85,10 @@ export class EventHub {
   }
 
   private async closeChannel(channel: ReporterChannel): Promise<void> {
+    this.closing.add(channel);
     await channel.idle();
     await this.guard(channel, () => channel.reporter.close?.());
+    this.closing.delete(channel);
   }
 
   /** Runs a reporter hook with the same isolation and time bound as deliveries. */

@@ -33,6 +33,8 @@ export class ReporterChannel {
   readonly stats: ChannelStats;
   private queue: (TaskEvent | undefined)[] = [];
   private head = 0;
+  /** Events queued and not yet delivered or dropped (the queue may hold holes). */
+  private live = 0;
   private readonly pendingProgress = new Map<string, number>();
   private draining = false;
   private abandoned = 0;
@@ -63,9 +65,13 @@ export class ReporterChannel {
         return;
       }
       this.pendingProgress.set(event.taskId, this.queue.length);
+    } else if (this.pendingProgress.size > 0) {
+      // Later progress must not jump ahead of this event.
+      this.pendingProgress.delete(event.taskId);
     }
     this.queue.push(event);
-    if (this.queue.length - this.head > this.options.maxQueue) this.dropOldest();
+    this.live++;
+    if (this.live > this.options.maxQueue) this.dropOldest();
     if (!this.draining) {
       this.draining = true;
       queueMicrotask(() => void this.drain());
@@ -73,7 +79,7 @@ export class ReporterChannel {
   }
 
   get size(): number {
-    return this.queue.length - this.head;
+    return this.live;
   }
 
   /** Resolves when everything queued so far was handed to the reporter. */
@@ -89,6 +95,7 @@ export class ReporterChannel {
       this.queue[index] = undefined;
       this.head++;
       if (event === undefined) continue;
+      this.live--;
       if (event.type === 'progress' && this.pendingProgress.get(event.taskId) === index) {
         this.pendingProgress.delete(event.taskId);
       }
@@ -97,6 +104,7 @@ export class ReporterChannel {
     }
     this.queue = [];
     this.head = 0;
+    this.live = 0;
     this.pendingProgress.clear();
     this.draining = false;
     const waiters = this.idleWaiters;
@@ -156,7 +164,10 @@ export class ReporterChannel {
     while (this.head < this.queue.length && this.abandoned >= MAX_ABANDONED) {
       const event = this.queue[this.head];
       this.queue[this.head++] = undefined;
-      if (event) this.stats.dropped++;
+      if (event) {
+        this.live--;
+        this.stats.dropped++;
+      }
     }
     this.pendingProgress.clear();
   }
@@ -183,17 +194,27 @@ export class ReporterChannel {
       if (event && !isTerminalEvent(event) && event.type !== 'created') {
         if (event.type === 'progress' && this.pendingProgress.get(event.taskId) === i) this.pendingProgress.delete(event.taskId);
         this.queue[i] = undefined;
+        this.live--;
         this.stats.dropped++;
         if (i === this.head) this.head++;
+        if (this.queue.length - this.head > 2 * this.live + 64) this.compact();
         return;
       }
     }
   }
 
+  /** Removes delivered slots and holes; progress positions are recomputed. */
   private compact(): void {
-    this.queue = this.queue.slice(this.head);
-    const shift = this.head;
+    const kept: TaskEvent[] = [];
+    this.pendingProgress.clear();
+    for (let i = this.head; i < this.queue.length; i++) {
+      const event = this.queue[i];
+      if (event === undefined) continue;
+      if (event.type === 'progress') this.pendingProgress.set(event.taskId, kept.length);
+      else this.pendingProgress.delete(event.taskId);
+      kept.push(event);
+    }
+    this.queue = kept;
     this.head = 0;
-    for (const [taskId, at] of this.pendingProgress) this.pendingProgress.set(taskId, at - shift);
   }
 }

@@ -21,7 +21,6 @@ import { newTaskId } from '../ids.js';
 import { resolveProgressOptions } from '../progress/progress-options.js';
 import type { ResolvedProgressOptions } from '../progress/progress-options.js';
 import type { ProgressReporter } from '../progress/progress-reporter.js';
-import type { Reporter } from '../reporter.js';
 import { MemoryTaskStore } from '../store/memory-store.js';
 import { ANY_OWNER } from '../store/task-store.js';
 import type { ListPage, ListQuery, OwnerScope, TaskStore } from '../store/task-store.js';

@@ -42,7 +42,7 @@ abstract class ProgressScope {
   /** Sets progress within this scope (0–100 of its slot). Lower values than now are ignored. */
   update(percent: number, message?: string): void {
     checkPercent('percent', percent);
-    this.root.set(this.from + (percent / 100) * (this.to - this.from), message);
+    this.root.set(this.from + percent * ((this.to - this.from) / 100), message);
   }
 
   /**
@@ -160,9 +160,7 @@ export class Phase extends ProgressScope {
   }
 
   get path(): string[] {
-    const names: string[] = [];
-    for (let p: ProgressScope | undefined = this; p instanceof Phase; p = p.parent) names.unshift(p.name);
-    return names;
+    return this.parent instanceof Phase ? [...this.parent.path, this.name] : [this.name];
   }
 
   /** Ends the phase: progress moves to the end of its slot. Idempotent. */
