@@ -35,6 +35,8 @@ export class ReporterChannel {
   private head = 0;
   /** Events queued and not yet delivered or dropped (the queue may hold holes). */
   private live = 0;
+  /** Everything between head and here is undroppable (created or terminal) or a hole. */
+  private dropScan = 0;
   private readonly pendingProgress = new Map<string, number>();
   private draining = false;
   private abandoned = 0;
@@ -99,11 +101,14 @@ export class ReporterChannel {
       if (event.type === 'progress' && this.pendingProgress.get(event.taskId) === index) {
         this.pendingProgress.delete(event.taskId);
       }
-      await this.deliver(event);
+      // Synchronous reporters are served in one go; only a returned promise yields.
+      const pending = this.deliver(event);
+      if (pending) await pending;
       if (this.head > 1024 && this.head * 2 > this.queue.length) this.compact();
     }
     this.queue = [];
     this.head = 0;
+    this.dropScan = 0;
     this.live = 0;
     this.pendingProgress.clear();
     this.draining = false;
@@ -189,7 +194,7 @@ export class ReporterChannel {
 
   /** Drops the oldest queued event that is not terminal (terminal events are never dropped). */
   private dropOldest(): void {
-    for (let i = this.head; i < this.queue.length; i++) {
+    for (let i = (this.dropScan = Math.max(this.dropScan, this.head)); i < this.queue.length; i++, this.dropScan++) {
       const event = this.queue[i];
       if (event && !isTerminalEvent(event) && event.type !== 'created') {
         if (event.type === 'progress' && this.pendingProgress.get(event.taskId) === i) this.pendingProgress.delete(event.taskId);
@@ -216,5 +221,6 @@ export class ReporterChannel {
     }
     this.queue = kept;
     this.head = 0;
+    this.dropScan = 0;
   }
 }

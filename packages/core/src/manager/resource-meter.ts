@@ -3,8 +3,9 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { ResourceUsage } from '../events.js';
 
-// Reading RSS costs microseconds; one cached reading serves every task for this long.
+// Reading RSS or CPU time is a system call; one cached reading serves every task for this long.
 const RSS_MAX_AGE_MS = 50;
+const CPU_MAX_AGE_MS = 1;
 
 /**
  * Per-attempt resource accounting on a shared thread. Figures are the thread's over the attempt;
@@ -14,30 +15,45 @@ export class ResourceMeter {
   private running = 0;
   private starts = 0;
   private rss = 0;
+  private heap = 0;
   private rssAt = -Infinity;
+  private cpu: NodeJS.CpuUsage = { user: 0, system: 0 };
+  private cpuAt = -Infinity;
 
   begin(): AttemptMeter {
     this.running++;
+    const startedAt = performance.now();
     const meter: AttemptMeter = {
       startIndex: ++this.starts,
       othersAtStart: this.running - 1,
-      cpu: process.cpuUsage(),
+      cpu: this.cpuNow(startedAt),
       elu: performance.eventLoopUtilization(),
-      startedAt: performance.now(),
+      startedAt,
       peakRss: 0,
       peakHeap: 0,
     };
     return meter;
   }
 
+  /** CPU time of the process, at most CPU_MAX_AGE_MS old (so sub-millisecond tasks read ~0). */
+  private cpuNow(now: number): NodeJS.CpuUsage {
+    if (now - this.cpuAt > CPU_MAX_AGE_MS) {
+      this.cpu = process.cpuUsage();
+      this.cpuAt = now;
+    }
+    return this.cpu;
+  }
+
   sample(meter: AttemptMeter): ResourceUsage {
-    const cpu = process.cpuUsage(meter.cpu);
     const now = performance.now();
+    const current = this.cpuNow(now);
+    const cpu = { user: current.user - meter.cpu.user, system: current.system - meter.cpu.system };
     if (now - this.rssAt > RSS_MAX_AGE_MS) {
       this.rss = process.memoryUsage.rss();
+      this.heap = v8.getHeapStatistics().used_heap_size;
       this.rssAt = now;
     }
-    const heap = v8.getHeapStatistics().used_heap_size;
+    const heap = this.heap;
     meter.peakRss = Math.max(meter.peakRss, this.rss);
     meter.peakHeap = Math.max(meter.peakHeap, heap);
     return {

@@ -1,6 +1,4 @@
 import { performance } from 'node:perf_hooks';
-import { createTaskContext } from '../context.js';
-import type { TaskContext, TaskFunction } from '../context.js';
 import {
   DependencyFailedError,
   InterruptedError,
@@ -12,18 +10,18 @@ import {
   TaskResultError,
   TaskTimeoutError,
 } from '../errors.js';
-import type { ResourceUsage, TaskEvent, TaskEventBody } from '../events.js';
-import type { Executor, ModuleHandler, TaskRun } from '../executor/executor.js';
+import type { TaskEvent, TaskEventBody } from '../events.js';
+import type { Executor, ModuleHandler } from '../executor/executor.js';
+import type { TaskFunction } from '../context.js';
 import { InProcessExecutor } from '../executor/in-process-executor.js';
 import { EventHub } from '../hub/event-hub.js';
 import type { ChannelStats } from '../hub/event-hub.js';
 import { newTaskId } from '../ids.js';
 import { resolveProgressOptions } from '../progress/progress-options.js';
 import type { ResolvedProgressOptions } from '../progress/progress-options.js';
-import type { ProgressReporter } from '../progress/progress-reporter.js';
 import { MemoryTaskStore } from '../store/memory-store.js';
 import { ANY_OWNER } from '../store/task-store.js';
-import type { ListPage, ListQuery, OwnerScope, TaskStore } from '../store/task-store.js';
+import type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateResult } from '../store/task-store.js';
 import { ACTIVE_STATUSES, TASK_STATUSES, isTerminal, toErrorInfo } from '../task-record.js';
 import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
 import {
@@ -48,10 +46,12 @@ import type {
   TaskManagerOptions,
 } from './manager-options.js';
 import { ResourceMeter } from './resource-meter.js';
-import type { AttemptMeter } from './resource-meter.js';
 import { backoffDelay, isRetryable, resolveRetry } from './retry-policy.js';
 import type { ResolvedRetryOptions } from './retry-policy.js';
 import { RunQueue } from './run-queue.js';
+import { AttemptRun } from './attempt-run.js';
+import { abortAttempt } from './active-task.js';
+import type { ActiveTask } from './active-task.js';
 import { TaskHandle } from './task-handle.js';
 
 const HOUR = 3_600_000;
@@ -64,41 +64,6 @@ interface Definition {
   readonly fn?: TaskFunction;
   readonly handler?: ModuleHandler;
   readonly options: TaskDefinitionOptions;
-}
-
-/** Where an active task is in its life, as far as this manager is concerned. */
-type Stage = 'deferred' | 'orphan' | 'waiting' | 'queued' | 'backoff' | 'running' | 'done';
-
-/** The manager's working state for a task that has not finished. */
-interface ActiveTask {
-  readonly id: string;
-  readonly owner: string;
-  readonly kind: string;
-  readonly seq: number;
-  record: TaskRecord;
-  fn?: TaskFunction;
-  handler?: ModuleHandler;
-  executor: Executor;
-  retry: ResolvedRetryOptions;
-  stage: Stage;
-  /** Set by the run queue while the task waits for a slot. */
-  queued: boolean;
-  pendingDependencies: number;
-  queuedAt: number;
-  resumed: boolean;
-  /** Increments per attempt; callbacks of a superseded attempt are ignored. */
-  attemptToken: number;
-  settledToken: number;
-  slotHeld: boolean;
-  controller?: AbortController;
-  timer?: ReturnType<typeof setTimeout>;
-  /** The context of the running attempt, when it runs on this thread. */
-  context?: { readonly usedProgress: ProgressReporter | undefined };
-  meter?: AttemptMeter;
-  lastEventAt: number;
-  lastResourcesAt: number;
-  dependencyResults?: Record<string, unknown>;
-  progressWrite?: 'busy' | 'dirty';
 }
 
 type Waiter = (record: TaskRecord) => void;
@@ -129,6 +94,7 @@ export class TaskManager {
   private readonly sweepIntervalMs: number;
   readonly defaultOwner: string;
   private ready?: Promise<void>;
+  private started = false;
   private ticker?: ReturnType<typeof setInterval>;
   private sweeper?: ReturnType<typeof setInterval>;
   private stopping = false;
@@ -160,7 +126,9 @@ export class TaskManager {
 
   /** Opens the store and recovers unfinished tasks. Called implicitly by every other method. */
   start(): Promise<void> {
-    return (this.ready ??= this.recover());
+    return (this.ready ??= this.recover().then(() => {
+      this.started = true;
+    }));
   }
 
   /** Registers how tasks of `kind` run. Recovered tasks of that kind waiting for it start now. */
@@ -190,12 +158,13 @@ export class TaskManager {
   /** Creates a task; resolves once the store has it (durably, for durable stores). */
   async create<I = unknown, R = unknown>(options: CreateTaskOptions<I>): Promise<TaskHandle<R>> {
     const spec = this.checkCreate(options);
-    await this.start();
+    if (!this.started) await this.start();
     if (this.stopping) throw new ShutdownError();
     const owner = spec.owner;
     this.reserve(owner, 1);
     try {
-      const active = await this.store.countActive(owner);
+      const counted = this.store.countActive(owner);
+      const active = typeof counted === 'number' ? counted : await counted;
       if (active + this.reservedBeyondOne(owner) >= this.maxActivePerOwner) {
         throw new TaskLimitError(`Owner already has ${active} unfinished tasks (limit ${this.maxActivePerOwner})`);
       }
@@ -205,25 +174,35 @@ export class TaskManager {
       const retry = resolveRetry(spec.retry, definition?.options.retry ? resolveRetry(definition.options.retry, this.retry) : this.retry);
       const now = Date.now();
       const timeoutMs = spec.timeoutMs ?? definition?.options.timeoutMs ?? this.defaultTimeoutMs;
+      // Every field present, in one order: records share one hidden class, so copies are cheap.
       const record: TaskRecord = {
         id: newTaskId(),
         owner,
         kind: spec.kind,
         seq: this.store.nextSeq(),
         status: 'queued',
-        ...(spec.input !== undefined && { input: spec.input }),
+        input: spec.input,
         metadata: spec.metadata,
         progress: 0,
+        statusMessage: undefined,
+        result: undefined,
+        error: undefined,
         attempt: 1,
         maxAttempts: retry.maxAttempts,
         createdAt: now,
+        startedAt: undefined,
+        finishedAt: undefined,
         ttlMs: spec.ttlMs ?? definition?.options.ttlMs ?? this.defaultTtlMs,
-        ...(timeoutMs !== undefined && { timeoutMs }),
+        expiresAt: undefined,
+        timeoutMs,
         dependsOn,
-        ...(spec.runOnDependencyFailure && { runOnDependencyFailure: true }),
+        runOnDependencyFailure: spec.runOnDependencyFailure ?? false,
         resumable: spec.resumable ?? definition?.options.resumable ?? false,
+        checkpoint: undefined,
+        nextAttemptAt: undefined,
       };
-      await this.store.create(record);
+      const stored = this.store.create(record);
+      if (stored) await stored;
       const task = this.track(record, retry);
       if (spec.fn) task.fn = spec.fn as TaskFunction;
       else if (definition) this.bind(task, definition);
@@ -232,7 +211,10 @@ export class TaskManager {
       this.emit(task, { type: 'created', metadata: record.metadata, dependsOn, ttlMs: record.ttlMs });
       if (spec.deferred && !spec.fn) task.stage = 'deferred';
       else if (!task.fn && !task.handler) task.stage = 'orphan';
-      else await this.schedule(task);
+      else {
+        const scheduled = this.schedule(task);
+        if (scheduled) await scheduled;
+      }
       return new TaskHandle<R>(this, record.id, owner, record.kind);
     } finally {
       this.reserve(owner, -1);
@@ -487,9 +469,17 @@ export class TaskManager {
     if (definition.options.executor) task.executor = definition.options.executor;
   }
 
-  /** Waits for dependencies or queues the task. */
-  private async schedule(task: ActiveTask): Promise<void> {
+  /** Waits for dependencies or queues the task (synchronously when it has none). */
+  private schedule(task: ActiveTask): Promise<void> | undefined {
     task.stage = 'waiting';
+    if (task.record.dependsOn.length === 0) {
+      this.enqueue(task);
+      return undefined;
+    }
+    return this.scheduleAfterDependencies(task);
+  }
+
+  private async scheduleAfterDependencies(task: ActiveTask): Promise<void> {
     const deps = task.record.dependsOn;
     let pending = 0;
     const settled: string[] = [];
@@ -524,14 +514,18 @@ export class TaskManager {
     task.stage = 'running';
     task.slotHeld = true;
     const token = ++task.attemptToken;
-    const controller = (task.controller = new AbortController());
+    task.controller = undefined;
+    task.abortReason = undefined;
     const startedAt = Date.now();
-    const started = await this.store
-      .update(task.id, { status: 'working', startedAt, attempt: task.record.attempt }, { expect: ['queued'] })
-      .catch((error: unknown) => ({ ok: false as const, error }));
+    let started: UpdateResult;
+    try {
+      started = await this.store.update(task.id, { status: 'working', startedAt, attempt: task.record.attempt }, { expect: ['queued'] });
+    } catch (error) {
+      await this.settle(task, token, { error });
+      return;
+    }
     if (!started.ok || task.attemptToken !== token || task.stage !== 'running') {
       this.releaseSlot(task);
-      if ('error' in started) await this.settle(task, token, { error: started.error });
       return;
     }
     task.record = started.record;
@@ -552,71 +546,48 @@ export class TaskManager {
     if (timeoutMs !== undefined) {
       task.timer = setTimeout(() => {
         const error = new TaskTimeoutError(timeoutMs);
-        controller.abort(error);
+        abortAttempt(task, error);
         void this.settle(task, token, { error });
       }, timeoutMs);
       task.timer.unref?.();
     }
     let outcome: { result?: unknown; error?: unknown };
     try {
-      outcome = { result: await executor.execute(this.runFor(task, token, controller.signal)) };
+      outcome = { result: await executor.execute(new AttemptRun(this, task, token, this.progressOptions)) };
     } catch (error) {
       outcome = { error };
     }
     await this.settle(task, token, outcome);
   }
 
-  private runFor(task: ActiveTask, token: number, signal: AbortSignal): TaskRun {
-    const current = () => task.attemptToken === token && task.settledToken !== token;
-    const report = (body: TaskEventBody) => {
-      if (current()) this.emit(task, body);
-    };
-    const saveCheckpoint = async (state: unknown) => {
-      if (!current()) throw signal.reason ?? new TaskCancelledError();
-      const updated = await this.store.update(task.id, { checkpoint: state }, { expect: ACTIVE_STATUSES });
-      if (!updated.ok) throw signal.reason ?? new TaskCancelledError();
+  /** @internal AttemptHost: whether callbacks of this attempt still count. */
+  isCurrent(task: ActiveTask, token: number): boolean {
+    return task.attemptToken === token && task.settledToken !== token;
+  }
+
+  /** @internal AttemptHost */
+  report(task: ActiveTask, token: number, body: TaskEventBody): void {
+    if (this.isCurrent(task, token)) this.emit(task, body);
+  }
+
+  /** @internal AttemptHost */
+  async saveCheckpoint(task: ActiveTask, token: number, signal: AbortSignal, state: unknown): Promise<void> {
+    if (!this.isCurrent(task, token)) throw signal.reason ?? new TaskCancelledError();
+    const updated = await this.store.update(task.id, { checkpoint: state }, { expect: ACTIVE_STATUSES });
+    if (!updated.ok) throw signal.reason ?? new TaskCancelledError();
+    task.record = updated.record;
+    this.report(task, token, { type: 'checkpoint', state });
+  }
+
+  /** @internal AttemptHost */
+  setStatus(task: ActiveTask, token: number, status: 'input_required' | 'working', message?: string): void {
+    if (!this.isCurrent(task, token)) return;
+    const patch: TaskPatch = { status, ...(message !== undefined && { statusMessage: message }) };
+    void this.store.update(task.id, patch, { expect: status === 'working' ? ['input_required'] : ['working'] }).then((updated) => {
+      if (!updated.ok) return;
       task.record = updated.record;
-      report({ type: 'checkpoint', state });
-    };
-    const setStatus = (status: 'input_required' | 'working', message?: string) => {
-      if (!current()) return;
-      const patch: TaskPatch = { status, ...(message !== undefined && { statusMessage: message }) };
-      void this.store
-        .update(task.id, patch, { expect: status === 'working' ? ['input_required'] : ['working'] })
-        .then((updated) => {
-          if (!updated.ok) return;
-          task.record = updated.record;
-          report({ type: 'status', status, ...(message !== undefined && { message }) });
-        }, () => undefined);
-    };
-    const contextSpec = {
-      taskId: task.id,
-      owner: task.owner,
-      kind: task.kind,
-      attempt: task.record.attempt,
-      metadata: task.record.metadata,
-      resumeFrom: task.record.checkpoint,
-      dependencies: task.dependencyResults ?? EMPTY_RESULTS,
-      progressOptions: this.progressOptions,
-      // A retry or a resumed attempt starts where the task stood, so progress never goes back.
-      startProgress: task.record.progress,
-    };
-    return {
-      record: task.record,
-      fn: task.fn,
-      handler: task.handler,
-      signal,
-      contextSpec,
-      createContext: (): TaskContext => {
-        const ctx = createTaskContext({ ...contextSpec, signal, emit: report, saveCheckpoint, setStatus });
-        task.context = ctx;
-        return ctx;
-      },
-      report,
-      saveCheckpoint,
-      setStatus,
-      reportResources: (usage: ResourceUsage, sample) => report({ type: 'resources', sample, ...usage }),
-    };
+      this.report(task, token, { type: 'status', status, ...(message !== undefined && { message }) });
+    }, () => undefined);
   }
 
   /** Ends an attempt exactly once: releases its slot, then completes, retries or fails the task. */
@@ -717,7 +688,7 @@ export class TaskManager {
       task.timer = undefined;
       if (status === 'cancelled') {
         task.context?.usedProgress?.close();
-        task.controller?.abort(new TaskCancelledError(detail.reason));
+        abortAttempt(task, new TaskCancelledError(detail.reason));
         if (task.slotHeld) {
           task.settledToken = task.attemptToken;
           if (task.meter) {
@@ -733,8 +704,10 @@ export class TaskManager {
       // The attempt is settled, so its own reporter can no longer emit: deliver the final 100 here.
       const progress = task?.context?.usedProgress;
       progress?.close();
-      const message = progress?.lastMessage;
-      this.emitFor(subject, record.attempt, { type: 'progress', progress: 100, ...(message !== undefined && { message }) });
+      if (progress?.lastEmitted !== 100) {
+        const message = progress?.lastMessage;
+        this.emitFor(subject, record.attempt, { type: 'progress', progress: 100, ...(message !== undefined && { message }) });
+      }
       this.emitFor(subject, record.attempt, { type: 'completed', result: record.result, durationMs });
     } else if (status === 'failed') {
       this.emitFor(subject, record.attempt, { type: 'failed', error: record.error!, durationMs });
@@ -793,9 +766,15 @@ export class TaskManager {
     this.emitFor(task, task.record.attempt, body);
   }
 
+  /** Stamps the body (always a fresh object) in place and publishes it. */
   private emitFor(subject: { id: string; owner: string; kind: string }, attempt: number, body: TaskEventBody): void {
-    const event = { ...body, taskId: subject.id, owner: subject.owner, kind: subject.kind, at: Date.now(), attempt } as TaskEvent;
-    this.hub.publish(event);
+    const event = body as TaskEventBody & { -readonly [K in keyof TaskEvent]: TaskEvent[K] };
+    event.taskId = subject.id;
+    event.owner = subject.owner;
+    event.kind = subject.kind;
+    event.at = Date.now();
+    event.attempt = attempt;
+    this.hub.publish(event as TaskEvent);
   }
 
   /** Writes the latest delivered progress to the store, one write in flight per task. */
@@ -906,7 +885,7 @@ export class TaskManager {
     if (mode === 'drain') await this.untilIdle(timeoutMs);
     const reason = new ShutdownError();
     for (const task of [...this.active.values()]) {
-      if (task.stage === 'running') task.controller?.abort(reason);
+      if (task.stage === 'running') abortAttempt(task, reason);
       else if (task.stage !== 'done') {
         clearTimeout(task.timer);
         task.queued = false;
@@ -973,6 +952,5 @@ export class TaskManager {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
-const EMPTY_RESULTS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 export type { TaskStatus };

@@ -120,7 +120,7 @@ export class Phase extends ProgressScope {
   readonly parent: ProgressScope;
   readonly total: number | undefined;
   private done = 0;
-  private readonly unit: number;
+  private readonly unit: number = 0;
   private ended = false;
 
   /** @internal use `phase()` on the reporter or another phase. */
@@ -191,9 +191,11 @@ export class Phase extends ProgressScope {
  * `emit`, which the task manager stamps and hands to the hub asynchronously.
  */
 export class ProgressReporter extends ProgressScope {
+  // Numeric fields start as numbers so V8 stores them unboxed: `value` is written on every
+  // hot-path call, and a field first defined as undefined would box each write.
   /** Current overall value (may be ahead of what was emitted). */
-  value: number;
-  private emitted: number;
+  value = 0;
+  private emitted = 0;
   private emittedMessage: string | undefined;
   private message: string | undefined;
   private trigger = 0;
@@ -202,7 +204,7 @@ export class ProgressReporter extends ProgressScope {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private current: Phase | undefined;
   private readonly startedAt = performance.now();
-  private readonly startValue: number;
+  private readonly startValue: number = 0;
   private closed = false;
 
   constructor(
@@ -231,6 +233,8 @@ export class ProgressReporter extends ProgressScope {
   /** @internal */
   phaseStarted(phase: Phase): void {
     this.current = phase;
+    // A message belongs to the phase that set it.
+    this.message = undefined;
     this.emitPhase(phase, 'started');
   }
 
@@ -239,6 +243,7 @@ export class ProgressReporter extends ProgressScope {
     if (this.closed) return;
     if (phase.to > this.value) this.value = phase.to;
     this.current = phase.parent instanceof Phase ? phase.parent : undefined;
+    this.message = undefined;
     this.emitPhase(phase, 'ended');
     if (this.value > this.emitted || this.message !== this.emittedMessage) this.emitNow();
   }
@@ -265,6 +270,11 @@ export class ProgressReporter extends ProgressScope {
 
   get lastMessage(): string | undefined {
     return this.message;
+  }
+
+  /** The value last delivered. */
+  get lastEmitted(): number {
+    return this.emitted;
   }
 
   private crossed(): void {

@@ -52,7 +52,7 @@ export class MemoryTaskStore implements TaskStore {
     return ++this.seq;
   }
 
-  async create(record: TaskRecord): Promise<void> {
+  create(record: TaskRecord): void {
     this.insert(record);
   }
 
@@ -113,7 +113,7 @@ export class MemoryTaskStore implements TaskStore {
     return { tasks };
   }
 
-  async countActive(owner: string): Promise<number> {
+  countActive(owner: string): number {
     return this.active.get(owner) ?? 0;
   }
 

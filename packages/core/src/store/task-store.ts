@@ -40,12 +40,13 @@ export interface TaskStore {
   readonly durable: boolean;
   /** Prepares the store (opens files, takes locks); called by the manager before first use. */
   open?(): Promise<void>;
-  create(record: TaskRecord): Promise<void>;
+  /** May answer synchronously (the memory store does); the manager handles both. */
+  create(record: TaskRecord): Promise<void> | void;
   get(id: string, owner: OwnerScope): Promise<TaskRecord | undefined>;
   update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[] }): Promise<UpdateResult>;
   list(query: ListQuery): Promise<ListPage>;
-  /** Number of tasks of this owner not yet terminal. */
-  countActive(owner: string): Promise<number>;
+  /** Number of tasks of this owner not yet terminal; may answer synchronously. */
+  countActive(owner: string): Promise<number> | number;
   /** The next `seq` to assign; stores keep it monotonic across restarts. */
   nextSeq(): number;
   /** Removes terminal records whose `expiresAt` ≤ now; returns how many. */

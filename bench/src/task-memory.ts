@@ -1,0 +1,44 @@
+// Heap retained per finished task record, for 100,000 records in the memory store.
+import v8 from 'node:v8';
+import { TaskManager } from '@headway/core';
+import type { TaskEvent } from '@headway/core';
+import { writeResult } from './harness.js';
+
+const TASKS = 100_000;
+
+function gc(): void {
+  const collect = (globalThis as { gc?: () => void }).gc;
+  if (!collect) throw new Error('run with node --expose-gc (pnpm bench does)');
+  for (let i = 0; i < 3; i++) collect();
+}
+
+export async function main(): Promise<void> {
+  let completed = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((resolve) => (done = resolve));
+  const manager = new TaskManager({
+    maxActivePerOwner: TASKS + 1,
+    resources: { enabled: false },
+    reporters: [{ name: 'count', onEvent: (e: TaskEvent) => { if (e.type === 'completed' && ++completed === TASKS) done(); } }],
+  });
+  manager.define('export', (n: number) => ({ rows: n }));
+  await manager.start();
+  gc();
+  const before = v8.getHeapStatistics().used_heap_size;
+  for (let i = 0; i < TASKS; i++) await manager.create({ kind: 'export', input: i, metadata: { source: 'bench' } });
+  await finished;
+  await manager.hub.flush();
+  gc();
+  const after = v8.getHeapStatistics().used_heap_size;
+  const perRecord = (after - before) / TASKS;
+  const page = await manager.list({ limit: 1 });
+  if (page.tasks[0]?.status !== 'completed') throw new Error('records were not kept');
+  await manager.shutdown();
+  writeResult({
+    name: 'task-memory',
+    description: `Heap retained per finished task record (${TASKS.toLocaleString()} records, memory store, input + small result + metadata)`,
+    figures: { tasks: TASKS, heapBeforeBytes: before, heapAfterBytes: after, bytesPerRecord: perRecord },
+    ratios: { bytesPerRecordOverTarget: perRecord / 1024 },
+    targets: [{ name: 'bytes per finished record', target: '<= 1024', measured: perRecord, met: perRecord <= 1024 }],
+  });
+}
