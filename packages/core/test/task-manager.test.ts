@@ -53,7 +53,7 @@ describe('TaskManager lifecycle', () => {
     await m.hub.flush();
     const types = rec.events.filter((e) => e.type !== 'resources').map((e) => e.type);
     expect(types).toEqual(['created', 'started', 'progress', 'completed']);
-    expect(rec.of('resources').map((e) => (e as { sample: string }).sample)).toEqual(['end']);
+    expect(rec.of('resources').map((e) => (e as { sample: string }).sample)).toEqual(['start', 'end']);
   });
 
   it('ids are unique and unpredictable across many tasks', async () => {
@@ -396,6 +396,20 @@ describe('resources', () => {
     expect(end(solo.id).cpuUserMs + end(solo.id).cpuSystemMs).toBeGreaterThanOrEqual(0);
     expect(end(a.id).shared).toBe(true);
     expect(end(b.id).shared).toBe(true);
+  });
+});
+
+describe('resources while running', () => {
+  it('samples a long task at start, while it runs, and at its end', async () => {
+    const rec = recorder();
+    const m = manager({ reporters: [rec], resources: { intervalMs: 60 } });
+    const handle = await m.create({ kind: 'k', fn: () => sleep(400) });
+    await handle.wait();
+    await m.hub.flush();
+    const samples = rec.of('resources').map((e) => (e as { sample: string }).sample);
+    expect(samples[0]).toBe('start');
+    expect(samples.at(-1)).toBe('end');
+    expect(samples.filter((s) => s === 'running').length).toBeGreaterThanOrEqual(2);
   });
 });
 

@@ -541,6 +541,7 @@ export class TaskManager {
     if (this.resourcesEnabled && !executor.measuresResources) {
       task.meter = this.meter.begin();
       task.lastResourcesAt = performance.now();
+      this.emit(task, { type: 'resources', sample: 'start', ...this.meter.sample(task.meter) });
     }
     const timeoutMs = task.record.timeoutMs;
     if (timeoutMs !== undefined) {
