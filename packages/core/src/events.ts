@@ -18,6 +18,8 @@ export interface CreatedEvent extends TaskEventBase {
   readonly metadata: Readonly<Record<string, unknown>>;
   readonly dependsOn: readonly string[];
   readonly ttlMs: number;
+  /** Attempts allowed in all (1 = no retry). */
+  readonly maxAttempts: number;
 }
 
 export interface StartedEvent extends TaskEventBase {

@@ -208,7 +208,7 @@ export class TaskManager {
       else if (definition) this.bind(task, definition);
       const reporters = [...(definition?.options.reporters ?? []), ...(spec.reporters ?? [])];
       if (reporters.length > 0) this.hub.attach(record.id, reporters);
-      this.emit(task, { type: 'created', metadata: record.metadata, dependsOn, ttlMs: record.ttlMs });
+      this.emit(task, { type: 'created', metadata: record.metadata, dependsOn, ttlMs: record.ttlMs, maxAttempts: record.maxAttempts });
       if (spec.deferred && !spec.fn) task.stage = 'deferred';
       else if (!task.fn && !task.handler) task.stage = 'orphan';
       else {
@@ -325,11 +325,14 @@ export class TaskManager {
       set.add(waiter);
       if (options.timeoutMs !== undefined) timer = setTimeout(() => void current(), options.timeoutMs);
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      // Not running here: it finished meanwhile, or another process runs it. Read the store now, then poll.
       if (!this.active.has(id)) {
-        poll = setInterval(async () => {
+        const check = async () => {
           const latest = await this.store.get(id, owner).catch(() => undefined);
           if (!latest || isTerminal(latest.status)) finish(latest ?? record);
-        }, REMOTE_WAIT_POLL_MS);
+        };
+        void check();
+        poll = setInterval(check, REMOTE_WAIT_POLL_MS);
         poll.unref?.();
       }
     });
