@@ -1,3 +1,4 @@
+import { HeadwayError } from '../errors.js';
 import { isTerminal } from '../task-record.js';
 import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
 import { checkPageSize, decodeCursor, encodeCursor } from './cursor.js';
@@ -58,7 +59,7 @@ export class MemoryTaskStore implements TaskStore {
 
   /** Synchronous create, for stores that wrap this one (e.g. an in-memory index of a log). */
   insert(record: TaskRecord): void {
-    if (this.records.has(record.id)) throw new Error(`Task ${record.id} already exists`);
+    if (this.records.has(record.id)) throw new HeadwayError('duplicate_id', `Task ${record.id} already exists`);
     const stored = { ...record };
     this.records.set(stored.id, stored);
     this.all.push(stored);

@@ -30,7 +30,9 @@ export type UpdateResult =
  *
  * Contract:
  * - `create` resolves only once the record is as durable as the store promises.
- * - Records returned are copies: mutating them changes nothing in the store.
+ * - Records returned are copies of the record itself; nested values (input, metadata, result,
+ *   checkpoint) may be shared with the store and must be treated as read-only (deep copies on
+ *   every write would cost the memory store most of its throughput).
  * - `update` with `expect` is a compare-and-set on status; terminal statuses are final
  *   (an update of a terminal record fails whatever `expect` says).
  * - Reads take an owner scope; a record of another owner is reported exactly as a missing one.

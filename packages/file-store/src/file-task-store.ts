@@ -1,0 +1,351 @@
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  ANY_OWNER,
+  InvalidArgumentError,
+  MemoryTaskStore,
+  TASK_STATUSES,
+  TERMINAL_STATUSES,
+  isTerminal,
+} from '@headway/core';
+import type { ListPage, ListQuery, OwnerScope, TaskPatch, TaskRecord, TaskStatus, TaskStore, UpdateResult } from '@headway/core';
+import { StoreUnavailableError } from './errors.js';
+import { checkPayloadSize, encodeFrames } from './framing.js';
+import { fsyncDir } from './fs-util.js';
+import { logGen, logPath, LOCK_FILE, SNAPSHOT_FILE, SNAPSHOT_TEMP } from './layout.js';
+import { DirectoryLock } from './lock.js';
+import { createOp, deleteOp, updateOp } from './log-ops.js';
+import { LogWriter } from './log-writer.js';
+import { resolveOptions } from './options.js';
+import type { CompactionStep, FileTaskStoreOptions, ResolvedFileTaskStoreOptions } from './options.js';
+import { createLog, recover } from './recovery.js';
+import { writeSnapshot } from './snapshot.js';
+
+type State = 'new' | 'opening' | 'open' | 'closing' | 'closed';
+
+/**
+ * A durable `TaskStore` in one directory: an append-only log with group commit, compacted now and
+ * then into a snapshot, and an in-memory index (a `MemoryTaskStore`) rebuilt from them on open.
+ */
+export class FileTaskStore implements TaskStore {
+  readonly durable = true;
+  readonly directory: string;
+  private readonly options: ResolvedFileTaskStoreOptions;
+  private state: State = 'new';
+  private opening: Promise<void> | undefined;
+  private closing: Promise<void> | undefined;
+  private index = new MemoryTaskStore();
+  private writer: LogWriter | undefined;
+  private lock: DirectoryLock | undefined;
+  private seq = 0;
+  private gen = 1;
+  private snapshotBytes = 0;
+  private compacting: Promise<void> | undefined;
+  /** Ids in creation order, to capture every record synchronously for a snapshot. */
+  private ids = new Set<string>();
+
+  constructor(directory: string, options?: FileTaskStoreOptions) {
+    if (typeof directory !== 'string' || directory.length === 0) {
+      throw new InvalidArgumentError('directory', directory, 'a non-empty directory path');
+    }
+    this.directory = resolve(directory);
+    this.options = resolveOptions(options);
+  }
+
+  /** Creates a store and opens it. */
+  static async open(directory: string, options?: FileTaskStoreOptions): Promise<FileTaskStore> {
+    const store = new FileTaskStore(directory, options);
+    await store.open();
+    return store;
+  }
+
+  /** Takes the directory lock and loads the records. Idempotent; the manager calls it on start. */
+  open(): Promise<void> {
+    if (this.state === 'closing' || this.state === 'closed') {
+      return Promise.reject(new StoreUnavailableError(`FileTaskStore for ${this.directory} is closed`));
+    }
+    return (this.opening ??= this.load());
+  }
+
+  private async load(): Promise<void> {
+    this.state = 'opening';
+    try {
+      await mkdir(this.directory, { recursive: true });
+      this.lock = await DirectoryLock.acquire(this.directory, LOCK_FILE);
+      const recovered = await recover(this.directory, this.options.onWarning);
+      const index = new MemoryTaskStore();
+      const ids = new Set<string>();
+      for (const record of recovered.records) {
+        index.insert(record);
+        ids.add(record.id);
+      }
+      this.index = index;
+      this.ids = ids;
+      this.seq = recovered.seq;
+      this.gen = recovered.gen;
+      this.snapshotBytes = recovered.snapshotBytes;
+      this.writer = new LogWriter(recovered.handle, recovered.size, this.options.durability, encodeFrames);
+      this.state = 'open';
+    } catch (error) {
+      await this.lock?.release();
+      this.lock = undefined;
+      this.state = 'new';
+      this.opening = undefined;
+      throw error;
+    }
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  nextSeq(): number {
+    this.ready();
+    return ++this.seq;
+  }
+
+  async create(record: TaskRecord): Promise<void> {
+    const writer = this.ready();
+    checkRecord(record);
+    if (this.index.peek(record.id, ANY_OWNER)) throw new InvalidArgumentError('record.id', record.id, 'an id not in the store yet');
+    const json = serialise('record', record);
+    const stored = JSON.parse(json) as TaskRecord;
+    const op = createOp(json);
+    checkPayloadSize(op);
+    this.index.insert(stored);
+    this.ids.add(stored.id);
+    if (stored.seq > this.seq) this.seq = stored.seq;
+    await this.append(writer, op);
+  }
+
+  async get(id: string, owner: OwnerScope): Promise<TaskRecord | undefined> {
+    this.ready();
+    checkId(id);
+    checkOwner(owner);
+    const record = this.index.peek(id, owner);
+    return record && copyRecord(record);
+  }
+
+  async update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[] }): Promise<UpdateResult> {
+    const writer = this.ready();
+    checkId(id);
+    if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new InvalidArgumentError('patch', patch, 'an object');
+    if (patch.status !== undefined && !TASK_STATUSES.includes(patch.status)) {
+      throw new InvalidArgumentError('patch.status', patch.status, TASK_STATUSES.join(' | '));
+    }
+    const expect = options?.expect;
+    if (expect !== undefined && (!Array.isArray(expect) || expect.some((s) => !TASK_STATUSES.includes(s)))) {
+      throw new InvalidArgumentError('options.expect', expect, `an array of ${TASK_STATUSES.join(' | ')}`);
+    }
+    const patchJson = serialise('patch', patch);
+    const op = updateOp(id, patchJson, []);
+    checkPayloadSize(op);
+    const clean = JSON.parse(patchJson) as Record<string, unknown>;
+    const unset: string[] = [];
+    for (const key in patch) {
+      if ((patch as Record<string, unknown>)[key] === undefined) {
+        unset.push(key);
+        clean[key] = undefined;
+      }
+    }
+    const result = this.index.apply(id, clean as TaskPatch, expect);
+    if (!result.ok) return result;
+    await this.append(writer, unset.length > 0 ? updateOp(id, patchJson, unset) : op);
+    // A shallow copy, as from MemoryTaskStore: this result feeds the manager's hot path. get/list copy deeply.
+    return result;
+  }
+
+  async list(query: ListQuery): Promise<ListPage> {
+    this.ready();
+    if (typeof query !== 'object' || query === null) throw new InvalidArgumentError('query', query, 'an object');
+    checkOwner(query.owner);
+    const page = await this.index.list(query);
+    for (const record of page.tasks) deepen(record);
+    return page;
+  }
+
+  async countActive(owner: string): Promise<number> {
+    this.ready();
+    if (typeof owner !== 'string') throw new InvalidArgumentError('owner', owner, 'a string');
+    return this.index.countActive(owner);
+  }
+
+  async sweep(now: number): Promise<number> {
+    this.ready();
+    if (typeof now !== 'number' || Number.isNaN(now)) throw new InvalidArgumentError('now', now, 'a time in epoch milliseconds');
+    const expired: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.index.list({ owner: ANY_OWNER, status: TERMINAL_STATUSES, limit: 1000, ...(cursor && { cursor }) });
+      for (const record of page.tasks) if (record.expiresAt !== undefined && record.expiresAt <= now) expired.push(record.id);
+      cursor = page.nextCursor;
+    } while (cursor);
+    const writes: Promise<boolean>[] = [];
+    for (const id of expired) {
+      const record = this.index.peek(id, ANY_OWNER);
+      if (record && isTerminal(record.status)) writes.push(this.delete(id));
+    }
+    return (await Promise.all(writes)).filter(Boolean).length;
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const writer = this.ready();
+    checkId(id);
+    if (!(await this.index.delete(id))) return false;
+    this.ids.delete(id);
+    await this.append(writer, deleteOp(id, this.seq));
+    return true;
+  }
+
+  /**
+   * Folds the log into a new snapshot. Crash-safe at every step: rotate to a new log, write the
+   * snapshot to a temp file, sync it, rename it into place, sync the directory, delete old logs.
+   */
+  compact(): Promise<void> {
+    this.ready();
+    return (this.compacting ??= this.runCompaction().finally(() => {
+      this.compacting = undefined;
+    }));
+  }
+
+  async close(): Promise<void> {
+    if (this.state === 'new' || this.state === 'closed') {
+      this.state = 'closed';
+      return;
+    }
+    return (this.closing ??= this.shutdown());
+  }
+
+  private async shutdown(): Promise<void> {
+    await this.opening?.catch(() => undefined);
+    this.state = 'closing';
+    await this.compacting?.catch(() => undefined);
+    try {
+      await this.writer?.close();
+    } finally {
+      await this.lock?.release();
+      this.lock = undefined;
+      this.writer = undefined;
+      this.state = 'closed';
+    }
+  }
+
+  private ready(): LogWriter {
+    if (this.state !== 'open' || !this.writer) {
+      const why = this.state === 'closed' || this.state === 'closing' ? 'is closed' : 'is not open yet (call open() first)';
+      throw new StoreUnavailableError(`FileTaskStore for ${this.directory} ${why}`);
+    }
+    if (this.writer.failure !== undefined) {
+      throw new StoreUnavailableError(`FileTaskStore for ${this.directory} stopped after a failed write; reopen it`, { cause: this.writer.failure });
+    }
+    return this.writer;
+  }
+
+  private async append(writer: LogWriter, op: string): Promise<void> {
+    try {
+      await writer.append(op);
+    } catch (error) {
+      throw new StoreUnavailableError(`FileTaskStore for ${this.directory} could not write its log; reopen it`, { cause: error });
+    }
+    if (!this.compacting && this.state === 'open' && writer.bytes > Math.max(this.options.compactAfterBytes, this.snapshotBytes)) {
+      this.compact().catch((error: unknown) => this.options.onWarning(`Compaction of ${this.directory} failed (nothing lost; retried later): ${String(error)}`));
+    }
+  }
+
+  private async step(name: CompactionStep): Promise<void> {
+    await this.options.onCompactionStep?.(name);
+  }
+
+  private async runCompaction(): Promise<void> {
+    const writer = this.ready();
+    const dir = this.directory;
+    const nextGen = this.gen + 1;
+    // Capture the state and queue the rotation in one synchronous step: the snapshot then holds
+    // exactly the writes queued before the rotation (all in the old logs, synced before the switch),
+    // and every later write goes to the new log.
+    const seqAtSwitch = this.seq;
+    const records: TaskRecord[] = [];
+    for (const id of this.ids) records.push({ ...this.index.peek(id, ANY_OWNER)! });
+    await writer.rotate(
+      async () => ({ handle: await createLog(dir, nextGen), size: 8 }),
+      () => {
+        this.gen = nextGen;
+      },
+    );
+    await this.step('rotated');
+    async function* pages(): AsyncGenerator<TaskRecord[]> {
+      for (let i = 0; i < records.length; i += 1000) yield records.slice(i, i + 1000);
+    }
+    const temp = join(dir, SNAPSHOT_TEMP);
+    const handle = await open(temp, 'w');
+    let bytes: number;
+    try {
+      bytes = await writeSnapshot(handle, { gen: nextGen, seq: seqAtSwitch }, pages());
+      await this.step('snapshot-written');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await this.step('snapshot-synced');
+    await rename(temp, join(dir, SNAPSHOT_FILE));
+    await this.step('snapshot-renamed');
+    await fsyncDir(dir);
+    this.snapshotBytes = bytes;
+    await this.step('directory-synced');
+    for (const name of await readdir(dir)) {
+      const gen = logGen(name);
+      if (gen !== undefined && gen < nextGen) await unlink(logPath(dir, gen));
+    }
+    await this.step('old-logs-removed');
+  }
+}
+
+const NESTED = ['input', 'result', 'checkpoint', 'metadata', 'error', 'dependsOn'] as const;
+
+/** Copies nested values too, so a caller mutating what it got cannot change the store (or drift from disk). */
+function deepen(shallow: TaskRecord): TaskRecord {
+  const target = shallow as unknown as Record<string, unknown>;
+  for (const key of NESTED) {
+    const value = target[key];
+    if (typeof value === 'object' && value !== null) target[key] = cloneJson(value);
+  }
+  return shallow;
+}
+
+/** Deep copy of a value that came out of JSON.parse (plain objects, arrays, primitives). */
+function cloneJson(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map(cloneJson);
+  const out: Record<string, unknown> = {};
+  for (const key in value) out[key] = cloneJson((value as Record<string, unknown>)[key]);
+  return out;
+}
+
+function copyRecord(record: TaskRecord): TaskRecord {
+  return deepen({ ...record });
+}
+
+function serialise(argument: string, value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new InvalidArgumentError(argument, value, `JSON-serialisable data (${(error as Error).message})`);
+  }
+}
+
+function checkId(id: unknown): void {
+  if (typeof id !== 'string' || id.length === 0) throw new InvalidArgumentError('id', id, 'a non-empty task id string');
+}
+
+function checkOwner(owner: unknown): void {
+  if (owner !== ANY_OWNER && typeof owner !== 'string') throw new InvalidArgumentError('owner', owner, 'an owner string or ANY_OWNER');
+}
+
+function checkRecord(record: TaskRecord): void {
+  if (typeof record !== 'object' || record === null) throw new InvalidArgumentError('record', record, 'a task record object');
+  checkId(record.id);
+  if (typeof record.owner !== 'string') throw new InvalidArgumentError('record.owner', record.owner, 'a string');
+  if (typeof record.kind !== 'string') throw new InvalidArgumentError('record.kind', record.kind, 'a string');
+  if (!Number.isSafeInteger(record.seq) || record.seq < 1) throw new InvalidArgumentError('record.seq', record.seq, 'a whole number of 1 or more');
+  if (!TASK_STATUSES.includes(record.status)) throw new InvalidArgumentError('record.status', record.status, TASK_STATUSES.join(' | '));
+}

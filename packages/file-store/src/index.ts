@@ -1,0 +1,10 @@
+export { FileTaskStore } from './file-task-store.js';
+export { COMPACTION_STEPS, DEFAULT_COMPACT_AFTER_BYTES } from './options.js';
+export type { CompactionStep, FileTaskStoreOptions } from './options.js';
+export type { Durability } from './log-writer.js';
+export { FileEventLog } from './event-log.js';
+export type { FileEventLogOptions } from './event-log.js';
+export { readEvents, readTaskHistory } from './event-reader.js';
+export type { ReadEventsOptions } from './event-reader.js';
+export { StoreCorruptionError, StoreLockedError, StoreUnavailableError } from './errors.js';
+export { crc32 } from './crc32.js';

@@ -1,0 +1,62 @@
+import type { TaskPatch, TaskRecord } from '@headway/core';
+import { StoreCorruptionError } from './errors.js';
+
+/**
+ * Log operations, one per frame. Replay is idempotent (create replaces, update assigns, delete
+ * removes), so replaying a record the snapshot already reflects is harmless.
+ *   {"o":"c","r":record}                       create
+ *   {"o":"u","i":id,"p":patch,"x":[keys]}      update; `x` lists keys set to undefined
+ *   {"o":"d","i":id,"q":seq}                   delete; `q` keeps nextSeq monotonic
+ */
+export interface ReplayState {
+  records: Map<string, TaskRecord>;
+  seq: number;
+}
+
+export function createOp(recordJson: string): string {
+  return `{"o":"c","r":${recordJson}}`;
+}
+
+export function updateOp(id: string, patchJson: string, unset: readonly string[]): string {
+  const x = unset.length > 0 ? `,"x":${JSON.stringify(unset)}` : '';
+  return `{"o":"u","i":${JSON.stringify(id)},"p":${patchJson}${x}}`;
+}
+
+export function deleteOp(id: string, seq: number): string {
+  return `{"o":"d","i":${JSON.stringify(id)},"q":${seq}}`;
+}
+
+export function isRecordShape(value: unknown): value is TaskRecord {
+  const r = value as Partial<TaskRecord> | null;
+  return (
+    typeof r === 'object' && r !== null && typeof r.id === 'string' && typeof r.owner === 'string' &&
+    typeof r.kind === 'string' && typeof r.seq === 'number' && typeof r.status === 'string'
+  );
+}
+
+export function replayOp(state: ReplayState, op: Record<string, unknown>, file: string, offset: number): void {
+  switch (op.o) {
+    case 'c': {
+      if (!isRecordShape(op.r)) break;
+      state.records.set(op.r.id, op.r);
+      if (op.r.seq > state.seq) state.seq = op.r.seq;
+      return;
+    }
+    case 'u': {
+      if (typeof op.i !== 'string' || typeof op.p !== 'object' || op.p === null) break;
+      const record = state.records.get(op.i);
+      // Missing: deleted later in the same log, after a snapshot that already left it out.
+      if (!record) return;
+      Object.assign(record, op.p as TaskPatch);
+      if (Array.isArray(op.x)) for (const key of op.x) delete (record as unknown as Record<string, unknown>)[String(key)];
+      return;
+    }
+    case 'd': {
+      if (typeof op.i !== 'string') break;
+      state.records.delete(op.i);
+      if (typeof op.q === 'number' && op.q > state.seq) state.seq = op.q;
+      return;
+    }
+  }
+  throw new StoreCorruptionError(file, offset, 'unknown or malformed log operation');
+}
