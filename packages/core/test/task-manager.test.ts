@@ -375,6 +375,35 @@ describe('dependencies', () => {
   });
 });
 
+describe('reporters per kind and per task', () => {
+  it('a kind reporter sees only its kind, stays open across tasks, and closes with the manager', async () => {
+    let closed = 0;
+    const kindSink = { ...recorder('kind'), close: () => { closed++; } };
+    const m = manager();
+    m.define('export', () => 'ok', { reporters: [kindSink] });
+    for (let i = 0; i < 3; i++) await (await m.create({ kind: 'export' })).wait();
+    await (await m.create({ kind: 'other', fn: () => 1 })).wait();
+    await m.hub.flush();
+    expect(kindSink.of('completed')).toHaveLength(3);
+    expect(kindSink.events.every((e) => e.kind === 'export')).toBe(true);
+    expect(closed).toBe(0);
+    await m.shutdown();
+    expect(closed).toBe(1);
+  });
+
+  it('a task reporter sees only its task and is closed when the task ends', async () => {
+    let closed = 0;
+    const taskSink = { ...recorder('task'), close: () => { closed++; } };
+    const m = manager();
+    const mine = await m.create({ kind: 'k', fn: () => 1, reporters: [taskSink] });
+    await (await m.create({ kind: 'k', fn: () => 2 })).wait();
+    await mine.wait();
+    await m.hub.flush();
+    expect(new Set(taskSink.events.map((e) => e.taskId))).toEqual(new Set([mine.id]));
+    expect(closed).toBe(1);
+  });
+});
+
 describe('resources', () => {
   it('reports CPU, memory, event loop and wall time, marked shared when tasks overlap', async () => {
     const rec = recorder();

@@ -38,12 +38,15 @@ export class EventHub {
     for (const reporter of reporters) this.add(reporter);
   }
 
-  /** Adds a reporter that receives every task's events from now on. */
-  add(reporter: Reporter): void {
-    this.global.push(new ReporterChannel(reporter, this.channelOptions));
+  /**
+   * Adds a reporter that receives every task's events from now on, or only those of one `kind`.
+   * It is closed with the hub.
+   */
+  add(reporter: Reporter, filter: { kind?: string } = {}): void {
+    this.global.push(new ReporterChannel(reporter, this.channelOptions, filter.kind));
   }
 
-  /** Attaches reporters to one task until its terminal event was delivered to them. */
+  /** Attaches reporters to one task until its terminal event was delivered to them; then they are closed. */
   attach(taskId: string, reporters: readonly Reporter[]): void {
     if (reporters.length === 0) return;
     const channels = this.perTask.get(taskId) ?? [];
@@ -53,7 +56,10 @@ export class EventHub {
 
   publish(event: TaskEvent): void {
     if (this.closed) return;
-    for (let i = 0; i < this.global.length; i++) this.global[i]!.push(event);
+    for (let i = 0; i < this.global.length; i++) {
+      const channel = this.global[i]!;
+      if (channel.kind === undefined || channel.kind === event.kind) channel.push(event);
+    }
     if (this.perTask.size === 0) return;
     const channels = this.perTask.get(event.taskId);
     if (!channels) return;

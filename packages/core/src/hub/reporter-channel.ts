@@ -46,6 +46,8 @@ export class ReporterChannel {
   constructor(
     readonly reporter: Reporter,
     private readonly options: ChannelOptions,
+    /** Deliver only events of this kind. */
+    readonly kind?: string,
   ) {
     this.stats = {
       reporter: reporter.name ?? reporter.constructor?.name ?? 'reporter',

@@ -15,8 +15,8 @@ export interface ActiveTask {
   readonly kind: string;
   readonly seq: number;
   record: TaskRecord;
-  fn?: TaskFunction;
-  handler?: ModuleHandler;
+  fn: TaskFunction | undefined;
+  handler: ModuleHandler | undefined;
   executor: Executor;
   retry: ResolvedRetryOptions;
   stage: Stage;
@@ -30,17 +30,17 @@ export interface ActiveTask {
   settledToken: number;
   slotHeld: boolean;
   /** Created when the attempt's signal is first asked for (most trivial tasks never do). */
-  controller?: AbortController;
+  controller: AbortController | undefined;
   /** Why the current attempt was aborted, for a signal created after the fact. */
-  abortReason?: unknown;
-  timer?: ReturnType<typeof setTimeout>;
+  abortReason: unknown;
+  timer: ReturnType<typeof setTimeout> | undefined;
   /** The context of the running attempt, when it runs on this thread. */
-  context?: { readonly usedProgress: ProgressReporter | undefined };
-  meter?: AttemptMeter;
+  context: { readonly usedProgress: ProgressReporter | undefined } | undefined;
+  meter: AttemptMeter | undefined;
   lastEventAt: number;
   lastResourcesAt: number;
-  dependencyResults?: Record<string, unknown>;
-  progressWrite?: 'busy' | 'dirty';
+  dependencyResults: Record<string, unknown> | undefined;
+  progressWrite: 'busy' | 'dirty' | undefined;
 }
 
 

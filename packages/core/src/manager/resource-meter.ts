@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { EventLoopUtilization } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import type { ResourceUsage } from '../events.js';
+import type { ResourcesEvent, TaskEventBody } from '../events.js';
 
 // Reading RSS or CPU time is a system call; one cached reading serves every task for this long.
 const RSS_MAX_AGE_MS = 50;
@@ -19,6 +19,8 @@ export class ResourceMeter {
   private rssAt = -Infinity;
   private cpu: NodeJS.CpuUsage = { user: 0, system: 0 };
   private cpuAt = -Infinity;
+  private elu: EventLoopUtilization = performance.eventLoopUtilization();
+  private eluAt = -Infinity;
 
   begin(): AttemptMeter {
     this.running++;
@@ -27,12 +29,21 @@ export class ResourceMeter {
       startIndex: ++this.starts,
       othersAtStart: this.running - 1,
       cpu: this.cpuNow(startedAt),
-      elu: performance.eventLoopUtilization(),
+      elu: this.eluNow(startedAt),
       startedAt,
       peakRss: 0,
       peakHeap: 0,
     };
     return meter;
+  }
+
+  /** Event-loop utilisation counters, shared like the CPU reading. */
+  private eluNow(now: number): EventLoopUtilization {
+    if (now - this.eluAt > CPU_MAX_AGE_MS) {
+      this.elu = performance.eventLoopUtilization();
+      this.eluAt = now;
+    }
+    return this.elu;
   }
 
   /** CPU time of the process, at most CPU_MAX_AGE_MS old (so sub-millisecond tasks read ~0). */
@@ -44,7 +55,8 @@ export class ResourceMeter {
     return this.cpu;
   }
 
-  sample(meter: AttemptMeter): ResourceUsage {
+  /** The attempt's usage so far, as the body of a `resources` event. */
+  sample(meter: AttemptMeter, sample: ResourcesEvent['sample']): TaskEventBody<ResourcesEvent> {
     const now = performance.now();
     const current = this.cpuNow(now);
     const cpu = { user: current.user - meter.cpu.user, system: current.system - meter.cpu.system };
@@ -56,19 +68,22 @@ export class ResourceMeter {
     const heap = this.heap;
     meter.peakRss = Math.max(meter.peakRss, this.rss);
     meter.peakHeap = Math.max(meter.peakHeap, heap);
+    const elu = this.eluNow(now);
     return {
+      type: 'resources',
+      sample,
       cpuUserMs: cpu.user / 1000,
       cpuSystemMs: cpu.system / 1000,
       rssBytes: this.rss,
       heapUsedBytes: heap,
-      eventLoopUtilization: performance.eventLoopUtilization(meter.elu).utilization,
+      eventLoopUtilization: elu === meter.elu ? 0 : performance.eventLoopUtilization(elu, meter.elu).utilization,
       wallMs: now - meter.startedAt,
       shared: meter.othersAtStart > 0 || this.starts > meter.startIndex,
     };
   }
 
-  end(meter: AttemptMeter): ResourceUsage {
-    const usage = this.sample(meter);
+  end(meter: AttemptMeter): TaskEventBody<ResourcesEvent> {
+    const usage = this.sample(meter, 'end');
     this.running--;
     return usage;
   }

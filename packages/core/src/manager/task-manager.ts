@@ -64,6 +64,8 @@ interface Definition {
   readonly fn?: TaskFunction;
   readonly handler?: ModuleHandler;
   readonly options: TaskDefinitionOptions;
+  /** The kind's retry policy over the manager's, resolved once. */
+  readonly retry: ResolvedRetryOptions | undefined;
 }
 
 type Waiter = (record: TaskRecord) => void;
@@ -142,11 +144,13 @@ export class TaskManager {
     resolveRetry(options.retry);
     checkReporters('reporters', options.reporters);
     if (this.definitions.has(kind)) throw new InvalidArgumentError('kind', kind, 'a kind not defined yet');
+    const retry = options.retry ? resolveRetry(options.retry, this.retry) : undefined;
     const definition: Definition =
       typeof handler === 'function'
-        ? { kind, fn: handler as TaskFunction, options }
-        : { kind, handler: handler as ModuleHandler, options };
+        ? { kind, fn: handler as TaskFunction, options, retry }
+        : { kind, handler: handler as ModuleHandler, options, retry };
     this.definitions.set(kind, definition);
+    for (const reporter of options.reporters ?? []) this.hub.add(reporter, { kind });
     for (const task of this.active.values()) {
       if (task.stage === 'orphan' && task.kind === kind) {
         this.bind(task, definition);
@@ -171,7 +175,7 @@ export class TaskManager {
       const dependsOn = spec.dependsOn;
       if (dependsOn.length > 0) await this.checkDependencies(dependsOn, owner);
       const definition = this.definitions.get(spec.kind);
-      const retry = resolveRetry(spec.retry, definition?.options.retry ? resolveRetry(definition.options.retry, this.retry) : this.retry);
+      const retry = resolveRetry(spec.retry, definition?.retry ?? this.retry);
       const now = Date.now();
       const timeoutMs = spec.timeoutMs ?? definition?.options.timeoutMs ?? this.defaultTimeoutMs;
       // Every field present, in one order: records share one hidden class, so copies are cheap.
@@ -206,8 +210,7 @@ export class TaskManager {
       const task = this.track(record, retry);
       if (spec.fn) task.fn = spec.fn as TaskFunction;
       else if (definition) this.bind(task, definition);
-      const reporters = [...(definition?.options.reporters ?? []), ...(spec.reporters ?? [])];
-      if (reporters.length > 0) this.hub.attach(record.id, reporters);
+      if (spec.reporters?.length) this.hub.attach(record.id, spec.reporters);
       this.emit(task, { type: 'created', metadata: record.metadata, dependsOn, ttlMs: record.ttlMs, maxAttempts: record.maxAttempts });
       if (spec.deferred && !spec.fn) task.stage = 'deferred';
       else if (!task.fn && !task.handler) task.stage = 'orphan';
@@ -302,8 +305,11 @@ export class TaskManager {
     options: { owner?: OwnerScope; timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<TaskRecord> {
     if (options.timeoutMs !== undefined) checkNonNegative('timeoutMs', options.timeoutMs);
+    if (typeof id !== 'string') throw new InvalidArgumentError('task id', id, 'a string');
     const owner = this.scopeOf(options.owner);
-    const record = await this.get(id, { owner });
+    if (!this.started) await this.start();
+    // Straight from the store: a waiter has no use for the queue position, which costs a scan.
+    const record = await this.store.get(id, owner);
     if (!record) throw new TaskNotFoundError(id);
     if (isTerminal(record.status) || options.timeoutMs === 0 || options.signal?.aborted) return record;
     return new Promise<TaskRecord>((resolve) => {
@@ -412,7 +418,21 @@ export class TaskManager {
       }
       if (options.dependsOn.length > 0) dependsOn = Object.freeze([...options.dependsOn]);
     }
-    return { ...options, kind, owner, metadata, dependsOn };
+    return {
+      kind,
+      owner,
+      metadata,
+      dependsOn,
+      input: options.input,
+      fn: options.fn,
+      ttlMs: options.ttlMs,
+      timeoutMs: options.timeoutMs,
+      retry: options.retry,
+      resumable: options.resumable,
+      runOnDependencyFailure: options.runOnDependencyFailure,
+      reporters: options.reporters,
+      deferred: options.deferred,
+    };
   }
 
   /** Every dependency exists for this owner, and the graph below them has no cycle. */
@@ -461,6 +481,16 @@ export class TaskManager {
       slotHeld: false,
       lastEventAt: performance.now(),
       lastResourcesAt: 0,
+      // Every field present from the start: one hidden class for all tasks keeps property access monomorphic.
+      fn: undefined,
+      handler: undefined,
+      controller: undefined,
+      abortReason: undefined,
+      timer: undefined,
+      context: undefined,
+      meter: undefined,
+      dependencyResults: undefined,
+      progressWrite: undefined,
     };
     this.active.set(record.id, task);
     return task;
@@ -544,7 +574,7 @@ export class TaskManager {
     if (this.resourcesEnabled && !executor.measuresResources) {
       task.meter = this.meter.begin();
       task.lastResourcesAt = performance.now();
-      this.emit(task, { type: 'resources', sample: 'start', ...this.meter.sample(task.meter) });
+      this.emit(task, this.meter.sample(task.meter, 'start'));
     }
     const timeoutMs = task.record.timeoutMs;
     if (timeoutMs !== undefined) {
@@ -603,7 +633,7 @@ export class TaskManager {
     if (task.meter) {
       const usage = this.meter.end(task.meter);
       task.meter = undefined;
-      this.emit(task, { type: 'resources', sample: 'end', ...usage });
+      this.emit(task, usage);
     }
     this.releaseSlot(task);
     if (task.stage === 'done') return;
@@ -698,7 +728,7 @@ export class TaskManager {
           if (task.meter) {
             const usage = this.meter.end(task.meter);
             task.meter = undefined;
-            this.emit(task, { type: 'resources', sample: 'end', ...usage });
+            this.emit(task, usage);
           }
           this.releaseSlot(task);
         }
@@ -826,7 +856,7 @@ export class TaskManager {
       if (task.stage !== 'running' || task.settledToken === task.attemptToken) continue;
       if (task.meter && now - task.lastResourcesAt >= this.resourcesIntervalMs) {
         task.lastResourcesAt = now;
-        this.emit(task, { type: 'resources', sample: 'running', ...this.meter.sample(task.meter) });
+        this.emit(task, this.meter.sample(task.meter, 'running'));
       }
       if (heartbeatMs > 0 && now - task.lastEventAt >= heartbeatMs) {
         const progress = task.context?.usedProgress;
@@ -873,7 +903,7 @@ export class TaskManager {
       current = updated.record;
     }
     const definition = this.definitions.get(current.kind);
-    const retry = resolveRetry({ maxAttempts: current.maxAttempts }, definition?.options.retry ? resolveRetry(definition.options.retry, this.retry) : this.retry);
+    const retry = resolveRetry({ maxAttempts: current.maxAttempts }, definition?.retry ?? this.retry);
     const task = this.track(current, retry);
     task.resumed = wasWorking;
     if (definition) this.bind(task, definition);

@@ -1,0 +1,53 @@
+/**
+ * Attribute and event names the OpenTelemetry sink writes. OpenTelemetry semantic conventions
+ * where one exists (`error.type`, `exception.*`), the `headway.` namespace otherwise.
+ */
+export const ATTR = {
+  taskId: 'headway.task.id',
+  taskKind: 'headway.task.kind',
+  taskOwner: 'headway.task.owner',
+  attempt: 'headway.task.attempt',
+  maxAttempts: 'headway.task.max_attempts',
+  queueWaitMs: 'headway.task.queue_wait_ms',
+  resumed: 'headway.task.resumed',
+  started: 'headway.task.started',
+  outcome: 'headway.task.outcome',
+  progress: 'headway.task.progress',
+  milestone: 'headway.task.milestone',
+  status: 'headway.task.status',
+  statusMessage: 'headway.task.status_message',
+  cancelReason: 'headway.task.cancel_reason',
+  retryDelayMs: 'headway.retry.delay_ms',
+  retryNextAttempt: 'headway.retry.next_attempt',
+  phaseName: 'headway.phase.name',
+  phasePath: 'headway.phase.path',
+  phaseFrom: 'headway.phase.from',
+  phaseTo: 'headway.phase.to',
+  phaseTotal: 'headway.phase.total',
+  logLevel: 'headway.log.level',
+  logMessage: 'headway.log.message',
+  logLogger: 'headway.log.logger',
+  logData: 'headway.log.data',
+  cpuUserMs: 'headway.resources.cpu.user_ms',
+  cpuSystemMs: 'headway.resources.cpu.system_ms',
+  rssBytes: 'headway.resources.memory.rss_bytes',
+  heapUsedBytes: 'headway.resources.memory.heap_used_bytes',
+  eventLoopUtilization: 'headway.resources.event_loop.utilization',
+  wallMs: 'headway.resources.wall_ms',
+  resourcesShared: 'headway.resources.shared',
+  errorType: 'error.type',
+  errorCode: 'headway.error.code',
+  exceptionType: 'exception.type',
+  exceptionMessage: 'exception.message',
+} as const;
+
+export const EVENT = {
+  milestone: 'headway.milestone',
+  log: 'headway.log',
+  retry: 'headway.retry',
+  status: 'headway.status',
+  checkpoint: 'headway.checkpoint',
+  cancelled: 'headway.cancelled',
+  interrupted: 'headway.interrupted',
+  exception: 'exception',
+} as const;

@@ -1,0 +1,80 @@
+import { Counter, Gauge } from 'prom-client';
+import type { Registry } from 'prom-client';
+import type { ChannelStats } from '@headway/core';
+import { METRIC } from './metric-names.js';
+
+/** Anything that can tell how its reporters are doing; `TaskManager` is one. */
+export interface ReporterStatsSource {
+  reporterStats(): readonly ChannelStats[];
+}
+
+type CountedStat = 'delivered' | 'coalesced' | 'dropped' | 'errors' | 'hung';
+
+/**
+ * The hub's delivery statistics (per reporter, by name) as metrics, read from the sources at
+ * scrape time so the hot path pays nothing for them.
+ */
+export class ReporterHealth {
+  private readonly sources: ReporterStatsSource[] = [];
+
+  constructor(prefix: string, registry: Registry) {
+    const counted: [string, CountedStat, string][] = [
+      [METRIC.reporterDelivered, 'delivered', 'Task events handed to each reporter.'],
+      [METRIC.reporterCoalesced, 'coalesced', 'Progress events a slow reporter never saw because a newer one replaced them.'],
+      [METRIC.reporterDropped, 'dropped', 'Task events dropped for a reporter whose queue was full or that hung.'],
+      [METRIC.reporterErrors, 'errors', 'Times a reporter threw or rejected.'],
+      [METRIC.reporterHung, 'hung', 'Deliveries abandoned because a reporter did not answer in time.'],
+    ];
+    const read = () => this.read();
+    for (const [name, stat, help] of counted) {
+      new Counter({
+        name: prefix + name,
+        help,
+        labelNames: ['reporter'],
+        registers: [registry],
+        collect() {
+          this.reset();
+          for (const [reporter, stats] of read()) this.inc({ reporter }, stats[stat]);
+        },
+      });
+    }
+    new Gauge({
+      name: prefix + METRIC.reporterQueued,
+      help: 'Task events waiting to be delivered to each reporter.',
+      labelNames: ['reporter'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [reporter, stats] of read()) this.set({ reporter }, stats.queued);
+      },
+    });
+  }
+
+  add(source: ReporterStatsSource): void {
+    if (!this.sources.includes(source)) this.sources.push(source);
+  }
+
+  /** Stats summed by reporter name (two reporters of one name are one series). */
+  private read(): Map<string, Omit<ChannelStats, 'reporter'>> {
+    const totals = new Map<string, Omit<ChannelStats, 'reporter'>>();
+    for (const source of this.sources) {
+      let stats: readonly ChannelStats[];
+      try {
+        stats = source.reporterStats();
+      } catch {
+        continue;
+      }
+      for (const s of stats) {
+        const t = totals.get(s.reporter) ?? { delivered: 0, coalesced: 0, dropped: 0, errors: 0, hung: 0, queued: 0 };
+        t.delivered += s.delivered;
+        t.coalesced += s.coalesced;
+        t.dropped += s.dropped;
+        t.errors += s.errors;
+        t.hung += s.hung;
+        t.queued += s.queued;
+        totals.set(s.reporter, t);
+      }
+    }
+    return totals;
+  }
+}
