@@ -56,6 +56,22 @@ describe('TaskManager lifecycle', () => {
     expect(rec.of('resources').map((e) => (e as { sample: string }).sample)).toEqual(['start', 'end']);
   });
 
+  it('records handed out (get, wait, cancel, list) are copies: changing them changes nothing stored', async () => {
+    const m = manager();
+    const done = await m.create({ kind: 'k', fn: () => 'kept' });
+    const waited = await done.wait();
+    waited.status = 'failed';
+    waited.result = 'tampered';
+    (await m.get(done.id))!.status = 'failed';
+    (await m.list()).tasks[0]!.status = 'failed';
+    expect(await m.get(done.id)).toMatchObject({ status: 'completed', result: 'kept' });
+    const g = gated();
+    const running = await m.create({ kind: 'k', fn: g.fn });
+    const cancelled = await running.cancel();
+    cancelled.status = 'completed';
+    expect((await m.get(running.id))!.status).toBe('cancelled');
+  });
+
   it('ids are unique and unpredictable across many tasks', async () => {
     const m = manager();
     const ids = new Set<string>();

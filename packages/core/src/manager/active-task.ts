@@ -41,6 +41,9 @@ export interface ActiveTask {
   lastResourcesAt: number;
   dependencyResults: Record<string, unknown> | undefined;
   progressWrite: 'busy' | 'dirty' | undefined;
+  /** Latest delivered progress and message (records are read-only; the store gets them asynchronously). */
+  progress: number;
+  statusMessage: string | undefined;
 }
 
 

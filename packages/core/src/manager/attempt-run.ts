@@ -46,7 +46,7 @@ export class AttemptRun implements TaskRun, TaskContextSpec {
     this.metadata = record.metadata;
     this.resumeFrom = record.checkpoint;
     this.dependencies = task.dependencyResults ?? NO_RESULTS;
-    this.startProgress = record.progress;
+    this.startProgress = Math.max(record.progress, task.progress);
   }
 
   get signal(): AbortSignal {

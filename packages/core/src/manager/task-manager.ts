@@ -358,7 +358,7 @@ export class TaskManager {
     if (!current) throw new TaskNotFoundError(id);
     if (isTerminal(current.status)) return current;
     const cancelled = await this.finish(id, 'cancelled', { reason });
-    return cancelled ?? (await this.store.get(id, owner)) ?? current;
+    return cancelled ? { ...cancelled } : ((await this.store.get(id, owner)) ?? current);
   }
 
   /**
@@ -491,6 +491,8 @@ export class TaskManager {
       meter: undefined,
       dependencyResults: undefined,
       progressWrite: undefined,
+      progress: record.progress,
+      statusMessage: record.statusMessage,
     };
     this.active.set(record.id, task);
     return task;
@@ -763,7 +765,7 @@ export class TaskManager {
     const waiting = this.waiters.get(record.id);
     if (waiting) {
       this.waiters.delete(record.id);
-      for (const waiter of waiting) waiter(record);
+      for (const waiter of waiting) waiter({ ...record });
     }
     const dependents = this.dependents.get(record.id);
     if (!dependents) return;
@@ -813,16 +815,16 @@ export class TaskManager {
 
   /** Writes the latest delivered progress to the store, one write in flight per task. */
   private persistProgress(task: ActiveTask, progress: number, message: string | undefined): void {
-    task.record.progress = progress;
-    if (message !== undefined) task.record.statusMessage = message;
+    task.progress = progress;
+    if (message !== undefined) task.statusMessage = message;
     if (task.progressWrite) {
       task.progressWrite = 'dirty';
       return;
     }
     task.progressWrite = 'busy';
     const write = (): void => {
-      const patch: TaskPatch = { progress: task.record.progress };
-      if (task.record.statusMessage !== undefined) patch.statusMessage = task.record.statusMessage;
+      const patch: TaskPatch = { progress: task.progress };
+      if (task.statusMessage !== undefined) patch.statusMessage = task.statusMessage;
       this.store.update(task.id, patch, { expect: ['working', 'input_required'] }).then(
         () => {
           if (task.progressWrite === 'dirty' && this.active.has(task.id)) {
@@ -862,7 +864,7 @@ export class TaskManager {
         const progress = task.context?.usedProgress;
         this.emit(task, {
           type: 'progress',
-          progress: progress?.value ?? task.record.progress,
+          progress: progress?.value ?? task.progress,
           heartbeat: true,
           ...(progress?.currentPhase && { phase: progress.currentPhase.name }),
           ...(progress?.lastMessage !== undefined && { message: progress.lastMessage }),

@@ -96,7 +96,7 @@ export class MemoryTaskStore implements TaskStore {
     const wasActive = !isTerminal(record.status);
     Object.assign(record, patch);
     if (wasActive && isTerminal(record.status)) this.bumpActive(record.owner, -1);
-    return { ok: true, record: { ...record } };
+    return { ok: true, record };
   }
 
   async list(query: ListQuery): Promise<ListPage> {

@@ -33,6 +33,8 @@ export type UpdateResult =
  * - Records returned are copies of the record itself; nested values (input, metadata, result,
  *   checkpoint) may be shared with the store and must be treated as read-only (deep copies on
  *   every write would cost the memory store most of its throughput).
+ * - `update` may return the stored record itself (the memory store does, to save a copy per
+ *   transition): treat it as read-only.
  * - `update` with `expect` is a compare-and-set on status; terminal statuses are final
  *   (an update of a terminal record fails whatever `expect` says).
  * - Reads take an owner scope; a record of another owner is reported exactly as a missing one.
