@@ -37,7 +37,16 @@ async function headwayLoop(): Promise<{ ms: number; progressEvents: number; hear
   let progressEvents = 0;
   let heartbeats = 0;
   const manager = new TaskManager({
-    reporters: [{ name: 'count', onEvent: (e: TaskEvent) => { if (e.type === 'progress') (e.heartbeat ? heartbeats++ : progressEvents++); } }],
+    reporters: [
+      {
+        name: 'count',
+        onEvent: (e: TaskEvent) => {
+          if (e.type !== 'progress') return;
+          if (e.heartbeat) heartbeats++;
+          else progressEvents++;
+        },
+      },
+    ],
   });
   let ms = 0;
   const handle = await manager.create({
