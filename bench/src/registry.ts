@@ -8,4 +8,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: 'progress-hot-path', run: async () => (await import('./progress-hot-path.js')).main() },
   { name: 'task-throughput', run: async () => (await import('./task-throughput.js')).main() },
   { name: 'task-memory', run: async () => (await import('./task-memory.js')).main() },
+  { name: 'mcp-overhead', run: async () => (await import('./mcp-overhead.js')).main() },
+  { name: 'file-store-throughput', run: async () => (await import('./file-store-throughput.js')).main() },
+  { name: 'sinks-overhead', run: async () => (await import('./sinks-overhead.js')).main() },
 ];

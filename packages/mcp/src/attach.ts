@@ -1,0 +1,187 @@
+import { InvalidArgumentError } from '@headway/core';
+import type { TaskManager } from '@headway/core';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { AnySchema, SchemaOutput, ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import { CallToolRequestSchema, ErrorCode, McpError, SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCRequest, ToolExecution } from '@modelcontextprotocol/sdk/types.js';
+import { registerCompanionTools } from './companion-tools.js';
+import { LogLevels } from './log-levels.js';
+import { installNativeTaskHandlers } from './native-tasks.js';
+import { resolveOptions, resolveToolTask } from './options.js';
+import type { HeadwayMcpOptions, HeadwayToolConfig } from './options.js';
+import { OwnerResolver } from './owner.js';
+import { companionNames } from './runtime.js';
+import type { CompanionNames, Runtime } from './runtime.js';
+import { callTool, errorResult, recoveryFunction } from './tool-call.js';
+import type { HeadwayTool, ToolHandler } from './tool-call.js';
+import type { McpToolContext } from './tool-context.js';
+import { installTaskResources } from './task-resources.js';
+import { HeadwayTaskStore } from './task-store-adapter.js';
+import type { McpExtra, ToolMode } from './types.js';
+
+/** The arguments a handler receives for an input schema. */
+export type ToolArgs<In> = In extends ZodRawShapeCompat ? ShapeOutput<In> : In extends AnySchema ? SchemaOutput<In> : Record<string, never>;
+
+export type HeadwayToolHandler<In> = (args: ToolArgs<In>, ctx: McpToolContext) => unknown;
+
+const TASK_SUPPORT: Record<ToolMode, ToolExecution['taskSupport']> = {
+  inline: 'forbidden',
+  handle: 'forbidden',
+  native: 'required',
+  auto: 'optional',
+};
+
+// Kinds defined for recovery, per manager (several McpServer instances may share one manager).
+const recoveryKinds = new WeakMap<TaskManager, Set<string>>();
+
+type RawHandler = (request: JSONRPCRequest, extra: McpExtra) => Promise<unknown>;
+
+/** Headway attached to one McpServer; register long-running tools through it. */
+export class HeadwayMcp {
+  /** Headway's manager behind the SDK's `TaskStore` interface, scoped by owner. */
+  readonly taskStore: HeadwayTaskStore;
+  /** The companion tools' names (after the prefix). */
+  readonly toolNames: CompanionNames;
+  private readonly rt: Runtime;
+  private readonly tools = new Map<string, HeadwayTool>();
+  private intercepting = false;
+
+  /** @internal use `attachHeadway`. */
+  constructor(server: McpServer, options: HeadwayMcpOptions) {
+    if (!(server instanceof McpServer)) throw new InvalidArgumentError('server', server, 'an McpServer from @modelcontextprotocol/sdk');
+    const resolved = resolveOptions(options);
+    const names = companionNames(resolved.toolPrefix);
+    this.taskStore = new HeadwayTaskStore(resolved.manager, {
+      ownerOf: (owner) => owner ?? resolved.manager.defaultOwner,
+      pollIntervalMs: resolved.pollIntervalMs,
+      maxTtlMs: resolved.maxTtlMs,
+    });
+    this.rt = {
+      server,
+      options: resolved,
+      owners: new OwnerResolver(resolved.principal),
+      levels: new LogLevels(resolved.logLevel),
+      store: this.taskStore,
+      names,
+    };
+    this.toolNames = names;
+    try {
+      server.server.registerCapabilities({
+        logging: {},
+        tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
+      });
+    } catch (error) {
+      throw new InvalidArgumentError('server', server, `an McpServer not connected yet (attach Headway before connect(): ${(error as Error).message})`);
+    }
+    server.server.setRequestHandler(SetLevelRequestSchema, async (request, extra) => {
+      this.rt.levels.set(this.rt.owners.of(extra).sessionKey, request.params.level);
+      return {};
+    });
+    installNativeTaskHandlers(this.rt);
+    if (resolved.resources) installTaskResources(this.rt);
+    if (resolved.companionTools) {
+      registerCompanionTools(this.rt);
+      this.intercept();
+    }
+  }
+
+  get manager(): TaskManager {
+    return this.rt.options.manager;
+  }
+
+  /**
+   * Registers a long-running tool: like `McpServer.registerTool`, plus a `task` block, and the
+   * handler gets `(args, ctx)` with the core task context, `ctx.mcp` and the seed's helpers.
+   * Returns the SDK's `RegisteredTool` (enable, disable, update).
+   */
+  registerTool<In extends ZodRawShapeCompat | AnySchema | undefined = undefined, Out extends ZodRawShapeCompat | AnySchema | undefined = undefined>(
+    name: string,
+    config: HeadwayToolConfig<In, Out>,
+    handler: HeadwayToolHandler<In>,
+  ): RegisteredTool {
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) {
+      throw new InvalidArgumentError('tool name', name, '1–128 letters, digits, _, - or .');
+    }
+    if (this.tools.has(name)) throw new InvalidArgumentError('tool name', name, 'a name not registered yet');
+    if (typeof config !== 'object' || config === null) throw new InvalidArgumentError('tool config', config, 'an object');
+    if (typeof handler !== 'function') throw new InvalidArgumentError('handler', handler, 'a function (args, ctx) => result');
+    const task = resolveToolTask(name, config.task, this.rt.options);
+    const tool: HeadwayTool = {
+      name,
+      task,
+      ...(config.inputSchema !== undefined && { inputSchema: config.inputSchema }),
+      ...(config.outputSchema !== undefined && { outputSchema: config.outputSchema }),
+      handler: handler as ToolHandler,
+    };
+    // A call that may answer with a handle cannot promise the output schema, so only inline and native advertise it.
+    const advertiseOutput = task.mode === 'inline' || task.mode === 'native';
+    const sdkConfig = {
+      ...(config.title !== undefined && { title: config.title }),
+      ...(config.description !== undefined && { description: config.description }),
+      ...(config.inputSchema !== undefined && { inputSchema: config.inputSchema }),
+      ...(advertiseOutput && config.outputSchema !== undefined && { outputSchema: config.outputSchema }),
+      ...(config.annotations !== undefined && { annotations: config.annotations }),
+      ...(config._meta !== undefined && { _meta: config._meta }),
+    } as Parameters<McpServer['registerTool']>[1];
+    // Calls never reach this callback: the tools/call interceptor serves Headway tools.
+    const registered = this.rt.server.registerTool(name, sdkConfig, ((_args: unknown, extra: McpExtra) =>
+      callTool(this.rt, tool, _args, undefined, extra)) as Parameters<McpServer['registerTool']>[2]);
+    registered.execution = { taskSupport: TASK_SUPPORT[task.mode] };
+    tool.registered = registered;
+    this.tools.set(name, tool);
+    if (task.resumable) this.defineForRecovery(tool);
+    this.intercept();
+    return registered;
+  }
+
+  private defineForRecovery(tool: HeadwayTool): void {
+    const manager = this.rt.options.manager;
+    let kinds = recoveryKinds.get(manager);
+    if (!kinds) recoveryKinds.set(manager, (kinds = new Set()));
+    if (kinds.has(tool.task.kind)) return;
+    kinds.add(tool.task.kind);
+    try {
+      manager.define(tool.task.kind, recoveryFunction(tool), { resumable: true });
+    } catch {
+      // The kind was defined by the application itself; its definition runs recovered tasks.
+    }
+  }
+
+  /**
+   * Serves tools/call of Headway tools itself (the SDK's McpServer cannot see task augmentation
+   * from a tool callback); every other tool goes to the SDK's handler unchanged.
+   */
+  private intercept(): void {
+    if (this.intercepting) return;
+    const handlers = (this.rt.server.server as unknown as { _requestHandlers?: unknown })._requestHandlers;
+    const original = handlers instanceof Map ? (handlers.get('tools/call') as RawHandler | undefined) : undefined;
+    if (!(handlers instanceof Map) || typeof original !== 'function') {
+      throw new Error('@headway/mcp: this @modelcontextprotocol/sdk version has no tools/call handler to wrap (expected 1.x, tested with 1.32)');
+    }
+    this.intercepting = true;
+    handlers.set('tools/call', async (request: JSONRPCRequest, extra: McpExtra) => {
+      const name = (request.params as { name?: unknown } | undefined)?.name;
+      const tool = typeof name === 'string' ? this.tools.get(name) : undefined;
+      if (!tool) return original(request, extra);
+      const parsed = CallToolRequestSchema.safeParse(request);
+      if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `Invalid tools/call request: ${parsed.error.message}`);
+      const { arguments: args, task } = parsed.data.params;
+      try {
+        return await callTool(this.rt, tool, args, task, extra);
+      } catch (error) {
+        // Like the SDK: a plain call answers errors as tool results; a task-augmented one as JSON-RPC errors.
+        if (task) throw error;
+        return errorResult(error instanceof Error ? error.message : String(error));
+      }
+    });
+  }
+}
+
+/**
+ * Attaches Headway to an McpServer (before `connect`): logging, native task methods, the
+ * companion tools and `task://` resources. Register long-running tools with `registerTool`.
+ */
+export function attachHeadway(server: McpServer, options: HeadwayMcpOptions): HeadwayMcp {
+  return new HeadwayMcp(server, options);
+}

@@ -1,0 +1,15 @@
+export { attachHeadway, HeadwayMcp } from './attach.js';
+export type { HeadwayToolHandler, ToolArgs } from './attach.js';
+export type { HeadwayMcpOptions, HeadwayToolConfig, ToolTaskOptions } from './options.js';
+export type { McpToolContext, LogOptions } from './tool-context.js';
+export type { McpExtra, ToolMode } from './types.js';
+export { TOOL_MODES } from './types.js';
+export { structuredOutput } from './structured-output.js';
+export type { StructuredOutputOptions } from './structured-output.js';
+export { HeadwayTaskStore } from './task-store-adapter.js';
+export type { HeadwayTaskStoreOptions } from './task-store-adapter.js';
+export { defaultPrincipal } from './owner.js';
+export type { PrincipalResolver } from './owner.js';
+export { toMcpTask, toSummary, taskUri } from './task-view.js';
+export type { TaskSummary } from './task-view.js';
+export { MonotonicProgress } from './progress-values.js';

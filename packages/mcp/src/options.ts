@@ -1,0 +1,154 @@
+import { InvalidArgumentError, TaskManager } from '@headway/core';
+import type { Reporter, RetryOptions } from '@headway/core';
+import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import type { LoggingLevel, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
+import { isLoggingLevel } from './log-levels.js';
+import { defaultPrincipal } from './owner.js';
+import type { PrincipalResolver } from './owner.js';
+import { TOOL_MODES } from './types.js';
+import type { ToolMode } from './types.js';
+
+export interface HeadwayMcpOptions {
+  /** The server's one task manager (shared by every McpServer of the process). */
+  manager: TaskManager;
+  /** Extra sinks for every task started through this server (on top of the manager's own). */
+  reporters?: readonly Reporter[];
+  /** Prefix of the companion tools' names: `${prefix}task_status` … Default: none. */
+  toolPrefix?: string;
+  /** Register `task_status`, `task_wait`, `task_result`, `task_cancel`, `task_list`. Default true. */
+  companionTools?: boolean;
+  /** Logger name on `notifications/message`. Default `headway`. */
+  loggerName?: string;
+  /** Level sent before a client calls `logging/setLevel`. Default `info`. */
+  logLevel?: LoggingLevel;
+  /** After a tool call answered, send its task's log lines to the whole session instead of dropping them. Default false (logs are request-scoped). */
+  logAfterResponse?: boolean;
+  /** Who the authenticated caller is; default `authInfo.extra.sub`, else `authInfo.clientId`. */
+  principal?: PrincipalResolver;
+  /** Inline budget of `auto` tools, in ms. Default 45 000 (below the common 60 s client timeout). */
+  inlineBudgetMs?: number;
+  /** Longest single `task_wait`, in ms. Default 45 000. */
+  maxWaitMs?: number;
+  /** Poll interval advertised to native task clients, in ms. Default 1000. */
+  pollIntervalMs?: number;
+  /** Largest TTL a native client may ask for, in ms (keep ≤ the manager's `maxTtlMs`). Default 24 h. */
+  maxTtlMs?: number;
+  /** Expose tasks as `task://{id}` resources with subscriptions. Default true. */
+  resources?: boolean;
+  /**
+   * Allow `task_list`/`tasks/list` when callers cannot be told apart (no auth, no session), e.g. a
+   * stdio server with its single client. Default false.
+   */
+  anonymousListing?: boolean;
+}
+
+export interface ResolvedOptions extends Required<Omit<HeadwayMcpOptions, 'reporters'>> {
+  reporters: readonly Reporter[];
+}
+
+/** The `task` block of a Headway tool. */
+export interface ToolTaskOptions {
+  /** Default `auto`. */
+  mode?: ToolMode;
+  /** Task kind (for sinks, concurrency limits and recovery). Default: the tool name. */
+  kind?: string;
+  ttlMs?: number;
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  /** After a restart, the task runs again from its last checkpoint (with `ctx.mcp` undefined). */
+  resumable?: boolean;
+  /** `auto` only: how long the call stays inline before it answers with a handle. */
+  inlineBudgetMs?: number;
+}
+
+export interface HeadwayToolConfig<In extends ZodRawShapeCompat | AnySchema | undefined = undefined, Out extends ZodRawShapeCompat | AnySchema | undefined = undefined> {
+  title?: string;
+  description?: string;
+  inputSchema?: In;
+  /** Advertised for `inline` and `native` tools; `handle`/`auto` tools validate it without advertising it (their call may answer with a handle). */
+  outputSchema?: Out;
+  annotations?: ToolAnnotations;
+  _meta?: Record<string, unknown>;
+  task?: ToolTaskOptions;
+}
+
+const HOUR = 3_600_000;
+
+export function resolveOptions(options: HeadwayMcpOptions): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('attachHeadway options', options, 'an object with a manager');
+  if (!(options.manager instanceof TaskManager)) throw new InvalidArgumentError('manager', options.manager, 'a TaskManager from @headway/core');
+  const reporters = options.reporters ?? [];
+  if (!Array.isArray(reporters)) throw new InvalidArgumentError('reporters', reporters, 'an array of reporters');
+  reporters.forEach((r: unknown, i) => {
+    if (typeof (r as Reporter | undefined)?.onEvent !== 'function') throw new InvalidArgumentError(`reporters[${i}]`, r, 'an object with an onEvent(event) method');
+  });
+  const toolPrefix = options.toolPrefix ?? '';
+  if (typeof toolPrefix !== 'string' || !/^[A-Za-z0-9_.-]{0,64}$/.test(toolPrefix)) {
+    throw new InvalidArgumentError('toolPrefix', toolPrefix, 'up to 64 letters, digits, _, - or .');
+  }
+  const loggerName = options.loggerName ?? 'headway';
+  if (typeof loggerName !== 'string' || loggerName.length === 0) throw new InvalidArgumentError('loggerName', loggerName, 'a non-empty string');
+  const logLevel = options.logLevel ?? 'info';
+  if (!isLoggingLevel(logLevel)) throw new InvalidArgumentError('logLevel', logLevel, 'an MCP logging level (debug … emergency)');
+  const principal = options.principal ?? defaultPrincipal;
+  if (typeof principal !== 'function') throw new InvalidArgumentError('principal', principal, 'a function (authInfo) => string | undefined');
+  return {
+    manager: options.manager,
+    reporters,
+    toolPrefix,
+    companionTools: checkFlag('companionTools', options.companionTools, true),
+    loggerName,
+    logLevel,
+    logAfterResponse: checkFlag('logAfterResponse', options.logAfterResponse, false),
+    principal,
+    inlineBudgetMs: checkMs('inlineBudgetMs', options.inlineBudgetMs, 45_000),
+    maxWaitMs: checkMs('maxWaitMs', options.maxWaitMs, 45_000),
+    pollIntervalMs: checkMs('pollIntervalMs', options.pollIntervalMs, 1_000),
+    maxTtlMs: checkMs('maxTtlMs', options.maxTtlMs, 24 * HOUR),
+    resources: checkFlag('resources', options.resources, true),
+    anonymousListing: checkFlag('anonymousListing', options.anonymousListing, false),
+  };
+}
+
+export interface ResolvedToolTask {
+  mode: ToolMode;
+  kind: string;
+  ttlMs?: number;
+  timeoutMs?: number;
+  retry?: RetryOptions;
+  resumable: boolean;
+  inlineBudgetMs: number;
+}
+
+export function resolveToolTask(name: string, task: ToolTaskOptions | undefined, defaults: ResolvedOptions): ResolvedToolTask {
+  if (task !== undefined && (typeof task !== 'object' || task === null)) throw new InvalidArgumentError('task', task, 'an object');
+  const t = task ?? {};
+  const mode = t.mode ?? 'auto';
+  if (!TOOL_MODES.includes(mode)) throw new InvalidArgumentError('task.mode', mode, TOOL_MODES.join(', '));
+  const kind = t.kind ?? name;
+  if (typeof kind !== 'string' || kind.length === 0 || kind.length > 256) throw new InvalidArgumentError('task.kind', kind, 'a non-empty string');
+  if (t.ttlMs !== undefined) checkMs('task.ttlMs', t.ttlMs, 0);
+  if (t.timeoutMs !== undefined) checkMs('task.timeoutMs', t.timeoutMs, 0);
+  if (t.retry !== undefined && (typeof t.retry !== 'object' || t.retry === null)) throw new InvalidArgumentError('task.retry', t.retry, 'retry options');
+  return {
+    mode,
+    kind,
+    ...(t.ttlMs !== undefined && { ttlMs: t.ttlMs }),
+    ...(t.timeoutMs !== undefined && { timeoutMs: t.timeoutMs }),
+    ...(t.retry !== undefined && { retry: t.retry }),
+    resumable: checkFlag('task.resumable', t.resumable, false),
+    inlineBudgetMs: checkMs('task.inlineBudgetMs', t.inlineBudgetMs, defaults.inlineBudgetMs),
+  };
+}
+
+function checkFlag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(name, value, 'true or false');
+  return value;
+}
+
+function checkMs(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new InvalidArgumentError(name, value, 'a finite number of milliseconds greater than 0');
+  return value;
+}

@@ -1,0 +1,133 @@
+import { performance } from 'node:perf_hooks';
+import { lifecycleLine } from '@headway/core';
+import type { LogLevel, Reporter, TaskEvent } from '@headway/core';
+import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import type { LoggingLevel, ProgressToken, ServerNotification, Task } from '@modelcontextprotocol/sdk/types.js';
+import type { LogLevels } from './log-levels.js';
+import { MonotonicProgress } from './progress-values.js';
+import type { McpExtra } from './types.js';
+
+export interface RequestSinkOptions {
+  server: Server;
+  extra: McpExtra;
+  sessionKey: string;
+  levels: LogLevels;
+  logger: string;
+  /** Send progress on the request's token while it is open. */
+  progress: boolean;
+  /** Whether the request stays open while the task runs (inline); a handle or native answer is immediate, so nothing is request-scoped. */
+  open: boolean;
+  /** After the response, keep sending log lines on the session (not request-scoped). */
+  logAfterResponse: boolean;
+  /** For native tasks: announce status changes with `notifications/tasks/status`. */
+  native?: { pollIntervalMs: number };
+}
+
+/**
+ * The per-task reporter for one MCP request: progress on the request's own token, log lines
+ * (lifecycle and `ctx.log`) as `notifications/message`, and task status for native tasks.
+ * Request-scoped traffic stops for good at `closeRequest()`, which runs before the response.
+ */
+export class RequestSink implements Reporter {
+  readonly name = 'mcp-request';
+  private open: boolean;
+  private readonly token: ProgressToken | undefined;
+  private readonly values = new MonotonicProgress();
+  private nativeTask?: Task;
+  /** When the last progress notification went out (performance.now()), if any did. */
+  lastProgressAt: number | undefined;
+  private resolveTerminal!: () => void;
+  /** Resolves once the terminal event reached this sink. */
+  readonly terminal = new Promise<void>((resolve) => (this.resolveTerminal = resolve));
+
+  constructor(private readonly options: RequestSinkOptions) {
+    this.token = options.extra._meta?.progressToken;
+    this.open = options.open;
+  }
+
+  closeRequest(): void {
+    this.open = false;
+  }
+
+  get requestOpen(): boolean {
+    return this.open && !this.options.extra.signal.aborted;
+  }
+
+  async onEvent(event: TaskEvent): Promise<void> {
+    try {
+      const logging = this.requestOpen || this.options.logAfterResponse;
+      if (event.type === 'progress') await this.sendProgress(event.progress, event.message);
+      else if (!logging) {
+        // Nowhere to send log lines: skip building them.
+      } else if (event.type === 'log') {
+        const logger = loggerFromData(event.data) ?? event.logger ?? this.options.logger;
+        await this.sendLog(event.level, logger, { message: event.message, taskId: event.taskId, ...(event.data !== undefined && { data: event.data }) });
+      } else {
+        const line = lifecycleLine(event);
+        if (line) await this.sendLog(line.level, this.options.logger, { message: line.message, taskId: event.taskId, ...line.data });
+      }
+      if (this.options.native) await this.sendStatus(event);
+    } finally {
+      if (event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled') this.resolveTerminal();
+    }
+  }
+
+  close(): void {
+    this.resolveTerminal();
+  }
+
+  private async sendProgress(progress: number, message: string | undefined): Promise<void> {
+    if (!this.options.progress || this.token === undefined || !this.requestOpen) return;
+    const value = this.values.next(progress);
+    if (value === undefined) return;
+    await this.options.extra.sendNotification({
+      method: 'notifications/progress',
+      params: { progressToken: this.token, progress: value, total: 100, ...(message !== undefined && { message }) },
+    });
+    this.lastProgressAt = performance.now();
+  }
+
+  private async sendLog(level: LogLevel, logger: string, data: Record<string, unknown>): Promise<void> {
+    const mcpLevel: LoggingLevel = level;
+    if (!this.options.levels.allows(this.options.sessionKey, mcpLevel)) return;
+    const notification: ServerNotification = { method: 'notifications/message', params: { level: mcpLevel, logger, data } };
+    if (this.requestOpen) await this.options.extra.sendNotification(notification);
+    else if (this.options.logAfterResponse) await this.toSession(notification);
+  }
+
+  private async sendStatus(event: TaskEvent): Promise<void> {
+    if (event.type === 'created') {
+      const at = new Date(event.at).toISOString();
+      this.nativeTask = { taskId: event.taskId, status: 'working', ttl: event.ttlMs, createdAt: at, lastUpdatedAt: at, pollInterval: this.options.native!.pollIntervalMs };
+      return;
+    }
+    const task = this.nativeTask;
+    if (!task) return;
+    let status: Task['status'] | undefined;
+    let statusMessage: string | undefined;
+    if (event.type === 'status' && (event.status === 'working' || event.status === 'input_required')) {
+      status = event.status;
+      statusMessage = event.message;
+    } else if (event.type === 'completed') status = 'completed';
+    else if (event.type === 'failed') [status, statusMessage] = ['failed', event.error.message];
+    else if (event.type === 'cancelled') [status, statusMessage] = ['cancelled', event.reason];
+    if (!status) return;
+    const next: Task = { ...task, status, lastUpdatedAt: new Date(event.at).toISOString() };
+    if (statusMessage !== undefined) next.statusMessage = statusMessage;
+    else delete next.statusMessage;
+    this.nativeTask = next;
+    await this.toSession({ method: 'notifications/tasks/status', params: next });
+  }
+
+  /** Session-wide delivery; a connection that has gone away simply misses it. */
+  private async toSession(notification: ServerNotification): Promise<void> {
+    if (!this.options.server.transport) return;
+    await this.options.server.notification(notification).catch(() => undefined);
+  }
+}
+
+/** `ctx.info(message, { loggerName })` travels as `data.logger`, so every sink sees it. */
+function loggerFromData(data: unknown): string | undefined {
+  const logger = (data as { logger?: unknown } | undefined)?.logger;
+  return typeof logger === 'string' ? logger : undefined;
+}

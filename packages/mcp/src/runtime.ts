@@ -1,0 +1,37 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { LogLevels } from './log-levels.js';
+import type { ResolvedOptions } from './options.js';
+import type { OwnerResolver } from './owner.js';
+import type { HeadwayTaskStore } from './task-store-adapter.js';
+
+/** Names of the companion tools, after the prefix. */
+export interface CompanionNames {
+  status: string;
+  wait: string;
+  result: string;
+  cancel: string;
+  list: string;
+}
+
+/** What the parts of one attachment share. */
+export interface Runtime {
+  readonly server: McpServer;
+  readonly options: ResolvedOptions;
+  readonly owners: OwnerResolver;
+  readonly levels: LogLevels;
+  readonly store: HeadwayTaskStore;
+  readonly names: CompanionNames;
+}
+
+export function companionNames(prefix: string): CompanionNames {
+  return {
+    status: `${prefix}task_status`,
+    wait: `${prefix}task_wait`,
+    result: `${prefix}task_result`,
+    cancel: `${prefix}task_cancel`,
+    list: `${prefix}task_list`,
+  };
+}
+
+export const LISTING_OFF =
+  'Listing tasks is off on this server: it cannot tell callers apart (no authentication and no session). Use the task ids you were given.';

@@ -1,0 +1,85 @@
+import { isTerminal } from '@headway/core';
+import type { Reporter, TaskEvent } from '@headway/core';
+import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { Runtime } from './runtime.js';
+import { taskUri, toSummary } from './task-view.js';
+
+const URI = /^task:\/\/([^/?#]+)$/;
+// Progress alone re-announces a subscribed task at most this often.
+const PROGRESS_UPDATE_MS = 250;
+
+/** `task://{id}` readable by its owner, and `resources/subscribe` → `notifications/resources/updated`. */
+export function installTaskResources(rt: Runtime): void {
+  const { server, options } = rt;
+  const { manager } = options;
+  // Subscriptions of this server (one connection), by uri → session keys.
+  const subscribed = new Map<string, Set<string>>();
+  const watching = new Set<string>();
+
+  server.registerResource(
+    'headway-task',
+    new ResourceTemplate('task://{id}', { list: undefined }),
+    {
+      title: 'Headway task',
+      description: 'A background task: status, progress, and its result once finished. Subscribe to be told when it changes.',
+      mimeType: 'application/json',
+    },
+    async (uri, variables, extra) => {
+      const id = String(variables['id'] ?? '');
+      const record = await manager.get(id, { owner: rt.owners.of(extra).owner });
+      if (!record) throw new McpError(ErrorCode.InvalidParams, `Task not found: ${id}`);
+      const body = { ...toSummary(record), ...(isTerminal(record.status) && record.result !== undefined && { result: record.result }) };
+      return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(body) }] };
+    },
+  );
+  server.server.registerCapabilities({ resources: { subscribe: true } });
+
+  const watcher = (id: string): Reporter => {
+    let lastAt = 0;
+    return {
+      name: 'mcp-resource-subscription',
+      async onEvent(event: TaskEvent) {
+        const uri = taskUri(id);
+        if (!subscribed.get(uri)?.size) return;
+        const statusChange = event.type === 'started' || event.type === 'status' || event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled';
+        if (!statusChange && !(event.type === 'progress' && !event.heartbeat && event.at - lastAt >= PROGRESS_UPDATE_MS)) return;
+        lastAt = event.at;
+        await server.server.sendResourceUpdated({ uri });
+      },
+      close() {
+        watching.delete(id);
+      },
+    };
+  };
+
+  server.server.setRequestHandler(SubscribeRequestSchema, async (request, extra) => {
+    const caller = rt.owners.of(extra);
+    const id = parse(request.params.uri);
+    const record = await manager.get(id, { owner: caller.owner });
+    if (!record) throw new McpError(ErrorCode.InvalidParams, `Task not found: ${id}`);
+    const uri = taskUri(id);
+    let keys = subscribed.get(uri);
+    if (!keys) subscribed.set(uri, (keys = new Set()));
+    keys.add(caller.sessionKey);
+    if (!isTerminal(record.status) && !watching.has(id)) {
+      watching.add(id);
+      manager.hub.attach(id, [watcher(id)]);
+    }
+    return {};
+  });
+
+  server.server.setRequestHandler(UnsubscribeRequestSchema, async (request, extra) => {
+    const caller = rt.owners.of(extra);
+    const uri = taskUri(parse(request.params.uri));
+    subscribed.get(uri)?.delete(caller.sessionKey);
+    if (subscribed.get(uri)?.size === 0) subscribed.delete(uri);
+    return {};
+  });
+}
+
+function parse(uri: string): string {
+  const match = URI.exec(uri);
+  if (!match) throw new McpError(ErrorCode.InvalidParams, `Invalid uri: ${JSON.stringify(uri)} (expected task://<task id>)`);
+  return decodeURIComponent(match[1]!);
+}

@@ -1,0 +1,96 @@
+import type { TaskRecord, TaskStatus } from '@headway/core';
+import type { CallToolResult, Task } from '@modelcontextprotocol/sdk/types.js';
+import { RELATED_TASK_META_KEY } from '@modelcontextprotocol/sdk/types.js';
+
+/** MCP has no `queued`: a task waiting for a slot is `working` to the client. */
+export function toMcpStatus(status: TaskStatus): Task['status'] {
+  return status === 'queued' ? 'working' : status;
+}
+
+/** A Headway record as an MCP Task (2025-11-25). */
+export function toMcpTask(record: TaskRecord, pollIntervalMs: number): Task {
+  const updatedAt = record.finishedAt ?? record.startedAt ?? record.createdAt;
+  const message = statusMessageOf(record);
+  return {
+    taskId: record.id,
+    status: toMcpStatus(record.status),
+    ttl: record.ttlMs,
+    createdAt: new Date(record.createdAt).toISOString(),
+    lastUpdatedAt: new Date(Math.max(updatedAt, record.createdAt)).toISOString(),
+    pollInterval: pollIntervalMs,
+    ...(message !== undefined && { statusMessage: message }),
+  };
+}
+
+function statusMessageOf(record: TaskRecord): string | undefined {
+  if (record.status === 'failed' || record.status === 'cancelled') return record.error?.message;
+  if (record.status === 'completed') return undefined;
+  const percent = `${Math.floor(record.progress)}%`;
+  return record.statusMessage ? `${percent}: ${record.statusMessage}` : percent;
+}
+
+/** What programs get back about a task: the same shape from handles, task_status and task://. */
+export interface TaskSummary {
+  [key: string]: unknown;
+  taskId: string;
+  kind: string;
+  status: TaskStatus;
+  /** 0–100. */
+  progress: number;
+  statusMessage?: string;
+  createdAt: string;
+  finishedAt?: string;
+  ttlMs: number;
+  error?: { message: string; code?: string };
+  resourceUri: string;
+}
+
+export function toSummary(record: TaskRecord): TaskSummary {
+  return {
+    taskId: record.id,
+    kind: record.kind,
+    status: record.status,
+    progress: Math.round(record.progress * 100) / 100,
+    ...(record.statusMessage !== undefined && { statusMessage: record.statusMessage }),
+    createdAt: new Date(record.createdAt).toISOString(),
+    ...(record.finishedAt !== undefined && { finishedAt: new Date(record.finishedAt).toISOString() }),
+    ttlMs: record.ttlMs,
+    ...(record.error && { error: { message: record.error.message, ...(record.error.code && { code: record.error.code }) } }),
+    resourceUri: taskUri(record.id),
+  };
+}
+
+export function taskUri(id: string): string {
+  return `task://${id}`;
+}
+
+/** The tool result a finished task stands for: its own result, or an `isError` result saying why not. */
+export function finalToolResult(record: TaskRecord): CallToolResult {
+  if (record.status === 'completed' && isCallToolResult(record.result)) return record.result;
+  if (record.status === 'completed') return toCallToolResult(record.result);
+  if (record.status === 'failed' && isCallToolResult(record.result)) return record.result;
+  const why = record.error?.message ?? record.status;
+  const text = record.status === 'cancelled' ? `Task ${record.id} was cancelled: ${why}` : `Task ${record.id} failed: ${why}`;
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+/** Same, with the related-task metadata `tasks/result` carries. */
+export function withRelatedTask(result: CallToolResult, taskId: string): CallToolResult {
+  return { ...result, _meta: { ...result._meta, [RELATED_TASK_META_KEY]: { taskId } } };
+}
+
+export function isCallToolResult(value: unknown): value is CallToolResult {
+  return typeof value === 'object' && value !== null && Array.isArray((value as { content?: unknown }).content);
+}
+
+/** A handler's return value as a tool result: objects become structured content plus their JSON as text. */
+export function toCallToolResult(value: unknown): CallToolResult {
+  if (isCallToolResult(value)) return value;
+  if (value === undefined) return { content: [] };
+  if (typeof value === 'string') return { content: [{ type: 'text', text: value }] };
+  const text = JSON.stringify(value) ?? String(value);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    return { content: [{ type: 'text', text }], structuredContent: value as Record<string, unknown> };
+  }
+  return { content: [{ type: 'text', text }] };
+}

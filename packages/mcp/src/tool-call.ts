@@ -1,0 +1,212 @@
+import { performance } from 'node:perf_hooks';
+import { HeadwayError, TaskResultError, isTerminal } from '@headway/core';
+import type { TaskContext, TaskFunction, TaskRecord } from '@headway/core';
+import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { getParseErrorMessage, normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
+import type { ResolvedToolTask } from './options.js';
+import { RequestSink } from './request-sink.js';
+import type { Runtime } from './runtime.js';
+import { createToolContext } from './tool-context.js';
+import type { McpToolContext } from './tool-context.js';
+import { finalToolResult, toCallToolResult, toMcpTask, toSummary } from './task-view.js';
+import type { McpExtra } from './types.js';
+
+export type ToolHandler = (args: never, ctx: McpToolContext) => unknown;
+
+/** One tool registered through Headway. */
+export interface HeadwayTool {
+  readonly name: string;
+  readonly task: ResolvedToolTask;
+  readonly inputSchema?: ZodRawShapeCompat | AnySchema;
+  readonly outputSchema?: ZodRawShapeCompat | AnySchema;
+  readonly handler: ToolHandler;
+  registered?: RegisteredTool;
+}
+
+// How long a finished inline call waits for its own sink to deliver the last progress and log lines.
+const DRAIN_MS = 1_000;
+// The SDK client handles a response synchronously but notifications a microtask later, so a
+// progress notification read in the same chunk as the response is reported as "unknown token".
+// Leaving this much time between the last progress and the response keeps them in separate reads.
+const PROGRESS_GAP_MS = 15;
+
+/** Serves a `tools/call` of a Headway tool in its mode; `taskParams` is set for task-augmented calls. */
+export async function callTool(
+  rt: Runtime,
+  tool: HeadwayTool,
+  rawArgs: unknown,
+  taskParams: TaskMetadata | undefined,
+  extra: McpExtra,
+): Promise<CallToolResult | CreateTaskResult> {
+  const { mode } = tool.task;
+  if (tool.registered && !tool.registered.enabled) throw new McpError(ErrorCode.InvalidParams, `Tool ${tool.name} disabled`);
+  if (taskParams && (mode === 'inline' || mode === 'handle')) {
+    throw new McpError(ErrorCode.MethodNotFound, `Tool ${tool.name} does not support task-augmented calls (taskSupport: 'forbidden')`);
+  }
+  if (!taskParams && mode === 'native') {
+    throw new McpError(ErrorCode.MethodNotFound, `Tool ${tool.name} requires task augmentation (taskSupport: 'required')`);
+  }
+  const native = taskParams !== undefined;
+  const parsed = await parseArgs(tool, rawArgs);
+  if (!parsed.ok) {
+    if (native) throw new McpError(ErrorCode.InvalidParams, parsed.message);
+    return errorResult(parsed.message);
+  }
+
+  const { manager } = rt.options;
+  const caller = rt.owners.of(extra);
+  const inline = !native && (mode === 'inline' || mode === 'auto');
+  const sinkBase = {
+    server: rt.server.server,
+    extra,
+    sessionKey: caller.sessionKey,
+    levels: rt.levels,
+    logger: rt.options.loggerName,
+    logAfterResponse: rt.options.logAfterResponse,
+  };
+  const sink = new RequestSink({ ...sinkBase, open: inline, progress: inline, ...(native && { native: { pollIntervalMs: rt.options.pollIntervalMs } }) });
+  // Child tasks started with `ctx` as their context log to this request, without touching its progress.
+  const childSink = new RequestSink({ ...sinkBase, open: inline, progress: false });
+  const ttlMs = native && taskParams.ttl !== undefined ? rt.store.ttl(taskParams.ttl) : tool.task.ttlMs;
+
+  const fn = taskFunction(tool, extra, [childSink]);
+  let record: TaskRecord;
+  try {
+    const handle = await manager.create({
+      kind: tool.task.kind,
+      input: parsed.value,
+      owner: caller.owner,
+      // A handle or native answer goes out before the work starts (see `startAfterAnswer`).
+      ...(inline ? { fn } : { deferred: true }),
+      metadata: { tool: tool.name, mode: native ? 'native' : mode },
+      reporters: [sink, ...rt.options.reporters],
+      resumable: tool.task.resumable,
+      ...(ttlMs !== undefined && { ttlMs }),
+      ...(tool.task.timeoutMs !== undefined && { timeoutMs: tool.task.timeoutMs }),
+      ...(tool.task.retry !== undefined && { retry: tool.task.retry }),
+    });
+    record = (await manager.get(handle.id, { owner: caller.owner }))!;
+  } catch (error) {
+    sink.closeRequest();
+    childSink.closeRequest();
+    if (!(error instanceof HeadwayError)) throw error;
+    if (native) throw new McpError(ErrorCode.InvalidRequest, error.message);
+    return errorResult(error.message);
+  }
+
+  if (native) {
+    startAfterAnswer(rt, record, fn);
+    return { task: toMcpTask(record, rt.options.pollIntervalMs) };
+  }
+  if (mode === 'handle') {
+    startAfterAnswer(rt, record, fn);
+    return handleResult(rt, record, undefined);
+  }
+
+  // Inline (and auto until its budget): the request stays open and follows the task.
+  const owner = caller.owner;
+  const onAbort = () => void manager.cancel(record.id, { owner, reason: 'Cancelled by the client (notifications/cancelled)' }).catch(() => undefined);
+  extra.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    const latest = await manager.wait(record.id, {
+      owner,
+      signal: extra.signal,
+      ...(mode === 'auto' && { timeoutMs: tool.task.inlineBudgetMs }),
+    });
+    if (isTerminal(latest.status)) {
+      await Promise.race([sink.terminal, delay(DRAIN_MS)]);
+      const sinceProgress = sink.lastProgressAt === undefined ? Infinity : performance.now() - sink.lastProgressAt;
+      if (sinceProgress < PROGRESS_GAP_MS) await delay(PROGRESS_GAP_MS - sinceProgress);
+      return finalToolResult(latest);
+    }
+    return handleResult(rt, latest, tool.task.inlineBudgetMs);
+  } finally {
+    extra.signal.removeEventListener('abort', onAbort);
+    sink.closeRequest();
+    childSink.closeRequest();
+  }
+}
+
+/**
+ * Runs a deferred task one macrotask later, so the answer that carries its id is written before
+ * the work competes with it for the event loop. A task cancelled in between just stays cancelled.
+ */
+function startAfterAnswer(rt: Runtime, record: TaskRecord, fn: TaskFunction): void {
+  setImmediate(() => {
+    rt.options.manager.execute(record.id, fn, undefined, { owner: record.owner }).catch(() => undefined);
+  });
+}
+
+function taskFunction(tool: HeadwayTool, extra: McpExtra | undefined, reporters: RequestSink[]): TaskFunction {
+  return async (input: unknown, ctx: TaskContext) => {
+    const value: unknown = await (tool.handler as (args: unknown, ctx: McpToolContext) => unknown)(input, createToolContext(ctx, extra, reporters));
+    const result = toCallToolResult(value);
+    if (result.isError) throw new TaskResultError(firstText(result) ?? `Tool ${tool.name} reported an error`, result);
+    if (tool.outputSchema) {
+      const message = await checkOutput(tool, result);
+      if (message) throw new TaskResultError(message, errorResult(message));
+    }
+    return result;
+  };
+}
+
+/** The task function a resumable tool's kind is defined with, for runs after a restart (no request). */
+export function recoveryFunction(tool: HeadwayTool): TaskFunction {
+  return taskFunction(tool, undefined, []);
+}
+
+/** The answer of a call that continues in the background. */
+export function handleResult(rt: Runtime, record: TaskRecord, promotedAfterMs: number | undefined): CallToolResult {
+  const { names } = rt;
+  const summary = toSummary(record);
+  const waitSeconds = Math.floor(rt.options.maxWaitMs / 1000);
+  const lead =
+    promotedAfterMs === undefined
+      ? `Started task ${record.id} (${record.kind}) in the background.`
+      : `Task ${record.id} (${record.kind}) is taking longer than ${Math.round(promotedAfterMs / 1000)} s, so it continues in the background.`;
+  const text =
+    `${lead} It is ${record.status}, ${Math.floor(summary.progress)}% done. ` +
+    `To get the result, call ${names.wait} with {"taskId": "${record.id}"} (it waits up to ${waitSeconds} s per call; call it again if the task is still running). ` +
+    `${names.status} shows progress without waiting; ${names.cancel} stops the task.`;
+  return {
+    content: [{ type: 'text', text }],
+    structuredContent: {
+      task: summary,
+      ...(promotedAfterMs !== undefined && { promoted: true }),
+      follow: { wait: names.wait, status: names.status, result: names.result, cancel: names.cancel, resource: summary.resourceUri },
+    },
+  };
+}
+
+async function parseArgs(tool: HeadwayTool, args: unknown): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
+  if (!tool.inputSchema) return { ok: true, value: args ?? {} };
+  const schema = normalizeObjectSchema(tool.inputSchema) ?? (tool.inputSchema as AnySchema);
+  const parsed = await safeParseAsync(schema, args ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, message: `Input validation error: Invalid arguments for tool ${tool.name}: ${getParseErrorMessage(parsed.error)}` };
+}
+
+async function checkOutput(tool: HeadwayTool, result: CallToolResult): Promise<string | undefined> {
+  const schema = normalizeObjectSchema(tool.outputSchema);
+  if (!schema) return undefined;
+  if (!result.structuredContent) return `Output validation error: Tool ${tool.name} has an output schema but returned no structured content`;
+  const parsed = await safeParseAsync(schema, result.structuredContent);
+  if (parsed.success) return undefined;
+  return `Output validation error: Invalid structured content for tool ${tool.name}: ${getParseErrorMessage(parsed.error)}`;
+}
+
+function firstText(result: CallToolResult): string | undefined {
+  for (const item of result.content) if (item.type === 'text') return item.text;
+  return undefined;
+}
+
+export function errorResult(text: string): CallToolResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
+}
