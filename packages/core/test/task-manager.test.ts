@@ -407,6 +407,23 @@ describe('reporters per kind and per task', () => {
     expect(closed).toBe(1);
   });
 
+  it('watch attaches to an unfinished task of the owner only', async () => {
+    const m = manager();
+    const g = gated();
+    const running = await m.create({ kind: 'k', fn: g.fn, owner: 'alice' });
+    const done = await m.create({ kind: 'k', fn: () => 1, owner: 'alice' });
+    await done.wait();
+    const watcher = recorder('watcher');
+    expect(m.watch(done.id, [watcher], { owner: 'alice' })).toBe(false);
+    expect(m.watch(running.id, [watcher], { owner: 'bob' })).toBe(false);
+    expect(m.watch(running.id, [watcher], { owner: 'alice' })).toBe(true);
+    g.release();
+    await running.wait();
+    await m.hub.flush();
+    expect(watcher.events.map((e) => e.type)).toContain('completed');
+    expect(() => m.watch(running.id, [{}] as never)).toThrow(/reporters\[0\]/);
+  });
+
   it('a task reporter sees only its task and is closed when the task ends', async () => {
     let closed = 0;
     const taskSink = { ...recorder('task'), close: () => { closed++; } };

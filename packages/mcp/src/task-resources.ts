@@ -62,9 +62,8 @@ export function installTaskResources(rt: Runtime): void {
     let keys = subscribed.get(uri);
     if (!keys) subscribed.set(uri, (keys = new Set()));
     keys.add(caller.sessionKey);
-    if (!isTerminal(record.status) && !watching.has(id)) {
+    if (!isTerminal(record.status) && !watching.has(id) && manager.watch(id, [watcher(id)], { owner: caller.owner })) {
       watching.add(id);
-      manager.hub.attach(id, [watcher(id)]);
     }
     return {};
   });

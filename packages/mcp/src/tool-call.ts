@@ -8,6 +8,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedToolTask } from './options.js';
 import { RequestSink } from './request-sink.js';
+import { traceMetadata } from './trace-context.js';
 import type { Runtime } from './runtime.js';
 import { createToolContext } from './tool-context.js';
 import type { McpToolContext } from './tool-context.js';
@@ -81,7 +82,7 @@ export async function callTool(
       owner: caller.owner,
       // A handle or native answer goes out before the work starts (see `startAfterAnswer`).
       ...(inline ? { fn } : { deferred: true }),
-      metadata: { tool: tool.name, mode: native ? 'native' : mode },
+      metadata: { tool: tool.name, mode: native ? 'native' : mode, ...traceMetadata(extra._meta) },
       reporters: [sink, ...rt.options.reporters],
       resumable: tool.task.resumable,
       ...(ttlMs !== undefined && { ttlMs }),

@@ -13,6 +13,7 @@ import {
 import type { TaskEvent, TaskEventBody } from '../events.js';
 import type { Executor, ModuleHandler } from '../executor/executor.js';
 import type { TaskFunction } from '../context.js';
+import type { Reporter } from '../reporter.js';
 import { InProcessExecutor } from '../executor/in-process-executor.js';
 import { EventHub } from '../hub/event-hub.js';
 import type { ChannelStats } from '../hub/event-hub.js';
@@ -372,6 +373,21 @@ export class TaskManager {
     const timeoutMs = options.timeoutMs ?? 30_000;
     checkNonNegative('timeoutMs', timeoutMs);
     return (this.stopped ??= this.stop(mode, timeoutMs));
+  }
+
+  /**
+   * Attaches reporters to a task that is still unfinished in this manager, until it ends. Returns
+   * false (attaching nothing) when it is finished, unknown, another owner's, or run elsewhere.
+   * The check and the attachment are one synchronous step, so no terminal event slips between them.
+   */
+  watch(id: string, reporters: readonly Reporter[], options: { owner?: OwnerScope } = {}): boolean {
+    if (typeof id !== 'string') throw new InvalidArgumentError('task id', id, 'a string');
+    checkReporters('reporters', reporters);
+    const owner = this.scopeOf(options.owner);
+    const task = this.active.get(id);
+    if (!task || task.stage === 'done' || (owner !== ANY_OWNER && task.owner !== owner)) return false;
+    this.hub.attach(id, reporters);
+    return true;
   }
 
   /** Delivery statistics per global reporter. */
