@@ -130,7 +130,9 @@ export class HeadwayMcp {
     registered.execution = { taskSupport: TASK_SUPPORT[task.mode] };
     tool.registered = registered;
     this.tools.set(name, tool);
-    if (task.resumable) this.defineForRecovery(tool);
+    // Every tool's kind is defined, so its queued tasks run again after a restart; whether a
+    // working one resumes or fails as interrupted is the record's `resumable`.
+    this.defineForRecovery(tool);
     this.intercept();
     return registered;
   }
@@ -142,7 +144,7 @@ export class HeadwayMcp {
     if (kinds.has(tool.task.kind)) return;
     kinds.add(tool.task.kind);
     try {
-      manager.define(tool.task.kind, recoveryFunction(tool), { resumable: true });
+      manager.define(tool.task.kind, recoveryFunction(tool), { resumable: tool.task.resumable });
     } catch {
       // The kind was defined by the application itself; its definition runs recovered tasks.
     }

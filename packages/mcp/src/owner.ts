@@ -5,11 +5,14 @@ import type { McpExtra } from './types.js';
 /** Picks the principal out of a request's `authInfo`; undefined means "not authenticated". */
 export type PrincipalResolver = (authInfo: AuthInfo) => string | undefined;
 
-/** Default principal: the token's subject (`extra.sub`) when the verifier put one there, else the client id. */
+/**
+ * Default principal: the token's subject (`authInfo.extra.sub`), which the token verifier puts there.
+ * Not the client id: that names the application, which many users may share. Without a subject the
+ * caller is bound to its session; pass `principal` to bind by something else.
+ */
 export const defaultPrincipal: PrincipalResolver = (authInfo) => {
   const sub = authInfo.extra?.['sub'];
-  if (typeof sub === 'string' && sub.length > 0) return sub;
-  return authInfo.clientId || undefined;
+  return typeof sub === 'string' && sub.length > 0 ? sub : undefined;
 };
 
 /** Who is calling: the owner its tasks are bound to, and whether that owner tells callers apart. */

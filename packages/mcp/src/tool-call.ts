@@ -83,7 +83,8 @@ export async function callTool(
       // A handle or native answer goes out before the work starts (see `startAfterAnswer`).
       ...(inline ? { fn } : { deferred: true }),
       metadata: { tool: tool.name, mode: native ? 'native' : mode, ...traceMetadata(extra._meta) },
-      reporters: [sink, ...rt.options.reporters],
+      reporters: [sink],
+      sharedReporters: rt.options.reporters,
       resumable: tool.task.resumable,
       ...(ttlMs !== undefined && { ttlMs }),
       ...(tool.task.timeoutMs !== undefined && { timeoutMs: tool.task.timeoutMs }),

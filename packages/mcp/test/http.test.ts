@@ -118,6 +118,17 @@ describe('Streamable HTTP on loopback', () => {
     await eventually(() => setup!.probe.aborted.has(id));
   });
 
+  it('does not let two users of one OAuth client (tokens without a subject) see each other\'s tasks', async () => {
+    setup = await httpServer({ auth: true });
+    const first = await connect('token-app-user-1');
+    const second = await connect('token-app-user-2');
+    const handle = (await first.client.callTool({ name: 'until_cancelled_handle', arguments: {} })) as CallToolResult;
+    await expectInvisible(second.client, idOf(handle));
+    const record = await setup.manager.get(idOf(handle), { owner: ANY_OWNER });
+    expect(record?.owner).toMatch(/^session:/);
+    await first.client.callTool({ name: 'task_cancel', arguments: { taskId: idOf(handle) } });
+  });
+
   it('refuses requests without a valid bearer token when auth is on', async () => {
     setup = await httpServer({ auth: true });
     const client = newClient();

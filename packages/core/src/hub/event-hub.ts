@@ -26,6 +26,8 @@ export class EventHub {
   private readonly perTask = new Map<string, ReporterChannel[]>();
   /** Per-task channels whose task ended, until their last events were delivered. */
   private readonly closing = new Set<ReporterChannel>();
+  /** Per-task channels whose reporter must not be closed when the task ends. */
+  private readonly keepOpen = new WeakSet<ReporterChannel>();
   private closed = false;
 
   constructor(reporters: readonly Reporter[] = [], options: EventHubOptions = {}) {
@@ -46,11 +48,18 @@ export class EventHub {
     this.global.push(new ReporterChannel(reporter, this.channelOptions, filter.kind));
   }
 
-  /** Attaches reporters to one task until its terminal event was delivered to them; then they are closed. */
-  attach(taskId: string, reporters: readonly Reporter[]): void {
+  /**
+   * Attaches reporters to one task until its terminal event was delivered to them; then they are
+   * closed, unless `close: false` (reporters that serve other tasks too).
+   */
+  attach(taskId: string, reporters: readonly Reporter[], options: { close?: boolean } = {}): void {
     if (reporters.length === 0) return;
     const channels = this.perTask.get(taskId) ?? [];
-    for (const reporter of reporters) channels.push(new ReporterChannel(reporter, this.channelOptions));
+    for (const reporter of reporters) {
+      const channel = new ReporterChannel(reporter, this.channelOptions);
+      if (options.close === false) this.keepOpen.add(channel);
+      channels.push(channel);
+    }
     this.perTask.set(taskId, channels);
   }
 
@@ -83,7 +92,7 @@ export class EventHub {
     this.closed = true;
     const channels = [...this.global, ...[...this.perTask.values()].flat()];
     this.perTask.clear();
-    await Promise.all(channels.map((c) => this.guard(c, () => c.reporter.close?.())));
+    await Promise.all(channels.filter((c) => !this.keepOpen.has(c)).map((c) => this.guard(c, () => c.reporter.close?.())));
   }
 
   stats(): ChannelStats[] {
@@ -93,7 +102,7 @@ export class EventHub {
   private async closeChannel(channel: ReporterChannel): Promise<void> {
     this.closing.add(channel);
     await channel.idle();
-    await this.guard(channel, () => channel.reporter.close?.());
+    if (!this.keepOpen.has(channel)) await this.guard(channel, () => channel.reporter.close?.());
     this.closing.delete(channel);
   }
 

@@ -73,8 +73,10 @@ export interface CreateTaskOptions<I = unknown> {
   dependsOn?: readonly string[];
   /** Run even when a dependency failed or was cancelled. */
   runOnDependencyFailure?: boolean;
-  /** Sinks for this task only (e.g. the MCP request that started it). */
+  /** Sinks for this task only (e.g. the MCP request that started it); closed when it ends. */
   reporters?: readonly Reporter[];
+  /** Sinks that serve many tasks and also get this one's events; Headway never closes them. */
+  sharedReporters?: readonly Reporter[];
   /** Create the record but run nothing until `execute(task, fn, input)` (the seed's two-step style). */
   deferred?: boolean;
 }

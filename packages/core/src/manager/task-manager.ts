@@ -212,6 +212,7 @@ export class TaskManager {
       if (spec.fn) task.fn = spec.fn as TaskFunction;
       else if (definition) this.bind(task, definition);
       if (spec.reporters?.length) this.hub.attach(record.id, spec.reporters);
+      if (spec.sharedReporters?.length) this.hub.attach(record.id, spec.sharedReporters, { close: false });
       this.emit(task, { type: 'created', metadata: record.metadata, dependsOn, ttlMs: record.ttlMs, maxAttempts: record.maxAttempts });
       if (spec.deferred && !spec.fn) task.stage = 'deferred';
       else if (!task.fn && !task.handler) task.stage = 'orphan';
@@ -423,6 +424,7 @@ export class TaskManager {
     if (options.runOnDependencyFailure !== undefined) checkBoolean('runOnDependencyFailure', options.runOnDependencyFailure);
     if (options.deferred !== undefined) checkBoolean('deferred', options.deferred);
     checkReporters('reporters', options.reporters);
+    checkReporters('sharedReporters', options.sharedReporters);
     let dependsOn: readonly string[] = EMPTY;
     if (options.dependsOn !== undefined) {
       if (!Array.isArray(options.dependsOn) || options.dependsOn.length > MAX_DEPENDENCIES) {
@@ -447,6 +449,7 @@ export class TaskManager {
       resumable: options.resumable,
       runOnDependencyFailure: options.runOnDependencyFailure,
       reporters: options.reporters,
+      sharedReporters: options.sharedReporters,
       deferred: options.deferred,
     };
   }
@@ -582,6 +585,11 @@ export class TaskManager {
     task.record = started.record;
     if (task.record.dependsOn.length > 0 && !task.dependencyResults) {
       task.dependencyResults = await this.collectDependencyResults(task.record.dependsOn);
+      // Cancelled (or otherwise settled) while the results were read: it must not start.
+      if (!this.isCurrent(task, token) || task.stage !== 'running') {
+        this.releaseSlot(task);
+        return;
+      }
     }
     this.emit(task, {
       type: 'started',
@@ -662,14 +670,15 @@ export class TaskManager {
     task.context?.usedProgress?.close();
     task.context = undefined;
     const error = outcome.error;
-    if (this.stopping && this.store.durable) {
-      // Leave the record unfinished: the next start recovers it.
+    if (this.stopping && this.store.durable && task.abortReason instanceof ShutdownError) {
+      // Interrupted by shutdown: leave the record unfinished for the next start to recover.
+      // Any other outcome during a drain (a real error, a timeout) is recorded as usual.
       task.stage = 'done';
       this.forget(task);
       return;
     }
     const attempt = task.record.attempt;
-    if (!this.stopping && attempt < task.retry.maxAttempts && isRetryable(error)) {
+    if (!(error instanceof ShutdownError) && attempt < task.retry.maxAttempts && isRetryable(error)) {
       await this.scheduleRetry(task, error);
       return;
     }
@@ -895,6 +904,8 @@ export class TaskManager {
     await this.store.open?.();
     this.startTimers();
     if (!this.store.durable) return;
+    // Results whose TTL ran out while the process was down are not served again.
+    await this.store.sweep(Date.now());
     let cursor: string | undefined;
     do {
       const page = await this.store.list({ owner: ANY_OWNER, status: ACTIVE_STATUSES, limit: 1000, ...(cursor && { cursor }) });
@@ -952,6 +963,13 @@ export class TaskManager {
     await this.untilIdle(Math.min(timeoutMs, 5_000));
     for (const task of [...this.active.values()]) {
       if (task.stage === 'running') await this.settle(task, task.attemptToken, { error: reason });
+    }
+    // Waiters on tasks left unfinished for recovery get their state as of now, not a wait forever.
+    for (const [id, waiting] of [...this.waiters]) {
+      const record = await this.store.get(id, ANY_OWNER).catch(() => undefined);
+      if (!record) continue;
+      this.waiters.delete(id);
+      for (const waiter of waiting) waiter({ ...record });
     }
     await this.hub.close();
     await this.executor.close?.();

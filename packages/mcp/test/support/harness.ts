@@ -96,6 +96,8 @@ export async function inMemory(
 
 /** Bearer tokens the HTTP test server accepts, and the principal each stands for. */
 export const TOKENS: Record<string, string> = { 'token-alice': 'alice', 'token-bob': 'bob' };
+/** Tokens of one shared OAuth client that carry no subject (two different users of one app). */
+export const SUBJECTLESS_TOKENS = ['token-app-user-1', 'token-app-user-2'];
 
 export interface HttpSetup {
   url: URL;
@@ -171,6 +173,7 @@ export async function httpClient(url: URL, token?: string): Promise<{ client: Cl
 
 function authOf(req: IncomingMessage): AuthInfo | undefined {
   const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+  if (match && SUBJECTLESS_TOKENS.includes(match[1]!)) return { token: match[1]!, clientId: 'shared-app', scopes: [] };
   const principal = match ? TOKENS[match[1]!] : undefined;
   if (!match || !principal) return undefined;
   return { token: match[1]!, clientId: `client-of-${principal}`, scopes: [], extra: { sub: principal } };
