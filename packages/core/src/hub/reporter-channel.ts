@@ -78,7 +78,7 @@ export class ReporterChannel {
     if (this.live > this.options.maxQueue) this.dropOldest();
     if (!this.draining) {
       this.draining = true;
-      queueMicrotask(() => void this.drain());
+      queueMicrotask(this.drain);
     }
   }
 
@@ -92,7 +92,11 @@ export class ReporterChannel {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  private async drain(): Promise<void> {
+  /**
+   * Delivers what is queued, in order. A plain loop while the reporter answers synchronously;
+   * when it returns a promise, the loop resumes once that settles. Bound once, scheduled per burst.
+   */
+  private readonly drain = (): void => {
     while (this.head < this.queue.length) {
       const index = this.head;
       const event = this.queue[index];
@@ -103,10 +107,12 @@ export class ReporterChannel {
       if (event.type === 'progress' && this.pendingProgress.get(event.taskId) === index) {
         this.pendingProgress.delete(event.taskId);
       }
-      // Synchronous reporters are served in one go; only a returned promise yields.
-      const pending = this.deliver(event);
-      if (pending) await pending;
       if (this.head > 1024 && this.head * 2 > this.queue.length) this.compact();
+      const pending = this.deliver(event);
+      if (pending) {
+        void pending.then(this.drain);
+        return;
+      }
     }
     this.queue = [];
     this.head = 0;
@@ -117,7 +123,7 @@ export class ReporterChannel {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
-  }
+  };
 
   private deliver(event: TaskEvent): Promise<void> | void {
     let outcome: void | Promise<void>;
