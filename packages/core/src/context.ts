@@ -153,7 +153,6 @@ class TaskContextImpl implements TaskContext {
   }
 }
 
-export type { TaskContextImpl };
 
 export function createTaskContext(spec: TaskContextSpec): TaskContext & { readonly usedProgress: ProgressReporter | undefined } {
   return new TaskContextImpl(spec);

@@ -1,5 +1,5 @@
 import type { TaskContext, TaskContextSpec, TaskFunction } from '../context.js';
-import type { ResourceUsage, TaskEventBody, TaskEvent } from '../events.js';
+import type { ResourceUsage, TaskEventBody } from '../events.js';
 import type { TaskRecord } from '../task-record.js';
 
 /** A task function loaded from a module, for executors that run work in another thread or process. */
@@ -41,5 +41,3 @@ export interface Executor {
   execute(run: TaskRun): Promise<unknown>;
   close?(): Promise<void>;
 }
-
-export type { TaskEvent };

@@ -24,7 +24,7 @@ import { MemoryTaskStore } from '../store/memory-store.js';
 import { ANY_OWNER } from '../store/task-store.js';
 import type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateResult } from '../store/task-store.js';
 import { ACTIVE_STATUSES, TASK_STATUSES, isTerminal, toErrorInfo } from '../task-record.js';
-import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
+import type { TaskPatch, TaskRecord } from '../task-record.js';
 import {
   checkBoolean,
   checkNonEmptyString,
@@ -1022,5 +1022,3 @@ export class TaskManager {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
-
-export type { TaskStatus };
