@@ -110,6 +110,8 @@ export interface RetryingEvent extends TaskEventBase {
   readonly delayMs: number;
   /** The attempt that will run next. */
   readonly nextAttempt: number;
+  /** Progress (0–100) the failed attempt had reached. */
+  readonly progress: number;
 }
 
 export interface CompletedEvent extends TaskEventBase {
@@ -122,12 +124,16 @@ export interface FailedEvent extends TaskEventBase {
   readonly type: 'failed';
   readonly error: TaskErrorInfo;
   readonly durationMs: number;
+  /** Progress (0–100) the task had reached. */
+  readonly progress: number;
 }
 
 export interface CancelledEvent extends TaskEventBase {
   readonly type: 'cancelled';
   readonly reason: string;
   readonly durationMs: number;
+  /** Progress (0–100) the task had reached. */
+  readonly progress: number;
 }
 
 /** Everything that happens to a task, as delivered to reporters. */
@@ -147,6 +153,23 @@ export type TaskEvent =
   | CancelledEvent;
 
 export type TaskEventType = TaskEvent['type'];
+
+/** Every event type, in the order a task usually meets them. */
+export const TASK_EVENT_TYPES: readonly TaskEventType[] = [
+  'created',
+  'status',
+  'started',
+  'progress',
+  'phase',
+  'milestone',
+  'log',
+  'resources',
+  'checkpoint',
+  'retrying',
+  'completed',
+  'failed',
+  'cancelled',
+];
 export type TerminalEvent = CompletedEvent | FailedEvent | CancelledEvent;
 
 export function isTerminalEvent(event: TaskEvent): event is TerminalEvent {

@@ -34,7 +34,7 @@ export type { Executor, ModuleHandler, TaskRun } from './executor/executor.js';
 export { WorkerThreadExecutor } from './worker/worker-thread-executor.js';
 export type { WorkerThreadExecutorOptions } from './worker/worker-thread-executor.js';
 
-export { isTerminalEvent, LOG_LEVELS } from './events.js';
+export { isTerminalEvent, LOG_LEVELS, TASK_EVENT_TYPES } from './events.js';
 export type {
   CancelledEvent,
   CheckpointEvent,

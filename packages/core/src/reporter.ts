@@ -1,4 +1,4 @@
-import type { TaskEvent } from './events.js';
+import type { TaskEvent, TaskEventType } from './events.js';
 
 /**
  * A sink: receives every event of the tasks it is attached to.
@@ -9,6 +9,11 @@ import type { TaskEvent } from './events.js';
 export interface Reporter {
   /** Shown when the reporter misbehaves; defaults to the constructor name. */
   readonly name?: string;
+  /**
+   * The event types this reporter handles; others are never queued for it, which saves the hub
+   * the work of delivering what the reporter would ignore. Default: every type.
+   */
+  readonly eventTypes?: readonly TaskEventType[];
   onEvent(event: TaskEvent): void | Promise<void>;
   /** Called by `hub.flush()` after the queued events were delivered. */
   flush?(): void | Promise<void>;

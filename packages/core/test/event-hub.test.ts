@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ProgressEvent, TaskEvent } from '../src/events.js';
 import { EventHub } from '../src/hub/event-hub.js';
+import { InvalidArgumentError } from '../src/errors.js';
 import { recorder, sleep, until } from './helpers.js';
 
 let seq = 0;
@@ -20,6 +21,22 @@ describe('EventHub', () => {
     await hub.flush();
     expect(a.events.map((e) => e.taskId)).toEqual(['t1', 't2', 't3', 't4', 't5']);
     expect(b.events).toEqual(a.events);
+  });
+
+  it('queues for a reporter only the event types it names, and refuses unknown ones', async () => {
+    const all = recorder('all');
+    const picky = { ...recorder('picky'), eventTypes: ['completed'] as const };
+    const hub = new EventHub([all, picky]);
+    hub.publish(progress('t1', 10));
+    hub.publish(completed('t1'));
+    await hub.flush();
+    expect(all.events.map((e) => e.type)).toEqual(['progress', 'completed']);
+    expect(picky.events.map((e) => e.type)).toEqual(['completed']);
+    expect(hub.stats().find((s) => s.reporter === 'picky')?.delivered).toBe(1);
+    expect(() => new EventHub([{ name: 'typo', eventTypes: ['complete'] as never, onEvent: () => undefined }])).toThrow(
+      /eventTypes of reporter "typo".*"complete".*completed/,
+    );
+    expect(() => hub.add({ name: 'bad', eventTypes: 'completed' as never, onEvent: () => undefined })).toThrow(InvalidArgumentError);
   });
 
   it('isolates a reporter that throws or rejects, and reports each kind of trouble once', async () => {

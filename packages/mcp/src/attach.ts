@@ -8,6 +8,7 @@ import type { JSONRPCRequest, ToolExecution } from '@modelcontextprotocol/sdk/ty
 import { registerCompanionTools } from './companion-tools.js';
 import { LogLevels } from './log-levels.js';
 import { installNativeTaskHandlers } from './native-tasks.js';
+import { toolParsers } from './tool-call.js';
 import { resolveOptions, resolveToolTask } from './options.js';
 import type { HeadwayMcpOptions, HeadwayToolConfig } from './options.js';
 import { OwnerResolver } from './owner.js';
@@ -112,6 +113,7 @@ export class HeadwayMcp {
       task,
       ...(config.inputSchema !== undefined && { inputSchema: config.inputSchema }),
       ...(config.outputSchema !== undefined && { outputSchema: config.outputSchema }),
+      ...toolParsers(config.inputSchema, config.outputSchema),
       handler: handler as ToolHandler,
     };
     // A call that may answer with a handle cannot promise the output schema, so only inline and native advertise it.

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { lifecycleLine } from '@headway/core';
-import type { LogLevel, Reporter, TaskEvent } from '@headway/core';
+import type { CreatedEvent, LogLevel, Reporter, TaskEvent, TaskEventType } from '@headway/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { LoggingLevel, ProgressToken, ServerNotification, Task } from '@modelcontextprotocol/sdk/types.js';
 import type { LogLevels } from './log-levels.js';
@@ -36,13 +36,27 @@ export class RequestSink implements Reporter {
   private nativeTask?: Task;
   /** When the last progress notification went out (performance.now()), if any did. */
   lastProgressAt: number | undefined;
-  private resolveTerminal!: () => void;
-  /** Resolves once the terminal event reached this sink. */
-  readonly terminal = new Promise<void>((resolve) => (this.resolveTerminal = resolve));
+  private terminalReached = false;
+  private resolveTerminal?: () => void;
+  private terminalPromise?: Promise<void>;
+  /** Only what a native task's status needs, when nothing else can be sent (no open request, no session logging). */
+  readonly eventTypes?: readonly TaskEventType[];
 
   constructor(private readonly options: RequestSinkOptions) {
     this.token = options.extra._meta?.progressToken;
     this.open = options.open;
+    if (!options.open && !options.logAfterResponse) this.eventTypes = options.native ? NATIVE_STATUS_EVENTS : [];
+  }
+
+  /** Whether this sink can send anything at all; one that cannot need not be attached. */
+  get sends(): boolean {
+    return this.eventTypes === undefined || this.eventTypes.length > 0;
+  }
+
+  /** Resolves once the terminal event reached this sink. */
+  get terminal(): Promise<void> {
+    if (this.terminalReached) return Promise.resolve();
+    return (this.terminalPromise ??= new Promise<void>((resolve) => (this.resolveTerminal = resolve)));
   }
 
   closeRequest(): void {
@@ -53,7 +67,20 @@ export class RequestSink implements Reporter {
     return this.open && !this.options.extra.signal.aborted;
   }
 
-  async onEvent(event: TaskEvent): Promise<void> {
+  /** Synchronous when there is nothing to send, so the hub does not wait on a promise for it. */
+  onEvent(event: TaskEvent): Promise<void> | void {
+    if (this.mightSend(event)) return this.deliver(event);
+    if (event.type === 'created' && this.options.native) this.startNativeTask(event);
+    if (event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled') this.reachTerminal();
+  }
+
+  private mightSend(event: TaskEvent): boolean {
+    if (event.type === 'progress') return this.options.progress && this.token !== undefined && this.requestOpen;
+    if (this.requestOpen || this.options.logAfterResponse) return true;
+    return this.options.native !== undefined && event.type !== 'created';
+  }
+
+  private async deliver(event: TaskEvent): Promise<void> {
     try {
       const logging = this.requestOpen || this.options.logAfterResponse;
       if (event.type === 'progress') await this.sendProgress(event.progress, event.message);
@@ -68,12 +95,17 @@ export class RequestSink implements Reporter {
       }
       if (this.options.native) await this.sendStatus(event);
     } finally {
-      if (event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled') this.resolveTerminal();
+      if (event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled') this.reachTerminal();
     }
   }
 
   close(): void {
-    this.resolveTerminal();
+    this.reachTerminal();
+  }
+
+  private reachTerminal(): void {
+    this.terminalReached = true;
+    this.resolveTerminal?.();
   }
 
   private async sendProgress(progress: number, message: string | undefined): Promise<void> {
@@ -95,10 +127,14 @@ export class RequestSink implements Reporter {
     else if (this.options.logAfterResponse) await this.toSession(notification);
   }
 
+  private startNativeTask(event: CreatedEvent): void {
+    const at = new Date(event.at).toISOString();
+    this.nativeTask = { taskId: event.taskId, status: 'working', ttl: event.ttlMs, createdAt: at, lastUpdatedAt: at, pollInterval: this.options.native!.pollIntervalMs };
+  }
+
   private async sendStatus(event: TaskEvent): Promise<void> {
     if (event.type === 'created') {
-      const at = new Date(event.at).toISOString();
-      this.nativeTask = { taskId: event.taskId, status: 'working', ttl: event.ttlMs, createdAt: at, lastUpdatedAt: at, pollInterval: this.options.native!.pollIntervalMs };
+      this.startNativeTask(event);
       return;
     }
     const task = this.nativeTask;
@@ -125,6 +161,8 @@ export class RequestSink implements Reporter {
     await this.options.server.notification(notification).catch(() => undefined);
   }
 }
+
+const NATIVE_STATUS_EVENTS: readonly TaskEventType[] = ['created', 'status', 'completed', 'failed', 'cancelled'];
 
 /** `ctx.info(message, { loggerName })` travels as `data.logger`, so every sink sees it. */
 function loggerFromData(data: unknown): string | undefined {

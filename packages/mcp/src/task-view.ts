@@ -9,14 +9,15 @@ export function toMcpStatus(status: TaskStatus): Task['status'] {
 
 /** A Headway record as an MCP Task (2025-11-25). */
 export function toMcpTask(record: TaskRecord, pollIntervalMs: number): Task {
-  const updatedAt = record.finishedAt ?? record.startedAt ?? record.createdAt;
+  const updatedAt = Math.max(record.finishedAt ?? record.startedAt ?? record.createdAt, record.createdAt);
   const message = statusMessageOf(record);
+  const createdAt = new Date(record.createdAt).toISOString();
   return {
     taskId: record.id,
     status: toMcpStatus(record.status),
     ttl: record.ttlMs,
-    createdAt: new Date(record.createdAt).toISOString(),
-    lastUpdatedAt: new Date(Math.max(updatedAt, record.createdAt)).toISOString(),
+    createdAt,
+    lastUpdatedAt: updatedAt === record.createdAt ? createdAt : new Date(updatedAt).toISOString(),
     pollInterval: pollIntervalMs,
     ...(message !== undefined && { statusMessage: message }),
   };

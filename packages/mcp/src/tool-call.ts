@@ -23,6 +23,9 @@ export interface HeadwayTool {
   readonly task: ResolvedToolTask;
   readonly inputSchema?: ZodRawShapeCompat | AnySchema;
   readonly outputSchema?: ZodRawShapeCompat | AnySchema;
+  /** The schemas as zod objects, built once at registration (a raw shape becomes a new `z.object` each time). */
+  readonly inputParser?: AnySchema;
+  readonly outputParser?: AnySchema;
   readonly handler: ToolHandler;
   registered?: RegisteredTool;
 }
@@ -73,7 +76,7 @@ export async function callTool(
   const childSink = new RequestSink({ ...sinkBase, open: inline, progress: false });
   const ttlMs = native && taskParams.ttl !== undefined ? rt.store.ttl(taskParams.ttl) : tool.task.ttlMs;
 
-  const fn = taskFunction(tool, extra, [childSink]);
+  const fn = taskFunction(tool, extra, childSink.sends ? [childSink] : []);
   let record: TaskRecord;
   try {
     const handle = await manager.create({
@@ -83,7 +86,7 @@ export async function callTool(
       // A handle or native answer goes out before the work starts (see `startAfterAnswer`).
       ...(inline ? { fn } : { deferred: true }),
       metadata: { tool: tool.name, mode: native ? 'native' : mode, ...traceMetadata(extra._meta) },
-      reporters: [sink],
+      reporters: sink.sends ? [sink] : [],
       sharedReporters: rt.options.reporters,
       resumable: tool.task.resumable,
       ...(ttlMs !== undefined && { ttlMs }),
@@ -147,7 +150,7 @@ function taskFunction(tool: HeadwayTool, extra: McpExtra | undefined, reporters:
     const value: unknown = await (tool.handler as (args: unknown, ctx: McpToolContext) => unknown)(input, createToolContext(ctx, extra, reporters));
     const result = toCallToolResult(value);
     if (result.isError) throw new TaskResultError(firstText(result) ?? `Tool ${tool.name} reported an error`, result);
-    if (tool.outputSchema) {
+    if (tool.outputParser) {
       const message = await checkOutput(tool, result);
       if (message) throw new TaskResultError(message, errorResult(message));
     }
@@ -183,16 +186,25 @@ export function handleResult(rt: Runtime, record: TaskRecord, promotedAfterMs: n
   };
 }
 
+/** The parsers of a tool's input and output schemas. */
+export function toolParsers(
+  inputSchema: ZodRawShapeCompat | AnySchema | undefined,
+  outputSchema: ZodRawShapeCompat | AnySchema | undefined,
+): { inputParser?: AnySchema; outputParser?: AnySchema } {
+  const inputParser = inputSchema && (normalizeObjectSchema(inputSchema) ?? (inputSchema as AnySchema));
+  const outputParser = normalizeObjectSchema(outputSchema);
+  return { ...(inputParser && { inputParser }), ...(outputParser && { outputParser }) };
+}
+
 async function parseArgs(tool: HeadwayTool, args: unknown): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
-  if (!tool.inputSchema) return { ok: true, value: args ?? {} };
-  const schema = normalizeObjectSchema(tool.inputSchema) ?? (tool.inputSchema as AnySchema);
-  const parsed = await safeParseAsync(schema, args ?? {});
+  if (!tool.inputParser) return { ok: true, value: args ?? {} };
+  const parsed = await safeParseAsync(tool.inputParser, args ?? {});
   if (parsed.success) return { ok: true, value: parsed.data };
   return { ok: false, message: `Input validation error: Invalid arguments for tool ${tool.name}: ${getParseErrorMessage(parsed.error)}` };
 }
 
 async function checkOutput(tool: HeadwayTool, result: CallToolResult): Promise<string | undefined> {
-  const schema = normalizeObjectSchema(tool.outputSchema);
+  const schema = tool.outputParser;
   if (!schema) return undefined;
   if (!result.structuredContent) return `Output validation error: Tool ${tool.name} has an output schema but returned no structured content`;
   const parsed = await safeParseAsync(schema, result.structuredContent);

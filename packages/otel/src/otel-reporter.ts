@@ -1,6 +1,6 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Attributes, Context, Link, Span, SpanContext, Tracer, TracerProvider } from '@opentelemetry/api';
-import { InvalidArgumentError, LOG_LEVELS } from '@headway/core';
+import type { Attributes, Context, HrTime, Link, Span, SpanContext, Tracer, TracerProvider } from '@opentelemetry/api';
+import { InvalidArgumentError, LOG_LEVELS, TASK_EVENT_TYPES } from '@headway/core';
 import type {
   CancelledEvent,
   FailedEvent,
@@ -13,6 +13,7 @@ import type {
   StartedEvent,
   TaskErrorInfo,
   TaskEvent,
+  TaskEventType,
 } from '@headway/core';
 import { ATTR, EVENT } from './attributes.js';
 import { extractTraceContext } from './trace-context.js';
@@ -51,7 +52,8 @@ interface TaskSpans {
   maxAttempts?: number;
   attempt?: Span;
   phases?: Map<string, Span>;
-  progress: number;
+  /** Highest progress seen on milestones and phase ends: what an interrupted attempt reached. */
+  progress?: number;
   previous?: SpanContext;
   /** The attempt's final resource sample, set as attributes when its span ends. */
   usage?: ResourceUsage;
@@ -66,6 +68,8 @@ const PATH_SEPARATOR = '\u001f';
  */
 export class OtelReporter implements Reporter {
   readonly name: string;
+  /** Every type but progress: where a task got to is on its terminal (and retrying) event. */
+  readonly eventTypes: readonly TaskEventType[] = TASK_EVENT_TYPES.filter((type) => type !== 'progress');
   private readonly tracer: Tracer;
   private readonly tracerProvider?: TracerProvider;
   private readonly cancelledStatus: 'unset' | 'error';
@@ -96,17 +100,11 @@ export class OtelReporter implements Reporter {
 
   onEvent(event: TaskEvent): void {
     switch (event.type) {
-      case 'progress': {
-        const state = this.tasks.get(event.taskId);
-        if (state && event.progress > state.progress) state.progress = event.progress;
-        return;
-      }
       case 'created':
         this.tasks.set(event.taskId, {
           parent: extractTraceContext(event.metadata) ?? ROOT_CONTEXT,
           createdAt: event.at,
           maxAttempts: event.maxAttempts,
-          progress: 0,
         });
         return;
       case 'started':
@@ -115,9 +113,13 @@ export class OtelReporter implements Reporter {
       case 'phase':
         this.phase(event);
         return;
-      case 'milestone':
-        this.tasks.get(event.taskId)?.attempt?.addEvent(EVENT.milestone, { [ATTR.milestone]: event.milestone }, event.at);
+      case 'milestone': {
+        const state = this.tasks.get(event.taskId);
+        if (!state?.attempt) return;
+        state.progress = event.progress;
+        state.attempt.addEvent(EVENT.milestone, { [ATTR.milestone]: event.milestone }, hrTime(event.at));
         return;
+      }
       case 'log':
         this.log(event);
         return;
@@ -127,14 +129,14 @@ export class OtelReporter implements Reporter {
         return;
       }
       case 'checkpoint':
-        this.tasks.get(event.taskId)?.attempt?.addEvent(EVENT.checkpoint, undefined, event.at);
+        this.tasks.get(event.taskId)?.attempt?.addEvent(EVENT.checkpoint, undefined, hrTime(event.at));
         return;
       case 'status': {
         const span = this.tasks.get(event.taskId)?.attempt;
         if (!span) return;
         const attributes: Attributes = { [ATTR.status]: event.status };
         if (event.message !== undefined) attributes[ATTR.statusMessage] = event.message;
-        span.addEvent(EVENT.status, attributes, event.at);
+        span.addEvent(EVENT.status, attributes, hrTime(event.at));
         return;
       }
       case 'retrying':
@@ -145,7 +147,7 @@ export class OtelReporter implements Reporter {
         this.tasks.delete(event.taskId);
         const span = state?.attempt ?? this.unstartedSpan(event, state);
         span.setStatus({ code: SpanStatusCode.OK });
-        this.endAttempt(state, span, 'completed', event.at, 100);
+        this.endAttempt(state, span, 'completed', hrTime(event.at), 100);
         return;
       }
       case 'failed':
@@ -166,11 +168,11 @@ export class OtelReporter implements Reporter {
   /** Ends the spans of tasks still open (the manager shut down before they finished). */
   close(): void {
     if (!this.endOpenSpansOnClose) return;
-    const now = Date.now();
+    const now = hrTime(Date.now());
     for (const state of this.tasks.values()) {
       if (!state.attempt) continue;
       state.attempt.addEvent(EVENT.interrupted, undefined, now);
-      this.endAttempt(state, state.attempt, 'interrupted', now);
+      this.endAttempt(state, state.attempt, 'interrupted', now, state.progress);
     }
     this.tasks.clear();
   }
@@ -179,10 +181,11 @@ export class OtelReporter implements Reporter {
     let state = this.tasks.get(event.taskId);
     if (!state) {
       // Recovered after a restart: the created event (and its metadata) was seen by another process.
-      state = { parent: ROOT_CONTEXT, progress: 0 };
+      state = { parent: ROOT_CONTEXT };
       this.tasks.set(event.taskId, state);
     }
-    if (state.attempt) this.endAttempt(state, state.attempt, 'interrupted', event.at);
+    const at = hrTime(event.at);
+    if (state.attempt) this.endAttempt(state, state.attempt, 'interrupted', at, state.progress);
     const attributes = this.baseAttributes(event);
     attributes[ATTR.queueWaitMs] = event.queueWaitMs;
     if (state.maxAttempts !== undefined) attributes[ATTR.maxAttempts] = state.maxAttempts;
@@ -190,7 +193,7 @@ export class OtelReporter implements Reporter {
     const links: Link[] | undefined = state.previous ? [{ context: state.previous }] : undefined;
     state.attempt = this.tracer.startSpan(
       `task ${event.kind}`,
-      { kind: this.spanKind, startTime: event.at, attributes, ...(links && { links }) },
+      { kind: this.spanKind, startTime: at, attributes, ...(links && { links }) },
       state.parent,
     );
   }
@@ -199,6 +202,7 @@ export class OtelReporter implements Reporter {
     const state = this.tasks.get(event.taskId);
     if (!state?.attempt) return;
     const path = event.path;
+    const at = hrTime(event.at);
     const key = path.length === 1 ? path[0]! : path.join(PATH_SEPARATOR);
     const phases = (state.phases ??= new Map());
     if (event.state === 'ended') {
@@ -206,24 +210,21 @@ export class OtelReporter implements Reporter {
       if (!span) return;
       phases.delete(key);
       span.setAttribute(ATTR.progress, event.progress);
-      span.end(event.at);
+      span.end(at);
+      if (event.progress > (state.progress ?? 0)) state.progress = event.progress;
       return;
     }
-    phases.get(key)?.end(event.at);
+    phases.get(key)?.end(at);
     const parentSpan = (path.length > 1 && phases.get(path.slice(0, -1).join(PATH_SEPARATOR))) || state.attempt;
     // The task id is on the attempt span, the phase span's parent or ancestor.
-    const attributes: Attributes = {
-      [ATTR.phaseName]: event.name,
-      [ATTR.phasePath]: path as string[],
-      [ATTR.phaseFrom]: event.from,
-      [ATTR.phaseTo]: event.to,
-    };
-    if (event.total !== undefined) attributes[ATTR.phaseTotal] = event.total;
-    const span = this.tracer.startSpan(
-      `phase ${event.name}`,
-      { kind: SpanKind.INTERNAL, startTime: event.at, attributes },
-      trace.setSpan(state.parent, parentSpan),
-    );
+    // Attributes are set after the start: the SDK checks those given to startSpan three times, and a
+    // phase span's sampling follows its task's.
+    const span = this.tracer.startSpan(`phase ${event.name}`, { kind: SpanKind.INTERNAL, startTime: at }, trace.setSpan(state.parent, parentSpan));
+    span.setAttribute(ATTR.phaseName, event.name);
+    span.setAttribute(ATTR.phasePath, path as string[]);
+    span.setAttribute(ATTR.phaseFrom, event.from);
+    span.setAttribute(ATTR.phaseTo, event.to);
+    if (event.total !== undefined) span.setAttribute(ATTR.phaseTotal, event.total);
     phases.set(key, span);
   }
 
@@ -234,37 +235,40 @@ export class OtelReporter implements Reporter {
     const attributes: Attributes = { [ATTR.logLevel]: event.level, [ATTR.logMessage]: event.message };
     if (event.logger !== undefined) attributes[ATTR.logLogger] = event.logger;
     if (event.data !== undefined) attributes[ATTR.logData] = this.serialise(event.data);
-    span.addEvent(EVENT.log, attributes, event.at);
+    span.addEvent(EVENT.log, attributes, hrTime(event.at));
   }
 
   private retrying(event: RetryingEvent): void {
     const state = this.tasks.get(event.taskId);
     const span = state?.attempt;
     if (!state || !span) return;
-    recordError(span, event.error, event.at);
-    span.addEvent(EVENT.retry, { [ATTR.retryDelayMs]: event.delayMs, [ATTR.retryNextAttempt]: event.nextAttempt }, event.at);
-    this.endAttempt(state, span, 'retried', event.at);
+    const at = hrTime(event.at);
+    recordError(span, event.error, at);
+    span.addEvent(EVENT.retry, { [ATTR.retryDelayMs]: event.delayMs, [ATTR.retryNextAttempt]: event.nextAttempt }, at);
+    this.endAttempt(state, span, 'retried', at, event.progress);
   }
 
   private failed(event: FailedEvent): void {
     const state = this.tasks.get(event.taskId);
     this.tasks.delete(event.taskId);
     const span = state?.attempt ?? this.unstartedSpan(event, state);
-    recordError(span, event.error, event.at);
-    this.endAttempt(state, span, 'failed', event.at);
+    const at = hrTime(event.at);
+    recordError(span, event.error, at);
+    this.endAttempt(state, span, 'failed', at, event.progress);
   }
 
   private cancelled(event: CancelledEvent): void {
     const state = this.tasks.get(event.taskId);
     this.tasks.delete(event.taskId);
     const span = state?.attempt ?? this.unstartedSpan(event, state);
-    span.addEvent(EVENT.cancelled, { [ATTR.cancelReason]: event.reason }, event.at);
+    const at = hrTime(event.at);
+    span.addEvent(EVENT.cancelled, { [ATTR.cancelReason]: event.reason }, at);
     span.setAttribute(ATTR.cancelReason, event.reason);
     if (this.cancelledStatus === 'error') {
       span.setAttribute(ATTR.errorType, 'TaskCancelledError');
       span.setStatus({ code: SpanStatusCode.ERROR, message: event.reason });
     }
-    this.endAttempt(state, span, 'cancelled', event.at);
+    this.endAttempt(state, span, 'cancelled', at, event.progress);
   }
 
   /** A span for a task that ended before any attempt started (cancelled while queued, failed dependency). */
@@ -273,27 +277,27 @@ export class OtelReporter implements Reporter {
     attributes[ATTR.started] = false;
     return this.tracer.startSpan(
       `task ${event.kind}`,
-      { kind: this.spanKind, startTime: state?.createdAt ?? event.at, attributes },
+      { kind: this.spanKind, startTime: hrTime(state?.createdAt ?? event.at), attributes },
       state?.parent ?? ROOT_CONTEXT,
     );
   }
 
-  private endAttempt(state: TaskSpans | undefined, span: Span, outcome: string, at: number, progress?: number): void {
+  private endAttempt(state: TaskSpans | undefined, span: Span, outcome: string, at: HrTime, progress?: number): void {
     if (state?.phases && state.phases.size > 0) {
       // Innermost first, so children end no later than their parents.
       const open = [...state.phases.entries()].sort((a, b) => b[0].length - a[0].length);
       for (const [, phase] of open) phase.end(at);
       state.phases.clear();
     }
-    const attributes: Attributes = state?.usage ? resourceAttributes(state.usage) : {};
-    attributes[ATTR.outcome] = outcome;
-    attributes[ATTR.progress] = progress ?? state?.progress ?? 0;
-    span.setAttributes(attributes);
+    if (state?.usage) setResourceAttributes(span, state.usage);
+    span.setAttribute(ATTR.outcome, outcome);
+    if (progress !== undefined) span.setAttribute(ATTR.progress, progress);
     span.end(at);
     if (state) {
       state.previous = span.spanContext();
       state.attempt = undefined;
       state.usage = undefined;
+      state.progress = undefined;
     }
   }
 
@@ -323,7 +327,16 @@ export function otelReporter(options: OtelReporterOptions = {}): OtelReporter {
   return new OtelReporter(options);
 }
 
-function recordError(span: Span, error: TaskErrorInfo, at: number): void {
+/**
+ * Event times as `HrTime`: the SDK reads a number as either epoch or performance time and asks the
+ * clock which one it is, for every span start, end and event.
+ */
+function hrTime(epochMs: number): HrTime {
+  const seconds = Math.floor(epochMs / 1000);
+  return [seconds, Math.round((epochMs - seconds * 1000) * 1e6)];
+}
+
+function recordError(span: Span, error: TaskErrorInfo, at: HrTime): void {
   const attributes: Attributes = { [ATTR.exceptionType]: error.name, [ATTR.exceptionMessage]: error.message };
   if (error.code !== undefined) attributes[ATTR.errorCode] = error.code;
   span.addEvent(EVENT.exception, attributes, at);
@@ -331,16 +344,14 @@ function recordError(span: Span, error: TaskErrorInfo, at: number): void {
   span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
 }
 
-function resourceAttributes(usage: ResourceUsage): Attributes {
-  return {
-    [ATTR.cpuUserMs]: usage.cpuUserMs,
-    [ATTR.cpuSystemMs]: usage.cpuSystemMs,
-    [ATTR.rssBytes]: usage.rssBytes,
-    [ATTR.heapUsedBytes]: usage.heapUsedBytes,
-    [ATTR.eventLoopUtilization]: usage.eventLoopUtilization,
-    [ATTR.wallMs]: usage.wallMs,
-    [ATTR.resourcesShared]: usage.shared,
-  };
+function setResourceAttributes(span: Span, usage: ResourceUsage): void {
+  span.setAttribute(ATTR.cpuUserMs, usage.cpuUserMs);
+  span.setAttribute(ATTR.cpuSystemMs, usage.cpuSystemMs);
+  span.setAttribute(ATTR.rssBytes, usage.rssBytes);
+  span.setAttribute(ATTR.heapUsedBytes, usage.heapUsedBytes);
+  span.setAttribute(ATTR.eventLoopUtilization, usage.eventLoopUtilization);
+  span.setAttribute(ATTR.wallMs, usage.wallMs);
+  span.setAttribute(ATTR.resourcesShared, usage.shared);
 }
 
 function checkOptions(options: OtelReporterOptions): void {

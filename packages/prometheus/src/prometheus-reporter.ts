@@ -1,6 +1,8 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { InvalidArgumentError } from '@headway/core';
-import type { ActiveStatus, Reporter, ResourcesEvent, TaskEvent, TerminalStatus } from '@headway/core';
+import { SeriesHistogram } from './series-histogram.js';
+import type { HistogramSeries } from './series-histogram.js';
+import type { ActiveStatus, Reporter, ResourcesEvent, TaskEvent, TaskEventType, TerminalStatus } from '@headway/core';
 import { metricsHandler } from './metrics-handler.js';
 import type { MetricsHandler, MetricsHandlerOptions } from './metrics-handler.js';
 import {
@@ -30,14 +32,13 @@ export interface PrometheusReporterOptions {
   maxKinds?: number;
 }
 
-type HistogramChild = { observe(value: number): void };
 
 const ACTIVE: readonly ActiveStatus[] = ['queued', 'working', 'input_required'];
 const TERMINAL: readonly TerminalStatus[] = ['completed', 'failed', 'cancelled'];
 
 /**
  * One kind's figures. Counters and gauges are plain numbers handed to prom-client at scrape time
- * (its label hashing would otherwise run on every event); histograms are observed directly.
+ * (its label hashing would otherwise run on every event); histograms count into their own series.
  */
 interface KindSeries {
   readonly kind: string;
@@ -49,8 +50,8 @@ interface KindSeries {
   cpuSystemSeconds: number;
   peakRss: number;
   peakHeap: number;
-  readonly queueWait: HistogramChild;
-  readonly duration: Record<TerminalStatus, HistogramChild>;
+  readonly queueWait: HistogramSeries<'kind'>;
+  readonly duration: Record<TerminalStatus, HistogramSeries<'kind' | 'status'>>;
 }
 
 interface TrackedTask {
@@ -66,6 +67,8 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
  */
 export class PrometheusReporter implements Reporter {
   readonly name: string;
+  /** Progress, phases, milestones, logs and checkpoints have no metric: the hub does not queue them here. */
+  readonly eventTypes: readonly TaskEventType[] = ['created', 'started', 'status', 'retrying', 'resources', 'completed', 'failed', 'cancelled'];
   readonly registry: Registry;
   readonly prefix: string;
   private readonly maxKinds: number;
@@ -73,8 +76,8 @@ export class PrometheusReporter implements Reporter {
   private readonly series: KindSeries[] = [];
   private readonly tasks = new Map<string, TrackedTask>();
   private readonly health: ReporterHealth;
-  private readonly duration: Histogram<'kind' | 'status'>;
-  private readonly queueWait: Histogram<'kind'>;
+  private readonly duration: SeriesHistogram<'kind' | 'status'>;
+  private readonly queueWait: SeriesHistogram<'kind'>;
 
   constructor(options: PrometheusReporterOptions = {}) {
     checkOptions(options);
@@ -124,14 +127,14 @@ export class PrometheusReporter implements Reporter {
         for (const s of all) this.inc({ kind: s.kind }, s.retries);
       },
     });
-    this.duration = new Histogram({
+    this.duration = new SeriesHistogram({
       name: p + METRIC.taskDuration,
       help: 'Time from the start of the last attempt to the terminal status, in seconds.',
       labelNames: ['kind', 'status'],
       buckets: [...(options.durationBuckets ?? DEFAULT_DURATION_BUCKETS)],
       registers,
     });
-    this.queueWait = new Histogram({
+    this.queueWait = new SeriesHistogram({
       name: p + METRIC.taskQueueWait,
       help: 'Time an attempt waited in the queue before it started, in seconds.',
       labelNames: ['kind'],
@@ -293,12 +296,8 @@ export class PrometheusReporter implements Reporter {
   }
 
   private createSeries(kind: string): KindSeries {
-    const duration = {} as Record<TerminalStatus, HistogramChild>;
-    for (const status of TERMINAL) {
-      this.duration.zero({ kind, status });
-      duration[status] = this.duration.labels(kind, status);
-    }
-    this.queueWait.zero({ kind });
+    const duration = {} as Record<TerminalStatus, HistogramSeries<'kind' | 'status'>>;
+    for (const status of TERMINAL) duration[status] = this.duration.series({ kind, status });
     const series: KindSeries = {
       kind,
       created: 0,
@@ -309,7 +308,7 @@ export class PrometheusReporter implements Reporter {
       cpuSystemSeconds: 0,
       peakRss: 0,
       peakHeap: 0,
-      queueWait: this.queueWait.labels(kind),
+      queueWait: this.queueWait.series({ kind }),
       duration,
     };
     this.series.push(series);

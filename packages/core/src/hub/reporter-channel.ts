@@ -1,5 +1,6 @@
-import type { TaskEvent } from '../events.js';
-import { isTerminalEvent } from '../events.js';
+import type { TaskEvent, TaskEventType } from '../events.js';
+import { isTerminalEvent, TASK_EVENT_TYPES } from '../events.js';
+import { InvalidArgumentError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
 
 export interface ChannelOptions {
@@ -41,7 +42,11 @@ export class ReporterChannel {
   private draining = false;
   private abandoned = 0;
   private idleWaiters: (() => void)[] = [];
-  private readonly reported = new Set<'error' | 'hung'>();
+  /** Trouble already reported (once per kind). */
+  private reportedError = false;
+  private reportedHung = false;
+  /** The event types the reporter asked for; undefined for all. */
+  private readonly accepts?: ReadonlySet<TaskEventType>;
 
   constructor(
     readonly reporter: Reporter,
@@ -58,9 +63,11 @@ export class ReporterChannel {
       hung: 0,
       queued: 0,
     };
+    if (reporter.eventTypes !== undefined) this.accepts = acceptedTypes(reporter.eventTypes, this.stats.reporter);
   }
 
   push(event: TaskEvent): void {
+    if (this.accepts !== undefined && !this.accepts.has(event.type)) return;
     if (event.type === 'progress') {
       const at = this.pendingProgress.get(event.taskId);
       if (at !== undefined) {
@@ -191,8 +198,9 @@ export class ReporterChannel {
   }
 
   private trouble(kind: 'error' | 'hung', detail: unknown): void {
-    if (this.reported.has(kind)) return;
-    this.reported.add(kind);
+    if (kind === 'error' ? this.reportedError : this.reportedHung) return;
+    if (kind === 'error') this.reportedError = true;
+    else this.reportedHung = true;
     try {
       this.options.onTrouble(this.reporter, kind, detail);
     } catch {
@@ -231,4 +239,20 @@ export class ReporterChannel {
     this.head = 0;
     this.dropScan = 0;
   }
+}
+
+const KNOWN_TYPES: ReadonlySet<unknown> = new Set(TASK_EVENT_TYPES);
+// Per-task reporters of one class usually share one eventTypes array: check and index it once.
+const acceptedCache = new WeakMap<readonly unknown[], ReadonlySet<TaskEventType>>();
+
+function acceptedTypes(events: unknown, reporter: string): ReadonlySet<TaskEventType> {
+  const argument = `eventTypes of reporter "${reporter}"`;
+  if (!Array.isArray(events)) throw new InvalidArgumentError(argument, events, 'an array of event types');
+  const cached = acceptedCache.get(events);
+  if (cached) return cached;
+  const bad = events.findIndex((type) => !KNOWN_TYPES.has(type));
+  if (bad >= 0) throw new InvalidArgumentError(argument, events[bad], `one of ${TASK_EVENT_TYPES.join(', ')}`);
+  const accepted = new Set(events as TaskEventType[]);
+  acceptedCache.set(events, accepted);
+  return accepted;
 }

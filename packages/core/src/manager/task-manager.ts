@@ -695,7 +695,7 @@ export class TaskManager {
       { expect: ['working', 'input_required'] },
     );
     if (!updated.ok) return;
-    this.emit(task, { type: 'retrying', error: info, delayMs, nextAttempt });
+    this.emit(task, { type: 'retrying', error: info, delayMs, nextAttempt, progress: task.progress });
     task.record = updated.record;
     task.stage = 'backoff';
     task.resumed = false;
@@ -771,9 +771,9 @@ export class TaskManager {
       }
       this.emitFor(subject, record.attempt, { type: 'completed', result: record.result, durationMs });
     } else if (status === 'failed') {
-      this.emitFor(subject, record.attempt, { type: 'failed', error: record.error!, durationMs });
+      this.emitFor(subject, record.attempt, { type: 'failed', error: record.error!, durationMs, progress: task?.progress ?? record.progress });
     } else {
-      this.emitFor(subject, record.attempt, { type: 'cancelled', reason: detail.reason ?? 'Cancelled', durationMs });
+      this.emitFor(subject, record.attempt, { type: 'cancelled', reason: detail.reason ?? 'Cancelled', durationMs, progress: task?.progress ?? record.progress });
     }
     if (task) this.forget(task);
     this.notifyFinished(record);
