@@ -17,6 +17,7 @@ import type {
 } from '@headway/core';
 import { ATTR, EVENT } from './attributes.js';
 import { extractTraceContext } from './trace-context.js';
+import { logDataText } from './log-data.js';
 
 export const TRACER_NAME = '@headway/otel';
 export const TRACER_VERSION = '0.1.0';
@@ -61,6 +62,9 @@ interface TaskSpans {
 
 const PATH_SEPARATOR = '\u001f';
 
+/** Every event type but progress: where a task got to is on its terminal (and retrying) event. */
+export const OTEL_EVENT_TYPES: readonly TaskEventType[] = TASK_EVENT_TYPES.filter((type) => type !== 'progress');
+
 /**
  * A reporter that turns task events into spans: one per attempt, children per phase, span events
  * for milestones, logs, retries and exceptions. Spans carry the events' own timestamps, so
@@ -68,8 +72,7 @@ const PATH_SEPARATOR = '\u001f';
  */
 export class OtelReporter implements Reporter {
   readonly name: string;
-  /** Every type but progress: where a task got to is on its terminal (and retrying) event. */
-  readonly eventTypes: readonly TaskEventType[] = TASK_EVENT_TYPES.filter((type) => type !== 'progress');
+  readonly eventTypes: readonly TaskEventType[] = OTEL_EVENT_TYPES;
   private readonly tracer: Tracer;
   private readonly tracerProvider?: TracerProvider;
   private readonly cancelledStatus: 'unset' | 'error';
@@ -81,7 +84,7 @@ export class OtelReporter implements Reporter {
   private readonly tasks = new Map<string, TaskSpans>();
 
   constructor(options: OtelReporterOptions = {}) {
-    checkOptions(options);
+    checkReporterOptions(options);
     this.name = options.name ?? 'otel';
     this.tracerProvider = options.tracerProvider;
     this.tracer = options.tracer ?? (options.tracerProvider ?? trace.getTracerProvider()).getTracer(TRACER_NAME, TRACER_VERSION);
@@ -312,12 +315,7 @@ export class OtelReporter implements Reporter {
   }
 
   private serialise(data: unknown): string {
-    let text: string;
-    try {
-      text = typeof data === 'string' ? data : (JSON.stringify(data) ?? String(data));
-    } catch {
-      text = String(data);
-    }
+    const text = logDataText(data);
     return text.length > this.maxLogDataLength ? `${text.slice(0, this.maxLogDataLength)}…` : text;
   }
 }
@@ -354,7 +352,8 @@ function setResourceAttributes(span: Span, usage: ResourceUsage): void {
   span.setAttribute(ATTR.resourcesShared, usage.shared);
 }
 
-function checkOptions(options: OtelReporterOptions): void {
+/** Throws `InvalidArgumentError` naming the first bad option. */
+export function checkReporterOptions(options: OtelReporterOptions): void {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('otelReporter options', options, 'an object');
   if (options.tracer !== undefined && typeof (options.tracer as { startSpan?: unknown })?.startSpan !== 'function') {
     throw new InvalidArgumentError('tracer', options.tracer, 'an OpenTelemetry Tracer');

@@ -1,0 +1,17 @@
+import type { OtelReporterOptions } from '../otel-reporter.js';
+import type { EventBatch } from './event-codec.js';
+
+/** The options of the reporter inside the worker: everything but the tracer, which the setup module brings. */
+export type WorkerReporterOptions = Omit<OtelReporterOptions, 'tracer' | 'tracerProvider'>;
+
+export interface WorkerData {
+  /** File URL of the module that sets up the SDK in the worker. */
+  setup: string;
+  options: WorkerReporterOptions;
+}
+
+/** Main thread → worker. */
+export type ToWorker = { type: 'events'; batch: EventBatch } | { type: 'flush'; id: number } | { type: 'close'; id: number };
+
+/** Worker → main thread. */
+export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; error?: string } | { type: 'failed'; error: string };

@@ -1,0 +1,58 @@
+// The worker of `otelWorkerReporter`: imports the user's setup module (their SDK, exporter and
+// sampler), then feeds the events it receives to an ordinary OtelReporter.
+import { parentPort, workerData } from 'node:worker_threads';
+import { trace } from '@opentelemetry/api';
+import type { TracerProvider } from '@opentelemetry/api';
+import { OtelReporter } from '../otel-reporter.js';
+import { decodeEvents } from './event-codec.js';
+import type { FromWorker, ToWorker, WorkerData } from './messages.js';
+
+interface SetupModule {
+  default?: unknown;
+  tracerProvider?: unknown;
+  shutdown?: () => unknown;
+}
+
+const port = parentPort!;
+const post = (message: FromWorker): void => port.postMessage(message);
+const { setup, options } = workerData as WorkerData;
+
+try {
+  const module = (await import(setup)) as SetupModule;
+  const reporter = new OtelReporter({ ...options, tracerProvider: providerOf(module) });
+  port.on('message', (message: ToWorker) => {
+    if (message.type === 'events') {
+      for (const event of decodeEvents(message.batch)) reporter.onEvent(event);
+      return;
+    }
+    const id = message.id;
+    const work = async (): Promise<void> => {
+      if (message.type === 'close') reporter.close();
+      await reporter.flush();
+      if (message.type === 'close' && typeof module.shutdown === 'function') await module.shutdown();
+    };
+    work().then(
+      () => post({ type: 'done', id }),
+      (error: unknown) => post({ type: 'done', id, error: describe(error) }),
+    );
+  });
+  post({ type: 'ready' });
+} catch (error) {
+  post({ type: 'failed', error: `setup module ${setup} failed: ${describe(error)}` });
+}
+
+/**
+ * The provider the setup module exports (`tracerProvider` or default), else the global one it
+ * registered (e.g. `new NodeSDK(...).start()`), unwrapped so that flushing reaches the SDK.
+ */
+function providerOf(module: SetupModule): TracerProvider {
+  for (const candidate of [module.tracerProvider, module.default]) {
+    if (typeof (candidate as TracerProvider | undefined)?.getTracer === 'function') return candidate as TracerProvider;
+  }
+  const global = trace.getTracerProvider() as TracerProvider & { getDelegate?: () => TracerProvider };
+  return global.getDelegate?.() ?? global;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
