@@ -15,7 +15,7 @@ import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextproto
 import { median, percentile, writeResult } from './harness.js';
 
 const WARMUP = Number(process.env.MCP_OVERHEAD_WARMUP ?? 200);
-const ROUNDS = Number(process.env.MCP_OVERHEAD_ROUNDS ?? 1000);
+const ROUNDS = Number(process.env.MCP_OVERHEAD_ROUNDS ?? 2000);
 
 async function connect(url: URL): Promise<Client> {
   const client = new Client({ name: 'bench', version: '0.0.0' });
@@ -25,12 +25,16 @@ async function connect(url: URL): Promise<Client> {
 
 type Variant = { name: string; run: (n: number) => Promise<unknown> };
 
-/** Runs the variants interleaved round by round, so drift on a noisy machine hits all alike. */
+/**
+ * Runs the variants interleaved call by call, so drift on a noisy machine hits all alike, and
+ * alternates their order every round: a call's background work (a status notification the client
+ * parses) lands during whichever call comes next, so no variant may always come next.
+ */
 async function measure(variants: Variant[]): Promise<Record<string, number[]>> {
   for (let i = 0; i < WARMUP; i++) for (const v of variants) await v.run(i);
   const times: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
   for (let i = 0; i < ROUNDS; i++) {
-    for (const v of variants) {
+    for (const v of i % 2 === 0 ? variants : [...variants].reverse()) {
       const start = performance.now();
       await v.run(i);
       times[v.name]!.push(performance.now() - start);

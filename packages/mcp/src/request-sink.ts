@@ -20,7 +20,7 @@ export interface RequestSinkOptions {
   /** After the response, keep sending log lines on the session (not request-scoped). */
   logAfterResponse: boolean;
   /** For native tasks: announce status changes with `notifications/tasks/status`. */
-  native?: { pollIntervalMs: number };
+  native?: { pollIntervalMs: number } | undefined;
 }
 
 /**
@@ -33,7 +33,8 @@ export class RequestSink implements Reporter {
   private open: boolean;
   private readonly token: ProgressToken | undefined;
   private readonly values = new MonotonicProgress();
-  private nativeTask?: Task;
+  /** What a native task's status notifications repeat; times as ISO strings only when one is sent. */
+  private nativeTask?: { taskId: string; ttl: number; createdAt: number };
   /** When the last progress notification went out (performance.now()), if any did. */
   lastProgressAt: number | undefined;
   private terminalReached = false;
@@ -128,8 +129,7 @@ export class RequestSink implements Reporter {
   }
 
   private startNativeTask(event: CreatedEvent): void {
-    const at = new Date(event.at).toISOString();
-    this.nativeTask = { taskId: event.taskId, status: 'working', ttl: event.ttlMs, createdAt: at, lastUpdatedAt: at, pollInterval: this.options.native!.pollIntervalMs };
+    this.nativeTask = { taskId: event.taskId, ttl: event.ttlMs, createdAt: event.at };
   }
 
   private async sendStatus(event: TaskEvent): Promise<void> {
@@ -148,11 +148,16 @@ export class RequestSink implements Reporter {
     else if (event.type === 'failed') [status, statusMessage] = ['failed', event.error.message];
     else if (event.type === 'cancelled') [status, statusMessage] = ['cancelled', event.reason];
     if (!status) return;
-    const next: Task = { ...task, status, lastUpdatedAt: new Date(event.at).toISOString() };
-    if (statusMessage !== undefined) next.statusMessage = statusMessage;
-    else delete next.statusMessage;
-    this.nativeTask = next;
-    await this.toSession({ method: 'notifications/tasks/status', params: next });
+    const params: Task = {
+      taskId: task.taskId,
+      status,
+      ttl: task.ttl,
+      createdAt: new Date(task.createdAt).toISOString(),
+      lastUpdatedAt: new Date(event.at).toISOString(),
+      pollInterval: this.options.native!.pollIntervalMs,
+    };
+    if (statusMessage !== undefined) params.statusMessage = statusMessage;
+    await this.toSession({ method: 'notifications/tasks/status', params });
   }
 
   /** Session-wide delivery; a connection that has gone away simply misses it. */

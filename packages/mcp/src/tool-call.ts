@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { HeadwayError, TaskResultError, isTerminal } from '@headway/core';
-import type { TaskContext, TaskFunction, TaskRecord } from '@headway/core';
+import type { CreateTaskOptions, TaskContext, TaskFunction, TaskRecord } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { getParseErrorMessage, normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
@@ -8,6 +8,8 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
 import type { ResolvedToolTask } from './options.js';
 import { RequestSink } from './request-sink.js';
+import type { RequestSinkOptions } from './request-sink.js';
+import type { Caller } from './owner.js';
 import { traceMetadata } from './trace-context.js';
 import type { Runtime } from './runtime.js';
 import { createToolContext } from './tool-context.js';
@@ -63,36 +65,35 @@ export async function callTool(
   const { manager } = rt.options;
   const caller = rt.owners.of(extra);
   const inline = !native && (mode === 'inline' || mode === 'auto');
-  const sinkBase = {
-    server: rt.server.server,
-    extra,
-    sessionKey: caller.sessionKey,
-    levels: rt.levels,
-    logger: rt.options.loggerName,
-    logAfterResponse: rt.options.logAfterResponse,
-  };
-  const sink = new RequestSink({ ...sinkBase, open: inline, progress: inline, ...(native && { native: { pollIntervalMs: rt.options.pollIntervalMs } }) });
+  const sink = new RequestSink(sinkOptions(rt, extra, caller, inline, inline, native));
   // Child tasks started with `ctx` as their context log to this request, without touching its progress.
-  const childSink = new RequestSink({ ...sinkBase, open: inline, progress: false });
+  const childSink = new RequestSink(sinkOptions(rt, extra, caller, inline, false, false));
   const ttlMs = native && taskParams.ttl !== undefined ? rt.store.ttl(taskParams.ttl) : tool.task.ttlMs;
 
   const fn = taskFunction(tool, extra, childSink.sends ? [childSink] : []);
+  // Built field by field: this runs on every call, and conditional spreads cost more than the task record.
+  const metadata: Record<string, unknown> = { tool: tool.name, mode: native ? 'native' : mode };
+  const trace = traceMetadata(extra._meta);
+  if (trace.traceparent !== undefined) metadata.traceparent = trace.traceparent;
+  if (trace.tracestate !== undefined) metadata.tracestate = trace.tracestate;
+  const options: CreateTaskOptions = {
+    kind: tool.task.kind,
+    input: parsed.value,
+    owner: caller.owner,
+    metadata,
+    reporters: sink.sends ? [sink] : [],
+    sharedReporters: rt.options.reporters,
+    resumable: tool.task.resumable,
+  };
+  // A handle or native answer goes out before the work starts (see `startAfterAnswer`).
+  if (inline) options.fn = fn;
+  else options.deferred = true;
+  if (ttlMs !== undefined) options.ttlMs = ttlMs;
+  if (tool.task.timeoutMs !== undefined) options.timeoutMs = tool.task.timeoutMs;
+  if (tool.task.retry !== undefined) options.retry = tool.task.retry;
   let record: TaskRecord;
   try {
-    const handle = await manager.create({
-      kind: tool.task.kind,
-      input: parsed.value,
-      owner: caller.owner,
-      // A handle or native answer goes out before the work starts (see `startAfterAnswer`).
-      ...(inline ? { fn } : { deferred: true }),
-      metadata: { tool: tool.name, mode: native ? 'native' : mode, ...traceMetadata(extra._meta) },
-      reporters: sink.sends ? [sink] : [],
-      sharedReporters: rt.options.reporters,
-      resumable: tool.task.resumable,
-      ...(ttlMs !== undefined && { ttlMs }),
-      ...(tool.task.timeoutMs !== undefined && { timeoutMs: tool.task.timeoutMs }),
-      ...(tool.task.retry !== undefined && { retry: tool.task.retry }),
-    });
+    const handle = await manager.create(options);
     record = (await manager.get(handle.id, { owner: caller.owner }))!;
   } catch (error) {
     sink.closeRequest();
@@ -133,6 +134,20 @@ export async function callTool(
     sink.closeRequest();
     childSink.closeRequest();
   }
+}
+
+function sinkOptions(rt: Runtime, extra: McpExtra, caller: Caller, open: boolean, progress: boolean, native: boolean): RequestSinkOptions {
+  return {
+    server: rt.server.server,
+    extra,
+    sessionKey: caller.sessionKey,
+    levels: rt.levels,
+    logger: rt.options.loggerName,
+    logAfterResponse: rt.options.logAfterResponse,
+    open,
+    progress,
+    native: native ? { pollIntervalMs: rt.options.pollIntervalMs } : undefined,
+  };
 }
 
 /**
