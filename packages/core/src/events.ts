@@ -155,7 +155,7 @@ export type TaskEvent =
 export type TaskEventType = TaskEvent['type'];
 
 /** Every event type, in the order a task usually meets them. */
-export const TASK_EVENT_TYPES: readonly TaskEventType[] = [
+export const TASK_EVENT_TYPES: readonly TaskEventType[] = Object.freeze([
   'created',
   'status',
   'started',
@@ -169,7 +169,7 @@ export const TASK_EVENT_TYPES: readonly TaskEventType[] = [
   'completed',
   'failed',
   'cancelled',
-];
+]);
 export type TerminalEvent = CompletedEvent | FailedEvent | CancelledEvent;
 
 export function isTerminalEvent(event: TaskEvent): event is TerminalEvent {

@@ -11,7 +11,8 @@ export interface Reporter {
   readonly name?: string;
   /**
    * The event types this reporter handles; others are never queued for it, which saves the hub
-   * the work of delivering what the reporter would ignore. Default: every type.
+   * the work of delivering what the reporter would ignore. Read when the reporter is added (a frozen
+   * array once per array). Default: every type.
    */
   readonly eventTypes?: readonly TaskEventType[];
   onEvent(event: TaskEvent): void | Promise<void>;

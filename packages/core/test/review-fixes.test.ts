@@ -103,3 +103,81 @@ describe('backoff jitter', () => {
     expect(new Set(samples).size).toBeGreaterThan(150);
   });
 });
+
+describe('the progress a task reached, on its failed, cancelled and retrying events', () => {
+  it('is the value reached, even when the last update was still throttled', async () => {
+    const events = recorder();
+    const manager = new TaskManager({ reporters: [events], retry: { maxAttempts: 2, initialDelayMs: 1, jitter: 'none' } });
+    let attempts = 0;
+    const flaky = await manager.create({
+      kind: 'flaky',
+      fn: (_input, ctx) => {
+        attempts++;
+        ctx.progress.update(35);
+        ctx.progress.update(attempts === 1 ? 40 : 60);
+        throw new Error(`attempt ${attempts} broke`);
+      },
+    });
+    await flaky.wait();
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const long = await manager.create({
+      kind: 'long',
+      fn: async (_input, ctx) => {
+        ctx.progress.update(12);
+        ctx.progress.update(17);
+        started();
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve));
+      },
+    });
+    await running;
+    await long.cancel('enough');
+    await manager.hub.flush();
+    const progressOf = (type: 'retrying' | 'failed' | 'cancelled', taskId: string) =>
+      (events.of(type, taskId)[0] as { progress: number } | undefined)?.progress;
+    expect(progressOf('retrying', flaky.id)).toBe(40);
+    expect(progressOf('failed', flaky.id)).toBe(60);
+    expect(progressOf('cancelled', long.id)).toBe(17);
+    const queuedManager = new TaskManager({ reporters: [events], concurrency: 1 });
+    let release!: () => void;
+    await queuedManager.create({ kind: 'blocker', fn: () => new Promise<void>((resolve) => (release = resolve)) });
+    const queued = await queuedManager.create({ kind: 'queued', fn: () => 'never' });
+    await queued.cancel('not needed');
+    release();
+    await queuedManager.hub.flush();
+    expect(progressOf('cancelled', queued.id)).toBe(0);
+    await manager.shutdown();
+    await queuedManager.shutdown();
+  });
+});
+
+describe('resource figures of short tasks', () => {
+  it('count the CPU time of each attempt, not of the one before it', async () => {
+    const events = recorder();
+    const manager = new TaskManager({ reporters: [events] });
+    const busy = (ms: number) => () => {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+    };
+    // The process's own CPU time around each task bounds what the task may report (the test does
+    // not compare with wall time, which a loaded machine stretches).
+    const measured: number[] = [];
+    const ids: string[] = [];
+    for (const ms of [30, 45]) {
+      const before = process.cpuUsage();
+      const task = await manager.create({ kind: 'busy', fn: busy(ms) });
+      await task.wait();
+      const used = process.cpuUsage(before);
+      measured.push((used.user + used.system) / 1000);
+      ids.push(task.id);
+    }
+    await manager.hub.flush();
+    ids.forEach((id, i) => {
+      const end = events.of('resources', id).find((e) => (e as { sample: string }).sample === 'end') as unknown as { cpuUserMs: number; cpuSystemMs: number };
+      const cpu = end.cpuUserMs + end.cpuSystemMs;
+      expect(cpu).toBeGreaterThan(measured[i]! * 0.5);
+      expect(cpu).toBeLessThanOrEqual(measured[i]! + 2);
+    });
+    await manager.shutdown();
+  });
+});

@@ -167,7 +167,7 @@ export class RequestSink implements Reporter {
   }
 }
 
-const NATIVE_STATUS_EVENTS: readonly TaskEventType[] = ['created', 'status', 'completed', 'failed', 'cancelled'];
+const NATIVE_STATUS_EVENTS: readonly TaskEventType[] = Object.freeze(['created', 'status', 'completed', 'failed', 'cancelled'] as const);
 
 /** `ctx.info(message, { loggerName })` travels as `data.logger`, so every sink sees it. */
 function loggerFromData(data: unknown): string | undefined {

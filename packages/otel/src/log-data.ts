@@ -1,3 +1,6 @@
+/** Longest log data text (JSON) a span event keeps by default; longer is cut. */
+export const DEFAULT_MAX_LOG_DATA_LENGTH = 1024;
+
 /** Log data as the span event attribute shows it: strings as they are, anything else as JSON. */
 export function logDataText(data: unknown): string {
   if (typeof data === 'string') return data;
@@ -6,4 +9,9 @@ export function logDataText(data: unknown): string {
   } catch {
     return String(data);
   }
+}
+
+/** `text` cut to `max` characters, marked with an ellipsis; the same text again when cut twice. */
+export function truncateLogData(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
 }

@@ -17,7 +17,7 @@ import type {
 } from '@headway/core';
 import { ATTR, EVENT } from './attributes.js';
 import { extractTraceContext } from './trace-context.js';
-import { logDataText } from './log-data.js';
+import { DEFAULT_MAX_LOG_DATA_LENGTH, logDataText, truncateLogData } from './log-data.js';
 
 export const TRACER_NAME = '@headway/otel';
 export const TRACER_VERSION = '0.1.0';
@@ -63,7 +63,7 @@ interface TaskSpans {
 const PATH_SEPARATOR = '\u001f';
 
 /** Every event type but progress: where a task got to is on its terminal (and retrying) event. */
-export const OTEL_EVENT_TYPES: readonly TaskEventType[] = TASK_EVENT_TYPES.filter((type) => type !== 'progress');
+export const OTEL_EVENT_TYPES: readonly TaskEventType[] = Object.freeze(TASK_EVENT_TYPES.filter((type) => type !== 'progress'));
 
 /**
  * A reporter that turns task events into spans: one per attempt, children per phase, span events
@@ -92,7 +92,7 @@ export class OtelReporter implements Reporter {
     this.minLogRank = LOG_LEVELS.indexOf(options.minLogLevel ?? 'debug');
     this.recordOwner = options.recordOwner ?? true;
     this.spanKind = options.spanKind ?? SpanKind.INTERNAL;
-    this.maxLogDataLength = options.maxLogDataLength ?? 1024;
+    this.maxLogDataLength = options.maxLogDataLength ?? DEFAULT_MAX_LOG_DATA_LENGTH;
     this.endOpenSpansOnClose = options.endOpenSpansOnClose ?? true;
   }
 
@@ -315,8 +315,7 @@ export class OtelReporter implements Reporter {
   }
 
   private serialise(data: unknown): string {
-    const text = logDataText(data);
-    return text.length > this.maxLogDataLength ? `${text.slice(0, this.maxLogDataLength)}…` : text;
+    return truncateLogData(logDataText(data), this.maxLogDataLength);
   }
 }
 

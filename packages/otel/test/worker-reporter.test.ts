@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { InvalidArgumentError, NonRetryableError, TaskManager } from '@headway/core';
 import type { TaskContext, TaskEvent } from '@headway/core';
 // Worker threads run built JavaScript: this suite uses the package's dist (turbo builds it first).
@@ -109,11 +110,49 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
     await manager.shutdown();
   });
 
+  it('does not keep the process alive, yet a shutdown waits for the spans to be exported', async () => {
+    const script = new URL('./fixtures/worker-process.mjs', import.meta.url).pathname;
+    const run = (arg: string) =>
+      new Promise<{ code: number | null; ms: number }>((resolve) => {
+        const started = Date.now();
+        const child = execFile(process.execPath, [script, arg], { env: { ...process.env }, timeout: 15_000 }, () => undefined);
+        child.on('exit', (code) => resolve({ code, ms: Date.now() - started }));
+      });
+    const idle = await run('no-shutdown');
+    expect(idle.code).toBe(0);
+    expect(idle.ms).toBeLessThan(10_000);
+    expect(existsSync(file) ? readSpans().shutdown : false).toBe(false);
+
+    const clean = await run('shutdown');
+    expect(clean.code).toBe(0);
+    const { spans, shutdown } = readSpans();
+    expect(shutdown).toBe(true);
+    expect(spans.filter((s) => s.name === 'task child')).toHaveLength(2);
+  });
+
+  it('posts at most batchSize events per message, and leaves out logs below minLogLevel', async () => {
+    const reporter = otelWorkerReporter({ setup: SETUP, batchSize: 2, minLogLevel: 'info' });
+    await reporter.ready();
+    const worker = (reporter as unknown as { worker: { postMessage(message: { type: string; batch?: unknown[] }): void } }).worker;
+    const post = vi.spyOn(worker, 'postMessage');
+    const base = { taskId: 't', owner: 'o', kind: 'k', at: Date.now(), attempt: 1 };
+    reporter.onEvent({ type: 'log', ...base, level: 'debug', message: 'hidden' });
+    reporter.onEvent({ type: 'log', ...base, level: 'info', message: 'one' });
+    reporter.onEvent({ type: 'log', ...base, level: 'info', message: 'two' });
+    reporter.onEvent({ type: 'log', ...base, level: 'info', message: 'three' });
+    await reporter.flush();
+    const batches = post.mock.calls.map(([m]) => m).filter((m) => m.type === 'events');
+    const messages = batches.map((m) => decodeEvents(m.batch!).map((e) => (e as { message: string }).message));
+    expect(messages).toEqual([['one', 'two'], ['three']]);
+    await reporter.close();
+  });
+
   it('refuses options that cannot cross to the worker or name no module', () => {
     expect(() => otelWorkerReporter({ setup: './relative.mjs' })).toThrow(InvalidArgumentError);
     expect(() => otelWorkerReporter({ setup: './relative.mjs' })).toThrow(/setup/);
     expect(() => otelWorkerReporter({ setup: SETUP, tracerProvider: {} } as never)).toThrow(/tracerProvider/);
     expect(() => otelWorkerReporter({ setup: SETUP, batchSize: 0 })).toThrow(/batchSize/);
+    expect(() => otelWorkerReporter({ setup: SETUP, closeTimeoutMs: -1 })).toThrow(/closeTimeoutMs/);
     expect(() => otelWorkerReporter({ setup: SETUP, minLogLevel: 'loud' as never })).toThrow(/minLogLevel/);
   });
 

@@ -33,6 +33,7 @@ export interface PrometheusReporterOptions {
 }
 
 
+const EVENT_TYPES: readonly TaskEventType[] = Object.freeze(['created', 'started', 'status', 'retrying', 'resources', 'completed', 'failed', 'cancelled'] as const);
 const ACTIVE: readonly ActiveStatus[] = ['queued', 'working', 'input_required'];
 const TERMINAL: readonly TerminalStatus[] = ['completed', 'failed', 'cancelled'];
 
@@ -68,7 +69,7 @@ const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export class PrometheusReporter implements Reporter {
   readonly name: string;
   /** Progress, phases, milestones, logs and checkpoints have no metric: the hub does not queue them here. */
-  readonly eventTypes: readonly TaskEventType[] = ['created', 'started', 'status', 'retrying', 'resources', 'completed', 'failed', 'cancelled'];
+  readonly eventTypes: readonly TaskEventType[] = EVENT_TYPES;
   readonly registry: Registry;
   readonly prefix: string;
   private readonly maxKinds: number;

@@ -33,6 +33,7 @@ export class HistogramSeries<T extends string> {
   }
 
   observe(value: number): void {
+    if (!Number.isFinite(value)) throw new TypeError(`Value is not a valid number: ${String(value)}`);
     const bounds = this.bounds;
     let i = 0;
     while (i < bounds.length && value > bounds[i]!) i++;
@@ -76,9 +77,28 @@ export class SeriesHistogram<T extends string> extends Histogram<T> {
     this.metricHelp = config.help;
     this.metricAggregator = config.aggregator ?? 'sum';
     // Observations go to a series, which is what gets exported. (prom-client sets observe per instance.)
-    this.observe = () => {
-      throw new Error(`${config.name} is observed through its series (series(labels).observe(value))`);
-    };
+    this.observe = () => this.notHere();
+  }
+
+  // prom-client's ways to reach a label set would write where nothing is exported: refuse them.
+  override labels(): never {
+    return this.notHere();
+  }
+
+  override zero(): never {
+    return this.notHere();
+  }
+
+  override remove(): never {
+    return this.notHere();
+  }
+
+  override startTimer(): never {
+    return this.notHere();
+  }
+
+  private notHere(): never {
+    throw new Error(`${this.metricName} is observed through its series (series(labels).observe(value))`);
   }
 
   /** A new series for `labels`; keep it and call its `observe`. */

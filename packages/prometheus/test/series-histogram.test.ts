@@ -31,6 +31,10 @@ describe('SeriesHistogram', () => {
 
     await ours.resetMetrics();
     expect(parseExposition(await ours.metrics()).value('h_seconds_count', { kind: 'a' })).toBe(0);
-    expect(() => series.observe(1)).toThrow(/series\(labels\)\.observe/);
+    for (const misuse of [() => series.observe(1), () => series.labels(), () => series.zero(), () => series.startTimer()]) {
+      expect(misuse).toThrow(/series\(labels\)\.observe/);
+    }
+    expect(() => a.observe(Number.NaN)).toThrow(/not a valid number/);
+    expect(parseExposition(await ours.metrics()).value('h_seconds_count', { kind: 'a' })).toBe(0);
   });
 });

@@ -242,17 +242,19 @@ export class ReporterChannel {
 }
 
 const KNOWN_TYPES: ReadonlySet<unknown> = new Set(TASK_EVENT_TYPES);
-// Per-task reporters of one class usually share one eventTypes array: check and index it once.
+// Per-task reporters of one class usually share one frozen eventTypes array: check and index it
+// once. An array that is not frozen may change, so it is read again for every channel.
 const acceptedCache = new WeakMap<readonly unknown[], ReadonlySet<TaskEventType>>();
 
 function acceptedTypes(events: unknown, reporter: string): ReadonlySet<TaskEventType> {
   const argument = `eventTypes of reporter "${reporter}"`;
   if (!Array.isArray(events)) throw new InvalidArgumentError(argument, events, 'an array of event types');
-  const cached = acceptedCache.get(events);
+  const frozen = Object.isFrozen(events);
+  const cached = frozen ? acceptedCache.get(events) : undefined;
   if (cached) return cached;
   const bad = events.findIndex((type) => !KNOWN_TYPES.has(type));
   if (bad >= 0) throw new InvalidArgumentError(argument, events[bad], `one of ${TASK_EVENT_TYPES.join(', ')}`);
   const accepted = new Set(events as TaskEventType[]);
-  acceptedCache.set(events, accepted);
+  if (frozen) acceptedCache.set(events, accepted);
   return accepted;
 }

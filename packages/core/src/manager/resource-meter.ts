@@ -3,12 +3,13 @@ import type { EventLoopUtilization } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { ResourcesEvent, TaskEventBody } from '../events.js';
 
-// Reading RSS or CPU time is a system call, and getrusage (process.cpuUsage) stalls for
-// milliseconds now and then on a busy process (p99 2 ms measured under the mcp-overhead bench).
-// One cached reading serves every task for this long: exact enough for tasks of seconds or
-// minutes; a task shorter than this reads the thread's CPU time around it, ~0 when it was idle.
+// Reading RSS or CPU time is a system call. RSS is a level, so one reading serves every task for
+// 50 ms. CPU time is a difference between an attempt's first and last reading, so those are fresh
+// (shared only by attempts starting or ending in the same millisecond); the samples taken while
+// it runs, which only show how it is going, reuse a reading up to 50 ms old.
 const RSS_MAX_AGE_MS = 50;
-const CPU_MAX_AGE_MS = 50;
+const CPU_EDGE_MAX_AGE_MS = 1;
+const CPU_RUNNING_MAX_AGE_MS = 50;
 
 /**
  * Per-attempt resource accounting on a shared thread. Figures are the thread's over the attempt;
@@ -31,7 +32,7 @@ export class ResourceMeter {
     const meter: AttemptMeter = {
       startIndex: ++this.starts,
       othersAtStart: this.running - 1,
-      cpu: this.cpuNow(startedAt),
+      cpu: this.cpuNow(startedAt, CPU_EDGE_MAX_AGE_MS),
       elu: this.eluNow(startedAt),
       startedAt,
       peakRss: 0,
@@ -42,16 +43,16 @@ export class ResourceMeter {
 
   /** Event-loop utilisation counters, shared like the CPU reading. */
   private eluNow(now: number): EventLoopUtilization {
-    if (now - this.eluAt > CPU_MAX_AGE_MS) {
+    if (now - this.eluAt > CPU_EDGE_MAX_AGE_MS) {
       this.elu = performance.eventLoopUtilization();
       this.eluAt = now;
     }
     return this.elu;
   }
 
-  /** CPU time of the process, at most CPU_MAX_AGE_MS old. */
-  private cpuNow(now: number): NodeJS.CpuUsage {
-    if (now - this.cpuAt > CPU_MAX_AGE_MS) {
+  /** CPU time of the process, at most `maxAgeMs` old. */
+  private cpuNow(now: number, maxAgeMs: number): NodeJS.CpuUsage {
+    if (now - this.cpuAt > maxAgeMs) {
       this.cpu = process.cpuUsage();
       this.cpuAt = now;
     }
@@ -61,7 +62,7 @@ export class ResourceMeter {
   /** The attempt's usage so far, as the body of a `resources` event. */
   sample(meter: AttemptMeter, sample: ResourcesEvent['sample']): TaskEventBody<ResourcesEvent> {
     const now = performance.now();
-    const current = this.cpuNow(now);
+    const current = this.cpuNow(now, sample === 'running' ? CPU_RUNNING_MAX_AGE_MS : CPU_EDGE_MAX_AGE_MS);
     const cpu = { user: current.user - meter.cpu.user, system: current.system - meter.cpu.system };
     if (now - this.rssAt > RSS_MAX_AGE_MS) {
       this.rss = process.memoryUsage.rss();

@@ -667,6 +667,7 @@ export class TaskManager {
       await this.finish(task.id, 'completed', { result: outcome.result });
       return;
     }
+    this.keepReachedProgress(task);
     task.context?.usedProgress?.close();
     task.context = undefined;
     const error = outcome.error;
@@ -748,6 +749,7 @@ export class TaskManager {
       clearTimeout(task.timer);
       task.timer = undefined;
       if (status === 'cancelled') {
+        this.keepReachedProgress(task);
         task.context?.usedProgress?.close();
         abortAttempt(task, new TaskCancelledError(detail.reason));
         if (task.slotHeld) {
@@ -836,6 +838,15 @@ export class TaskManager {
     event.at = Date.now();
     event.attempt = attempt;
     this.hub.publish(event as TaskEvent);
+  }
+
+  /**
+   * Progress reached but not yet delivered (throttled) when the attempt ends, so the `failed`,
+   * `cancelled` and `retrying` events tell where the task really got to.
+   */
+  private keepReachedProgress(task: ActiveTask): void {
+    const reached = task.context?.usedProgress?.value;
+    if (reached !== undefined && reached > task.progress) task.progress = reached;
   }
 
   /** Writes the latest delivered progress to the store, one write in flight per task. */

@@ -1,5 +1,5 @@
 import type { TaskErrorInfo, TaskEvent, TaskEventType } from '@headway/core';
-import { logDataText } from '../log-data.js';
+import { DEFAULT_MAX_LOG_DATA_LENGTH, logDataText, truncateLogData } from '../log-data.js';
 import { TRACEPARENT_KEY, TRACESTATE_KEY } from '../trace-context.js';
 
 /**
@@ -10,7 +10,8 @@ import { TRACEPARENT_KEY, TRACESTATE_KEY } from '../trace-context.js';
  */
 export type EventBatch = unknown[];
 
-export function encodeEvent(event: TaskEvent, out: EventBatch): void {
+/** Appends `event` to `out`; log data becomes text, cut to `maxLogDataLength` as the span will show it. */
+export function encodeEvent(event: TaskEvent, out: EventBatch, maxLogDataLength = DEFAULT_MAX_LOG_DATA_LENGTH): void {
   out.push(event.type, event.taskId, event.owner, event.kind, event.at, event.attempt);
   switch (event.type) {
     case 'created':
@@ -29,7 +30,7 @@ export function encodeEvent(event: TaskEvent, out: EventBatch): void {
       out.push(event.milestone, event.progress);
       return;
     case 'log':
-      out.push(event.level, event.message, event.logger, event.data === undefined ? undefined : logDataText(event.data));
+      out.push(event.level, event.message, event.logger, event.data === undefined ? undefined : truncateLogData(logDataText(event.data), maxLogDataLength));
       return;
     case 'resources':
       out.push(event.sample, event.cpuUserMs, event.cpuSystemMs, event.rssBytes, event.heapUsedBytes, event.eventLoopUtilization, event.wallMs, event.shared);

@@ -14,4 +14,9 @@ export interface WorkerData {
 export type ToWorker = { type: 'events'; batch: EventBatch } | { type: 'flush'; id: number } | { type: 'close'; id: number };
 
 /** Worker → main thread. */
-export type FromWorker = { type: 'ready' } | { type: 'done'; id: number; error?: string } | { type: 'failed'; error: string };
+export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'done'; id: number; error?: string }
+  | { type: 'failed'; error: string }
+  /** An event the worker could not turn into spans (the first of a series; the worker goes on). */
+  | { type: 'event-error'; error: string };

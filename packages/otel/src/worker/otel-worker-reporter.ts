@@ -1,8 +1,9 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InvalidArgumentError } from '@headway/core';
+import { InvalidArgumentError, LOG_LEVELS } from '@headway/core';
 import type { Reporter, TaskEvent, TaskEventType } from '@headway/core';
+import { DEFAULT_MAX_LOG_DATA_LENGTH } from '../log-data.js';
 import { checkReporterOptions, OTEL_EVENT_TYPES } from '../otel-reporter.js';
 import { encodeEvent } from './event-codec.js';
 import type { EventBatch } from './event-codec.js';
@@ -15,8 +16,10 @@ export interface OtelWorkerReporterOptions extends WorkerReporterOptions {
    * global one (`new NodeSDK(...).start()`). An exported `shutdown()` runs when the reporter closes.
    */
   setup: URL | string;
-  /** Most events per message to the worker. Default 8192. */
+  /** Most events per message to the worker. Default 4096. */
   batchSize?: number;
+  /** How long `close()` waits for the worker to end spans, flush and shut down before stopping it. Default 10000 ms. */
+  closeTimeoutMs?: number;
 }
 
 /**
@@ -29,7 +32,13 @@ export class OtelWorkerReporter implements Reporter {
   readonly eventTypes: readonly TaskEventType[] = OTEL_EVENT_TYPES;
   private readonly worker: Worker;
   private readonly batchSize: number;
+  private readonly closeTimeoutMs: number;
+  private readonly minLogRank: number;
+  private readonly maxLogDataLength: number;
   private batch: EventBatch = [];
+  private batchEvents = 0;
+  /** An event the worker could not handle, rethrown once here so the hub reports the trouble. */
+  private workerError?: Error;
   private scheduled = false;
   private failure?: Error;
   private nextId = 0;
@@ -44,13 +53,19 @@ export class OtelWorkerReporter implements Reporter {
     for (const key of ['tracer', 'tracerProvider']) {
       if (given[key] !== undefined) throw new InvalidArgumentError(key, given[key], 'nothing: the setup module brings the SDK on the worker');
     }
-    const { setup, batchSize, ...reporterOptions } = options;
+    const { setup, batchSize, closeTimeoutMs, ...reporterOptions } = options;
     checkReporterOptions(reporterOptions);
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
       throw new InvalidArgumentError('batchSize', batchSize, 'a positive integer');
     }
+    if (closeTimeoutMs !== undefined && (typeof closeTimeoutMs !== 'number' || !(closeTimeoutMs >= 0) || closeTimeoutMs === Infinity)) {
+      throw new InvalidArgumentError('closeTimeoutMs', closeTimeoutMs, 'a finite number of ms, 0 or more');
+    }
     this.name = reporterOptions.name ?? 'otel';
-    this.batchSize = batchSize ?? 8192;
+    this.batchSize = batchSize ?? 4096;
+    this.closeTimeoutMs = closeTimeoutMs ?? 10_000;
+    this.minLogRank = LOG_LEVELS.indexOf(reporterOptions.minLogLevel ?? 'debug');
+    this.maxLogDataLength = reporterOptions.maxLogDataLength ?? DEFAULT_MAX_LOG_DATA_LENGTH;
     this.readiness = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
       this.pending.set(-1, { resolve, reject });
@@ -59,22 +74,33 @@ export class OtelWorkerReporter implements Reporter {
     this.readiness.catch(() => undefined);
     const workerData: WorkerData = { setup: setupUrl(setup), options: reporterOptions };
     this.worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData });
-    // Like an exporter's timer: the sink alone does not keep the process alive.
-    this.worker.unref();
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`the OpenTelemetry worker exited (code ${code})`)));
+    this.keepAliveWhileWaiting();
   }
 
   onEvent(event: TaskEvent): void {
     if (this.failure) throw this.failure;
-    // Start samples carry nothing the spans use (only an attempt's final usage is recorded).
+    // Only an attempt's final usage is recorded, and logs below the level are not: leave them here.
     if (event.type === 'resources' && event.sample !== 'end') return;
-    encodeEvent(event, this.batch);
-    if (this.batch.length >= this.batchSize) this.post();
+    if (event.type === 'log' && LOG_LEVELS.indexOf(event.level) < this.minLogRank) return;
+    const start = this.batch.length;
+    try {
+      encodeEvent(event, this.batch, this.maxLogDataLength);
+    } catch (error) {
+      this.batch.length = start;
+      throw error;
+    }
+    if (++this.batchEvents >= this.batchSize) this.post();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.post);
+    }
+    const workerError = this.workerError;
+    if (workerError) {
+      this.workerError = undefined;
+      throw workerError;
     }
   }
 
@@ -93,7 +119,18 @@ export class OtelWorkerReporter implements Reporter {
 
   /** Ends spans still open (as `interrupted`), flushes, runs the setup's `shutdown()`, stops the worker. */
   close(): Promise<void> {
-    this.closing ??= this.request('close').finally(() => this.worker.terminate().then(() => undefined));
+    this.closing ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the OpenTelemetry worker did not close within ${this.closeTimeoutMs} ms`)), this.closeTimeoutMs);
+      });
+      try {
+        await Promise.race([this.request('close'), timeout]);
+      } finally {
+        clearTimeout(timer);
+        await this.worker.terminate();
+      }
+    })();
     return this.closing;
   }
 
@@ -102,8 +139,18 @@ export class OtelWorkerReporter implements Reporter {
     if (this.batch.length === 0 || this.failure) return;
     const message: ToWorker = { type: 'events', batch: this.batch };
     this.batch = [];
+    this.batchEvents = 0;
     this.worker.postMessage(message);
   };
+
+  /**
+   * The worker keeps the process alive only while an answer is awaited (ready, flush, close), like
+   * an exporter's timer: spans not flushed are lost unless the manager shuts down.
+   */
+  private keepAliveWhileWaiting(): void {
+    if (this.pending.size > 0) this.worker.ref();
+    else this.worker.unref();
+  }
 
   private request(type: 'flush' | 'close'): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
@@ -111,26 +158,37 @@ export class OtelWorkerReporter implements Reporter {
     const id = this.nextId++;
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
+      this.keepAliveWhileWaiting();
       this.worker.postMessage({ type, id } satisfies ToWorker);
     });
   }
 
   private receive(message: FromWorker): void {
-    if (message.type === 'failed') return this.fail(new Error(message.error));
-    if (message.type === 'ready') {
-      this.pending.delete(-1);
-      return this.markReady();
+    switch (message.type) {
+      case 'failed':
+        return this.fail(new Error(message.error));
+      case 'event-error':
+        this.workerError ??= new Error(message.error);
+        return;
+      case 'ready':
+        this.pending.delete(-1);
+        this.keepAliveWhileWaiting();
+        return this.markReady();
+      case 'done': {
+        const waiter = this.pending.get(message.id);
+        this.pending.delete(message.id);
+        this.keepAliveWhileWaiting();
+        if (message.error === undefined) waiter?.resolve();
+        else waiter?.reject(new Error(message.error));
+      }
     }
-    const waiter = this.pending.get(message.id);
-    this.pending.delete(message.id);
-    if (message.error === undefined) waiter?.resolve();
-    else waiter?.reject(new Error(message.error));
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
     for (const waiter of this.pending.values()) waiter.reject(this.failure);
     this.pending.clear();
+    this.worker.unref();
   }
 }
 

@@ -20,9 +20,22 @@ const { setup, options } = workerData as WorkerData;
 try {
   const module = (await import(setup)) as SetupModule;
   const reporter = new OtelReporter({ ...options, tracerProvider: providerOf(module) });
+  let reportedEventError = false;
   port.on('message', (message: ToWorker) => {
     if (message.type === 'events') {
-      for (const event of decodeEvents(message.batch)) reporter.onEvent(event);
+      // Like the hub in-thread: one bad event neither stops the others nor the worker.
+      try {
+        for (const event of decodeEvents(message.batch)) {
+          try {
+            reporter.onEvent(event);
+          } catch (error) {
+            if (!reportedEventError) post({ type: 'event-error', error: describe(error) });
+            reportedEventError = true;
+          }
+        }
+      } catch (error) {
+        post({ type: 'event-error', error: describe(error) });
+      }
       return;
     }
     const id = message.id;
