@@ -13,27 +13,30 @@ const serverScript = fileURLToPath(new URL('../dist/schema-registry/http.js', im
 let child: ChildProcess;
 let base: string;
 let dataDir: string;
+let stdout = '';
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'headway-http-example-'));
   child = spawn(process.execPath, [serverScript, dataDir], {
-    env: { ...process.env, PORT: '0', REGISTRY_SEED_SUBJECTS: '8', REGISTRY_LATENCY_MS: '2' },
+    // OTEL_WORKER: the OpenTelemetry SDK on a worker thread, exporting to the console (this stdout).
+    env: { ...process.env, PORT: '0', REGISTRY_SEED_SUBJECTS: '8', REGISTRY_LATENCY_MS: '2', OTEL_WORKER: '1' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   base = await new Promise<string>((resolve, reject) => {
-    let out = '';
     child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /MCP on (http:\/\/127\.0\.0\.1:\d+)\/mcp/.exec(out);
+      stdout += chunk.toString();
+      const match = /MCP on (http:\/\/127\.0\.0\.1:\d+)\/mcp/.exec(stdout);
       if (match) resolve(match[1]!);
     });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stdout}`)));
   });
 });
 
 afterAll(async () => {
-  child.kill('SIGTERM');
-  await new Promise((resolve) => child.once('exit', resolve));
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -58,5 +61,15 @@ describe('schema-registry server over Streamable HTTP with every sink', () => {
     expect(await page.text()).toContain('<html');
     const tasks = (await (await fetch(`${base}/tasks/api/tasks`)).json()) as { tasks: { kind: string; status: string }[] };
     expect(tasks.tasks).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cleanup', status: 'completed' })]));
+  });
+
+  it('on SIGTERM drains and exits, and the OpenTelemetry worker has exported the task spans', async () => {
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    // The console exporter on the worker printed the task's span and its phases.
+    expect(stdout).toMatch(/name: 'task cleanup'/);
+    expect(stdout).toMatch(/name: 'phase /);
+    expect(stdout).toMatch(/'headway\.task\.outcome': 'completed'/);
   });
 });

@@ -1,13 +1,14 @@
 // The schema-registry batch server over Streamable HTTP, with every sink composed next to the MCP
 // notifications: the durable file store and event log, Prometheus metrics at /metrics, the live
-// dashboard at /tasks/, and OpenTelemetry spans (printed to the console with OTEL_CONSOLE=1).
+// dashboard at /tasks/, and OpenTelemetry spans (printed to the console with OTEL_CONSOLE=1, or
+// with OTEL_WORKER=1 by an SDK on a worker thread, set up in otel-setup.ts).
 //
 // Usage: node examples/dist/schema-registry/http.js [dataDir]   (PORT, default 3000; loopback only)
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { createDashboard } from '@headway/dashboard';
-import { otelReporter } from '@headway/otel';
+import { otelReporter, otelWorkerReporter } from '@headway/otel';
 import { prometheusReporter } from '@headway/prometheus';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
@@ -20,12 +21,15 @@ const port = Number(process.env.PORT ?? 3000);
 const otelSdk = process.env.OTEL_CONSOLE === '1' ? new NodeSDK({ serviceName: 'schema-registry-mcp', traceExporter: new tracing.ConsoleSpanExporter() }) : undefined;
 otelSdk?.start();
 
+// OTEL_WORKER=1: the SDK (from otel-setup.ts) builds and exports spans on a worker thread.
+const otel = process.env.OTEL_WORKER === '1' ? otelWorkerReporter({ setup: new URL('./otel-setup.js', import.meta.url) }) : otelReporter();
+
 const metrics = prometheusReporter();
 const dashboard = createDashboard({ manager: () => manager, basePath: '/tasks', title: 'Schema registry tasks' });
 const { manager, registry } = await createRegistryManager({
   dataDir,
   latencyMs: Number(process.env.REGISTRY_LATENCY_MS ?? 20),
-  reporters: [metrics, otelReporter(), dashboard],
+  reporters: [metrics, otel, dashboard],
 });
 metrics.observe(manager);
 const seed = Number(process.env.REGISTRY_SEED_SUBJECTS ?? 0);
