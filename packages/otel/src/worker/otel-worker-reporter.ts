@@ -120,6 +120,11 @@ export class OtelWorkerReporter implements Reporter {
   /** Ends spans still open (as `interrupted`), flushes, runs the setup's `shutdown()`, stops the worker. */
   close(): Promise<void> {
     this.closing ??= (async () => {
+      if (this.failure) {
+        // Already reported (by ready(), and by the hub for each event since): just stop the thread.
+        await this.worker.terminate();
+        return;
+      }
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<void>((_, reject) => {
         timer = setTimeout(() => reject(new Error(`the OpenTelemetry worker did not close within ${this.closeTimeoutMs} ms`)), this.closeTimeoutMs);
