@@ -28,6 +28,12 @@ export interface StartedEvent extends TaskEventBase {
   readonly queueWaitMs: number;
   /** Set when this attempt resumes from a checkpoint after a restart. */
   readonly resumed?: boolean;
+  /**
+   * The task's metadata, on the first attempt this process starts of a task it recovered from a
+   * durable store: its `created` event went to the sinks of the process that created it, so sinks
+   * here learn its metadata (such as trace context) from this event.
+   */
+  readonly metadata?: Readonly<Record<string, unknown>>;
 }
 
 export interface ProgressEvent extends TaskEventBase {

@@ -183,8 +183,9 @@ export class OtelReporter implements Reporter {
   private startAttempt(event: StartedEvent): void {
     let state = this.tasks.get(event.taskId);
     if (!state) {
-      // Recovered after a restart: the created event (and its metadata) was seen by another process.
-      state = { parent: ROOT_CONTEXT };
+      // Recovered after a restart: the created event went to another process's sinks, so the trace
+      // context comes with this event's metadata.
+      state = { parent: extractTraceContext(event.metadata) ?? ROOT_CONTEXT };
       this.tasks.set(event.taskId, state);
     }
     const at = hrTime(event.at);

@@ -25,6 +25,8 @@ export interface ActiveTask {
   pendingDependencies: number;
   queuedAt: number;
   resumed: boolean;
+  /** Recovered from the store and not started by this process yet (its sinks never saw `created`). */
+  recovered: boolean;
   /** Increments per attempt; callbacks of a superseded attempt are ignored. */
   attemptToken: number;
   settledToken: number;

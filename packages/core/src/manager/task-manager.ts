@@ -495,6 +495,7 @@ export class TaskManager {
       pendingDependencies: 0,
       queuedAt: Date.now(),
       resumed: false,
+      recovered: false,
       attemptToken: 0,
       settledToken: 0,
       slotHeld: false,
@@ -591,11 +592,16 @@ export class TaskManager {
         return;
       }
     }
-    this.emit(task, {
+    const startedEvent: { type: 'started'; queueWaitMs: number; resumed?: boolean; metadata?: TaskRecord['metadata'] } = {
       type: 'started',
       queueWaitMs: startedAt - task.queuedAt,
-      ...(task.resumed && { resumed: true }),
-    });
+    };
+    if (task.resumed) startedEvent.resumed = true;
+    if (task.recovered) {
+      startedEvent.metadata = task.record.metadata;
+      task.recovered = false;
+    }
+    this.emit(task, startedEvent);
     const executor = task.executor;
     if (this.resourcesEnabled && !executor.measuresResources) {
       task.meter = this.meter.begin();
@@ -946,6 +952,7 @@ export class TaskManager {
     const retry = resolveRetry({ maxAttempts: current.maxAttempts }, definition?.retry ?? this.retry);
     const task = this.track(current, retry);
     task.resumed = wasWorking;
+    task.recovered = true;
     if (definition) this.bind(task, definition);
     if (!task.fn && !task.handler) task.stage = 'orphan';
     else task.stage = 'waiting';

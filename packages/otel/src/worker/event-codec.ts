@@ -18,7 +18,7 @@ export function encodeEvent(event: TaskEvent, out: EventBatch, maxLogDataLength 
       out.push(event.maxAttempts, event.metadata[TRACEPARENT_KEY], event.metadata[TRACESTATE_KEY]);
       return;
     case 'started':
-      out.push(event.queueWaitMs, event.resumed);
+      out.push(event.queueWaitMs, event.resumed, event.metadata?.[TRACEPARENT_KEY], event.metadata?.[TRACESTATE_KEY]);
       return;
     case 'progress':
       out.push(event.progress);
@@ -68,17 +68,16 @@ export function decodeEvents(batch: EventBatch): TaskEvent[] {
     switch (type) {
       case 'created': {
         const maxAttempts = next();
-        const metadata: Record<string, unknown> = {};
-        const traceparent = next();
-        const tracestate = next();
-        if (traceparent !== undefined) metadata[TRACEPARENT_KEY] = traceparent;
-        if (tracestate !== undefined) metadata[TRACESTATE_KEY] = tracestate;
-        events.push({ type, ...base, maxAttempts, metadata, dependsOn: [], ttlMs: 0 });
+        events.push({ type, ...base, maxAttempts, metadata: readTraceContext(next) ?? {}, dependsOn: [], ttlMs: 0 });
         break;
       }
-      case 'started':
-        events.push({ type, ...base, queueWaitMs: next(), resumed: next() });
+      case 'started': {
+        const queueWaitMs = next();
+        const resumed = next();
+        const metadata = readTraceContext(next);
+        events.push({ type, ...base, queueWaitMs, resumed, ...(metadata && { metadata }) });
         break;
+      }
       case 'progress':
         events.push({ type, ...base, progress: next() });
         break;
@@ -128,6 +127,17 @@ export function decodeEvents(batch: EventBatch): TaskEvent[] {
     }
   }
   return events;
+}
+
+/** The trace context entries of a task's metadata (what the spans use of it); undefined when there are none. */
+function readTraceContext(next: () => never): Record<string, unknown> | undefined {
+  const traceparent: unknown = next();
+  const tracestate: unknown = next();
+  if (traceparent === undefined && tracestate === undefined) return undefined;
+  const metadata: Record<string, unknown> = {};
+  if (traceparent !== undefined) metadata[TRACEPARENT_KEY] = traceparent;
+  if (tracestate !== undefined) metadata[TRACESTATE_KEY] = tracestate;
+  return metadata;
 }
 
 function pushError(error: TaskErrorInfo, out: EventBatch): void {
