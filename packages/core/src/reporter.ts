@@ -1,7 +1,8 @@
 import type { TaskEvent, TaskEventType } from './events.js';
 
 /**
- * A sink: receives every event of the tasks it is attached to.
+ * A sink: receives the events (of every type, or of those named in `eventTypes`) of the tasks it is
+ * attached to.
  *
  * Delivery is asynchronous and ordered per reporter. A reporter that throws, rejects or hangs
  * affects neither the task nor other reporters; a slow one receives coalesced progress.

@@ -41,7 +41,7 @@ export class ResourceMeter {
     return meter;
   }
 
-  /** Event-loop utilisation counters, shared like the CPU reading. */
+  /** Event-loop utilisation counters, shared like the CPU reading at an attempt's edges (at most 1 ms old). */
   private eluNow(now: number): EventLoopUtilization {
     if (now - this.eluAt > CPU_EDGE_MAX_AGE_MS) {
       this.elu = performance.eventLoopUtilization();
