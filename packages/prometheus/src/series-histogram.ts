@@ -21,8 +21,8 @@ interface HistogramExport {
 /** The observations of one label set: a count per bucket (not cumulative), their sum and count. */
 export class HistogramSeries<T extends string> {
   private readonly counts: Float64Array;
-  sum = 0;
-  count = 0;
+  private total = 0;
+  private observations = 0;
 
   constructor(
     private readonly bounds: readonly number[],
@@ -38,14 +38,24 @@ export class HistogramSeries<T extends string> {
     let i = 0;
     while (i < bounds.length && value > bounds[i]!) i++;
     this.counts[i]!++;
-    this.sum += value;
-    this.count++;
+    this.total += value;
+    this.observations++;
+  }
+
+  /** Sum of the values observed. */
+  get sum(): number {
+    return this.total;
+  }
+
+  /** Number of values observed. */
+  get count(): number {
+    return this.observations;
   }
 
   reset(): void {
     this.counts.fill(0);
-    this.sum = 0;
-    this.count = 0;
+    this.total = 0;
+    this.observations = 0;
   }
 
   /** Cumulative count of observations at most `bounds[i]`. */
