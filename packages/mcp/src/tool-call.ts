@@ -71,7 +71,7 @@ export async function callTool(
   const ttlMs = native && taskParams.ttl !== undefined ? rt.store.ttl(taskParams.ttl) : tool.task.ttlMs;
 
   const fn = taskFunction(tool, extra, childSink.sends ? [childSink] : []);
-  // Built field by field: this runs on every call, and conditional spreads cost more than the task record.
+  // Built field by field: this runs on every call, where conditional spreads allocate and copy.
   const metadata: Record<string, unknown> = { tool: tool.name, mode: native ? 'native' : mode };
   const trace = traceMetadata(extra._meta);
   if (trace.traceparent !== undefined) metadata.traceparent = trace.traceparent;
