@@ -1,5 +1,5 @@
 import { isTerminal } from '@headway/core';
-import type { Reporter, TaskEvent } from '@headway/core';
+import type { Reporter, TaskEvent, TaskEventType } from '@headway/core';
 import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { Runtime } from './runtime.js';
@@ -8,6 +8,9 @@ import { taskUri, toSummary } from './task-view.js';
 const URI = /^task:\/\/([^/?#]+)$/;
 // Progress alone re-announces a subscribed task at most this often.
 const PROGRESS_UPDATE_MS = 250;
+
+/** What changes a task resource: its status, and its progress (at most every PROGRESS_UPDATE_MS). */
+const RESOURCE_UPDATE_EVENTS: readonly TaskEventType[] = Object.freeze(['started', 'status', 'progress', 'completed', 'failed', 'cancelled'] as const);
 
 /** `task://{id}` readable by its owner, and `resources/subscribe` → `notifications/resources/updated`. */
 export function installTaskResources(rt: Runtime): void {
@@ -39,13 +42,13 @@ export function installTaskResources(rt: Runtime): void {
     let lastAt = 0;
     return {
       name: 'mcp-resource-subscription',
-      async onEvent(event: TaskEvent) {
+      eventTypes: RESOURCE_UPDATE_EVENTS,
+      onEvent(event: TaskEvent): Promise<void> | void {
         const uri = taskUri(id);
         if (!subscribed.get(uri)?.size) return;
-        const statusChange = event.type === 'started' || event.type === 'status' || event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled';
-        if (!statusChange && !(event.type === 'progress' && !event.heartbeat && event.at - lastAt >= PROGRESS_UPDATE_MS)) return;
+        if (event.type === 'progress' && (event.heartbeat || event.at - lastAt < PROGRESS_UPDATE_MS)) return;
         lastAt = event.at;
-        await server.server.sendResourceUpdated({ uri });
+        return server.server.sendResourceUpdated({ uri });
       },
       close() {
         watching.delete(id);
