@@ -64,6 +64,11 @@ export class RequestSink implements Reporter {
     this.open = false;
   }
 
+  /** Progress is sent on the request's token while the request is open. */
+  private get progressGoesOut(): boolean {
+    return this.options.progress && this.token !== undefined && this.requestOpen;
+  }
+
   get requestOpen(): boolean {
     return this.open && !this.options.extra.signal.aborted;
   }
@@ -76,7 +81,7 @@ export class RequestSink implements Reporter {
   }
 
   private mightSend(event: TaskEvent): boolean {
-    if (event.type === 'progress') return this.options.progress && this.token !== undefined && this.requestOpen;
+    if (event.type === 'progress') return this.progressGoesOut;
     if (this.requestOpen || this.options.logAfterResponse) return true;
     return this.options.native !== undefined && event.type !== 'created';
   }
@@ -110,12 +115,13 @@ export class RequestSink implements Reporter {
   }
 
   private async sendProgress(progress: number, message: string | undefined): Promise<void> {
-    if (!this.options.progress || this.token === undefined || !this.requestOpen) return;
+    const token = this.token;
+    if (token === undefined || !this.progressGoesOut) return;
     const value = this.values.next(progress);
     if (value === undefined) return;
     await this.options.extra.sendNotification({
       method: 'notifications/progress',
-      params: { progressToken: this.token, progress: value, total: 100, ...(message !== undefined && { message }) },
+      params: { progressToken: token, progress: value, total: 100, ...(message !== undefined && { message }) },
     });
     this.lastProgressAt = performance.now();
   }

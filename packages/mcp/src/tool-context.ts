@@ -58,40 +58,13 @@ export function createToolContext(ctx: TaskContext, mcp: McpExtra | undefined, r
       return Promise.resolve();
     },
   };
-  // The core context keeps its state behind getters, so delegate rather than spread.
-  return {
-    get taskId() {
-      return ctx.taskId;
-    },
-    get owner() {
-      return ctx.owner;
-    },
-    get kind() {
-      return ctx.kind;
-    },
-    get attempt() {
-      return ctx.attempt;
-    },
-    get signal() {
-      return ctx.signal;
-    },
-    get progress() {
-      return ctx.progress;
-    },
-    get log() {
-      return ctx.log;
-    },
-    get metadata() {
-      return ctx.metadata;
-    },
-    get resumeFrom() {
-      return ctx.resumeFrom;
-    },
-    get dependencies() {
-      return ctx.dependencies;
-    },
-    checkpoint: (state: unknown) => ctx.checkpoint(state),
-    awaitInput: <T>(message: string, wait: () => Promise<T>) => ctx.awaitInput(message, wait),
-    ...extras,
-  };
+  // The core context keeps its state behind getters (progress and log are made on first use, on the
+  // core context, where the manager looks for them), so delegate each read rather than copy or inherit.
+  const context = extras as unknown as McpToolContext & Record<string, unknown>;
+  for (const key of DELEGATED) Object.defineProperty(context, key, { get: () => ctx[key], enumerable: true });
+  context.checkpoint = (state: unknown) => ctx.checkpoint(state);
+  context.awaitInput = <T>(message: string, wait: () => Promise<T>) => ctx.awaitInput(message, wait);
+  return context;
 }
+
+const DELEGATED = ['taskId', 'owner', 'kind', 'attempt', 'signal', 'progress', 'log', 'metadata', 'resumeFrom', 'dependencies'] as const satisfies readonly (keyof TaskContext)[];

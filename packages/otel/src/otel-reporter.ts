@@ -17,7 +17,7 @@ import type {
 } from '@headway/core';
 import { ATTR, EVENT } from './attributes.js';
 import { extractTraceContext } from './trace-context.js';
-import { DEFAULT_MAX_LOG_DATA_LENGTH, logDataText, truncateLogData } from './log-data.js';
+import { DEFAULT_MAX_LOG_DATA_LENGTH, logDataText, logLevelFilter, truncateLogData } from './log-data.js';
 
 export const TRACER_NAME = '@headway/otel';
 export const TRACER_VERSION = '0.1.0';
@@ -76,7 +76,7 @@ export class OtelReporter implements Reporter {
   private readonly tracer: Tracer;
   private readonly tracerProvider?: TracerProvider;
   private readonly cancelledStatus: 'unset' | 'error';
-  private readonly minLogRank: number;
+  private readonly logged: (level: LogLevel) => boolean;
   private readonly recordOwner: boolean;
   private readonly spanKind: SpanKind;
   private readonly maxLogDataLength: number;
@@ -89,7 +89,7 @@ export class OtelReporter implements Reporter {
     this.tracerProvider = options.tracerProvider;
     this.tracer = options.tracer ?? (options.tracerProvider ?? trace.getTracerProvider()).getTracer(TRACER_NAME, TRACER_VERSION);
     this.cancelledStatus = options.cancelledStatus ?? 'unset';
-    this.minLogRank = LOG_LEVELS.indexOf(options.minLogLevel ?? 'debug');
+    this.logged = logLevelFilter(options.minLogLevel);
     this.recordOwner = options.recordOwner ?? true;
     this.spanKind = options.spanKind ?? SpanKind.INTERNAL;
     this.maxLogDataLength = options.maxLogDataLength ?? DEFAULT_MAX_LOG_DATA_LENGTH;
@@ -146,9 +146,7 @@ export class OtelReporter implements Reporter {
         this.retrying(event);
         return;
       case 'completed': {
-        const state = this.tasks.get(event.taskId);
-        this.tasks.delete(event.taskId);
-        const span = state?.attempt ?? this.unstartedSpan(event, state);
+        const { state, span } = this.finalSpan(event);
         span.setStatus({ code: SpanStatusCode.OK });
         this.endAttempt(state, span, 'completed', hrTime(event.at), 100);
         return;
@@ -233,7 +231,7 @@ export class OtelReporter implements Reporter {
   }
 
   private log(event: LogEvent): void {
-    if (LOG_LEVELS.indexOf(event.level) < this.minLogRank) return;
+    if (!this.logged(event.level)) return;
     const span = this.tasks.get(event.taskId)?.attempt;
     if (!span) return;
     const attributes: Attributes = { [ATTR.logLevel]: event.level, [ATTR.logMessage]: event.message };
@@ -253,18 +251,14 @@ export class OtelReporter implements Reporter {
   }
 
   private failed(event: FailedEvent): void {
-    const state = this.tasks.get(event.taskId);
-    this.tasks.delete(event.taskId);
-    const span = state?.attempt ?? this.unstartedSpan(event, state);
+    const { state, span } = this.finalSpan(event);
     const at = hrTime(event.at);
     recordError(span, event.error, at);
     this.endAttempt(state, span, 'failed', at, event.progress);
   }
 
   private cancelled(event: CancelledEvent): void {
-    const state = this.tasks.get(event.taskId);
-    this.tasks.delete(event.taskId);
-    const span = state?.attempt ?? this.unstartedSpan(event, state);
+    const { state, span } = this.finalSpan(event);
     const at = hrTime(event.at);
     span.addEvent(EVENT.cancelled, { [ATTR.cancelReason]: event.reason }, at);
     span.setAttribute(ATTR.cancelReason, event.reason);
@@ -273,6 +267,13 @@ export class OtelReporter implements Reporter {
       span.setStatus({ code: SpanStatusCode.ERROR, message: event.reason });
     }
     this.endAttempt(state, span, 'cancelled', at, event.progress);
+  }
+
+  /** At a terminal event: the task's state, no longer held, and the span that event ends. */
+  private finalSpan(event: TaskEvent): { state: TaskSpans | undefined; span: Span } {
+    const state = this.tasks.get(event.taskId);
+    this.tasks.delete(event.taskId);
+    return { state, span: state?.attempt ?? this.unstartedSpan(event, state) };
   }
 
   /** A span for a task that ended before any attempt started (cancelled while queued, failed dependency). */

@@ -1,9 +1,9 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InvalidArgumentError, LOG_LEVELS } from '@headway/core';
-import type { Reporter, TaskEvent, TaskEventType } from '@headway/core';
-import { DEFAULT_MAX_LOG_DATA_LENGTH } from '../log-data.js';
+import { InvalidArgumentError } from '@headway/core';
+import type { LogLevel, Reporter, TaskEvent, TaskEventType } from '@headway/core';
+import { DEFAULT_MAX_LOG_DATA_LENGTH, logLevelFilter } from '../log-data.js';
 import { checkReporterOptions, OTEL_EVENT_TYPES } from '../otel-reporter.js';
 import { encodeEvent } from './event-codec.js';
 import type { EventBatch } from './event-codec.js';
@@ -34,7 +34,7 @@ export class OtelWorkerReporter implements Reporter {
   private readonly worker: Worker;
   private readonly batchSize: number;
   private readonly closeTimeoutMs: number;
-  private readonly minLogRank: number;
+  private readonly logged: (level: LogLevel) => boolean;
   private readonly maxLogDataLength: number;
   private batch: EventBatch = [];
   private batchEvents = 0;
@@ -65,7 +65,7 @@ export class OtelWorkerReporter implements Reporter {
     this.name = reporterOptions.name ?? 'otel';
     this.batchSize = batchSize ?? 4096;
     this.closeTimeoutMs = closeTimeoutMs ?? 10_000;
-    this.minLogRank = LOG_LEVELS.indexOf(reporterOptions.minLogLevel ?? 'debug');
+    this.logged = logLevelFilter(reporterOptions.minLogLevel);
     this.maxLogDataLength = reporterOptions.maxLogDataLength ?? DEFAULT_MAX_LOG_DATA_LENGTH;
     this.readiness = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
@@ -85,7 +85,7 @@ export class OtelWorkerReporter implements Reporter {
     if (this.failure) throw this.failure;
     // Only an attempt's final usage is recorded, and logs below the level are not: leave them here.
     if (event.type === 'resources' && event.sample !== 'end') return;
-    if (event.type === 'log' && LOG_LEVELS.indexOf(event.level) < this.minLogRank) return;
+    if (event.type === 'log' && !this.logged(event.level)) return;
     const start = this.batch.length;
     try {
       encodeEvent(event, this.batch, this.maxLogDataLength);
