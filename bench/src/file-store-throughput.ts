@@ -7,8 +7,9 @@ import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { MemoryTaskStore } from '@headway/core';
-import type { TaskPatch, TaskRecord, TaskStatus, TaskStore, UpdateResult } from '@headway/core';
+import type { TaskStatus } from '@headway/core';
+import { MemoryTaskStore } from '@headway/core/spi';
+import type { TaskPatch, TaskRecord, TaskStore, UpdateResult } from '@headway/core/spi';
 import { FileTaskStore } from '@headway/file-store';
 import { median, writeResult } from './harness.js';
 
@@ -63,7 +64,7 @@ function record(store: TaskStore): TaskRecord {
     id: `task-${n}-${Math.random().toString(36).slice(2, 10)}`,
     owner: `owner-${n % 16}`,
     kind: 'bench',
-    seq: store.nextSeq(),
+    seq: store.nextSeq() as number,
     status: 'queued',
     input: { n },
     metadata: {},

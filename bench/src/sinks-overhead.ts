@@ -131,7 +131,7 @@ async function run(variant: Variant, count: number, worker: SharedWorkerSink): P
     );
     await Promise.all(handles.map((h) => h.wait()));
   }
-  await manager.hub.flush();
+  await manager.flush();
   const ms = performance.now() - start;
   await manager.shutdown();
   await s.done();

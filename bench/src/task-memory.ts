@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
   const before = v8.getHeapStatistics().used_heap_size;
   for (let i = 0; i < TASKS; i++) await manager.create({ kind: 'export', input: i, metadata: { source: 'bench' } });
   await finished;
-  await manager.hub.flush();
+  await manager.flush();
   gc();
   const after = v8.getHeapStatistics().used_heap_size;
   const perRecord = (after - before) / TASKS;

@@ -19,7 +19,7 @@ const task = await manager.create<unknown, FileIndexResult>({
   metadata: { requestedBy: 'demo' },
 });
 const result = await task.result();
-await manager.hub.flush();
+await manager.flush();
 const record = await task.get();
 console.log(`\nResult: ${result.files} files, ${(result.bytes / 1e6).toFixed(1)} MB, manifest digest ${result.digest.slice(0, 16)}…`);
 console.log(`Task ${task.id} is ${record?.status}; kept until ${new Date(record!.expiresAt!).toISOString()}`);

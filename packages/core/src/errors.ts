@@ -1,7 +1,32 @@
+import type { TaskErrorInfo } from './task-record.js';
+
+/** The stable, machine-readable codes of Headway's errors. */
+export type HeadwayErrorCode =
+  | 'invalid_argument'
+  | 'task_not_found'
+  | 'unknown_kind'
+  | 'limit_exceeded'
+  | 'non_retryable'
+  | 'task_error_result'
+  | 'timeout'
+  | 'cancelled'
+  | 'dependency_failed'
+  | 'interrupted'
+  | 'shutdown'
+  | 'task_failed'
+  | 'input_timeout'
+  | 'input_unavailable'
+  | 'duplicate_id'
+  | 'store_write_failed'
+  | 'store_corrupt'
+  | 'store_locked'
+  | 'store_unavailable'
+  | 'backend_unavailable';
+
 /** Base class of every error Headway throws; `code` is stable and machine-readable. */
 export class HeadwayError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  readonly code: HeadwayErrorCode;
+  constructor(code: HeadwayErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -90,14 +115,53 @@ export class ShutdownError extends HeadwayError {
   }
 }
 
-/** `TaskHandle.result()` rejects with this when the task ended failed or cancelled. */
+/**
+ * `TaskHandle.result()` rejects with this when the task ended failed or cancelled. Its own code is
+ * always `task_failed`; the task's error (with the task's code) is `taskError`.
+ */
 export class TaskFailedError extends HeadwayError {
   readonly taskId: string;
-  readonly status: string;
-  constructor(taskId: string, status: string, message: string, errorCode?: string) {
-    super(errorCode ?? 'task_failed', `Task ${taskId} ${status}: ${message}`);
+  readonly status: 'failed' | 'cancelled';
+  readonly taskError: TaskErrorInfo | undefined;
+  constructor(taskId: string, status: 'failed' | 'cancelled', taskError: TaskErrorInfo | undefined) {
+    super('task_failed', `Task ${taskId} ${status}: ${taskError?.message ?? status}`);
     this.taskId = taskId;
     this.status = status;
+    this.taskError = taskError;
+  }
+}
+
+/** `create` named a kind that no `define` registered here, no `fn` came with it, and the caller did not say it is defined elsewhere. */
+export class UnknownKindError extends HeadwayError {
+  readonly kind: string;
+  constructor(kind: string) {
+    super(
+      'unknown_kind',
+      `No task kind ${describeValue(kind)} is defined: define it with manager.define(kind, fn) first, pass fn, ` +
+        'or pass awaitDefinition: true when it is defined later or in another process',
+    );
+    this.kind = kind;
+  }
+}
+
+/** The store refused or failed to keep something a transition had to write; the task ends failed with this. */
+export class StoreWriteError extends HeadwayError {
+  constructor(what: string, taskId: string, cause: unknown) {
+    super('store_write_failed', `Could not store the ${what} of task ${taskId}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** `ctx.elicit` waited longer than its `timeoutMs` for an answer. */
+export class InputTimeoutError extends HeadwayError {
+  constructor(timeoutMs: number) {
+    super('input_timeout', `No answer to the input request within ${timeoutMs} ms`);
+  }
+}
+
+/** Nobody can answer an input request (e.g. the client of an inline call cannot elicit). */
+export class InputUnavailableError extends HeadwayError {
+  constructor(message: string) {
+    super('input_unavailable', message);
   }
 }
 

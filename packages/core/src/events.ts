@@ -1,4 +1,4 @@
-import type { TaskErrorInfo, TaskStatus } from './task-record.js';
+import type { InputRequest, InputResponse, TaskErrorInfo, TaskStatus } from './task-record.js';
 
 export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
 export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'notice', 'warning', 'error'];
@@ -45,7 +45,7 @@ export interface ProgressEvent extends TaskEventBase {
   readonly phase?: string;
   /** Percent points per second since the attempt started. */
   readonly rate?: number;
-  /** Estimated ms until 100, from `rate`. */
+  /** Estimated ms until 100, from `rate` (0 at 100; absent while nothing moved yet). */
   readonly etaMs?: number;
   /** True when this is a keep-alive after a period of silence; `progress` is unchanged. */
   readonly heartbeat?: boolean;
@@ -55,6 +55,8 @@ export interface PhaseEvent extends TaskEventBase {
   readonly type: 'phase';
   readonly name: string;
   readonly state: 'started' | 'ended';
+  /** On `ended`: the phase was left by an error or an abort, and progress stayed where it was. */
+  readonly abandoned?: boolean;
   /** Names of the enclosing phases, outermost first, then this one. */
   readonly path: readonly string[];
   readonly progress: number;
@@ -110,6 +112,15 @@ export interface StatusEvent extends TaskEventBase {
   readonly message?: string;
 }
 
+/** A task asked a question (`ctx.elicit`), got its answer, or stopped waiting. */
+export interface InputEvent extends TaskEventBase {
+  readonly type: 'input';
+  readonly state: 'requested' | 'answered' | 'withdrawn';
+  readonly request: InputRequest;
+  /** With `answered`. */
+  readonly response?: InputResponse;
+}
+
 export interface RetryingEvent extends TaskEventBase {
   readonly type: 'retrying';
   readonly error: TaskErrorInfo;
@@ -153,6 +164,7 @@ export type TaskEvent =
   | ResourcesEvent
   | CheckpointEvent
   | StatusEvent
+  | InputEvent
   | RetryingEvent
   | CompletedEvent
   | FailedEvent
@@ -171,6 +183,7 @@ export const TASK_EVENT_TYPES: readonly TaskEventType[] = Object.freeze([
   'log',
   'resources',
   'checkpoint',
+  'input',
   'retrying',
   'completed',
   'failed',

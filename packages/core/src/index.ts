@@ -1,39 +1,19 @@
+// @headway/core: the API for servers that run long tasks. Writers of stores, schedulers,
+// executors and relays find their seams in `@headway/core/spi`; the seed brief's names are in
+// `@headway/core/compat`; conformance kits in `@headway/core/testing`.
 export { TaskManager } from './manager/task-manager.js';
-export type {
-  CreateTaskOptions,
-  OwnerOption,
-  TaskDefinitionOptions,
-  TaskHandler,
-  TaskManagerOptions,
-} from './manager/manager-options.js';
+export type { ManagerStats } from './manager/task-manager.js';
 export { TaskHandle } from './manager/task-handle.js';
-export { backoffDelay, isRetryable, DEFAULT_RETRY } from './manager/retry-policy.js';
-export type { RetryOptions, ResolvedRetryOptions } from './manager/retry-policy.js';
-
-export { createTaskContext } from './context.js';
-export type { TaskContext, TaskContextSpec, TaskFunction, TaskLogger } from './context.js';
-
-export { ProgressReporter, Phase } from './progress/progress-reporter.js';
-export type { PhaseOptions, PlannedPhase, ProgressEventBody } from './progress/progress-reporter.js';
-export { DEFAULT_PROGRESS_OPTIONS, resolveProgressOptions } from './progress/progress-options.js';
-export type { ProgressOptions, ResolvedProgressOptions } from './progress/progress-options.js';
-
-export { EventHub } from './hub/event-hub.js';
+export type { CreateTaskOptions, OwnerOption, TaskDefinitionOptions, TaskHandler, TaskManagerOptions } from './manager/manager-options.js';
+export type { RetryOptions } from './manager/retry-policy.js';
+export type { ProgressOptions } from './progress/progress-options.js';
 export type { EventHubOptions, ChannelStats } from './hub/event-hub.js';
+
+export type { TaskContext, TaskFunction, TaskLogger } from './context/task-context.js';
+export type { ElicitRequest, ElicitResult } from './context/elicit.js';
+export type { Phase, PhaseOptions, PlannedPhase, Progress, ProgressScope } from './progress/progress.js';
+
 export type { Reporter } from './reporter.js';
-export { lifecycleLine } from './lifecycle-log.js';
-export type { LifecycleLine } from './lifecycle-log.js';
-
-export { MemoryTaskStore } from './store/memory-store.js';
-export { ANY_OWNER } from './store/task-store.js';
-export type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateResult } from './store/task-store.js';
-export { encodeCursor, decodeCursor, checkPageSize, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './store/cursor.js';
-
-export { InProcessExecutor, loadModuleHandler } from './executor/in-process-executor.js';
-export type { Executor, ModuleHandler, TaskRun } from './executor/executor.js';
-export { WorkerThreadExecutor } from './worker/worker-thread-executor.js';
-export type { WorkerThreadExecutorOptions } from './worker/worker-thread-executor.js';
-
 export { isTerminalEvent, LOG_LEVELS, TASK_EVENT_TYPES } from './events.js';
 export type {
   CancelledEvent,
@@ -41,6 +21,7 @@ export type {
   CompletedEvent,
   CreatedEvent,
   FailedEvent,
+  InputEvent,
   LogEvent,
   LogLevel,
   MilestoneEvent,
@@ -53,37 +34,37 @@ export type {
   StatusEvent,
   TaskEvent,
   TaskEventBase,
-  TaskEventBody,
   TaskEventType,
   TerminalEvent,
 } from './events.js';
+export { lifecycleLine } from './lifecycle-log.js';
+export type { LifecycleLine } from './lifecycle-log.js';
 
-export { ACTIVE_STATUSES, TASK_STATUSES, TERMINAL_STATUSES, isTerminal, toErrorInfo } from './task-record.js';
-export type { ActiveStatus, TaskErrorInfo, TaskPatch, TaskRecord, TaskStatus, TerminalStatus } from './task-record.js';
+export { ANY_OWNER } from './store/task-store.js';
+export type { ListPage, ListQuery, OwnerScope } from './store/task-store.js';
+export { isTerminal, TASK_STATUSES } from './task-record.js';
+export type { InputRequest, InputResponse, TaskErrorInfo, TaskSnapshot, TaskStatus } from './task-record.js';
 
 export {
   DependencyFailedError,
   HeadwayError,
+  InputTimeoutError,
+  InputUnavailableError,
   InterruptedError,
   InvalidArgumentError,
   NonRetryableError,
   ShutdownError,
+  StoreWriteError,
   TaskCancelledError,
   TaskFailedError,
   TaskLimitError,
   TaskNotFoundError,
   TaskResultError,
   TaskTimeoutError,
-  describeValue,
+  UnknownKindError,
 } from './errors.js';
-export { newTaskId, isTaskIdShape } from './ids.js';
+export type { HeadwayErrorCode } from './errors.js';
 
-export {
-  TaskType,
-  EnhancedTaskManager,
-  configureTaskManager,
-  createContextAwareTask,
-  enhancedTaskManager,
-  taskManager,
-} from './seed.js';
-export type { TaskContextSource } from './seed.js';
+export { WorkerThreadExecutor } from './worker/worker-thread-executor.js';
+export type { WorkerThreadExecutorOptions } from './worker/worker-thread-executor.js';
+export type { ModuleHandler } from './executor/executor.js';

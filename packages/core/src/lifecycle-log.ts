@@ -30,6 +30,9 @@ export function lifecycleLine(event: TaskEvent): LifecycleLine | undefined {
         message: `${name} failed attempt ${event.attempt} (${event.error.message}); retrying in ${Math.round(event.delayMs)} ms`,
         data: { error: event.error, nextAttempt: event.nextAttempt },
       };
+    case 'input':
+      if (event.state === 'requested') return { level: 'notice', message: `${name} asks: ${event.request.message}`, data: { requestId: event.request.id } };
+      return { level: 'info', message: `${name} ${event.state === 'answered' ? `got its answer (${event.response?.action ?? 'accept'})` : 'stopped waiting for an answer'}` };
     case 'status':
       return { level: 'notice', message: `${name} is ${event.status}${event.message ? `: ${event.message}` : ''}` };
     case 'completed':

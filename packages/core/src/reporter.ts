@@ -16,6 +16,12 @@ export interface Reporter {
    * array once per array). Default: every type.
    */
   readonly eventTypes?: readonly TaskEventType[];
+  /**
+   * For a reporter given to the manager (not to one task): also receive events made in other
+   * processes and relayed here (a fleet-wide dashboard). Leave it unset for sinks that count or
+   * trace: each process's own sinks see the events made there, so each event is counted once.
+   */
+  readonly remote?: boolean;
   onEvent(event: TaskEvent): void | Promise<void>;
   /** Called by `hub.flush()` after the queued events were delivered. */
   flush?(): void | Promise<void>;

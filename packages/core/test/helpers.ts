@@ -1,6 +1,5 @@
-import type { ProgressEventBody } from '../src/progress/progress-reporter.js';
-import type { Reporter } from '../src/reporter.js';
-import type { TaskEvent } from '../src/events.js';
+import type { ProgressEventBody } from '../src/compat.js';
+import type { Reporter, TaskEvent } from '../src/index.js';
 
 /** A reporter that keeps every event it is given. */
 export function recorder(name = 'recorder'): Reporter & { events: TaskEvent[]; of(type: TaskEvent['type'], taskId?: string): TaskEvent[] } {

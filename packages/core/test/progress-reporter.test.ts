@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../src/errors.js';
-import { resolveProgressOptions } from '../src/progress/progress-options.js';
-import { ProgressReporter } from '../src/progress/progress-reporter.js';
+import { ProgressReporter } from '../src/compat.js';
+import { InvalidArgumentError } from '../src/index.js';
+import { resolveProgressOptions } from '../src/spi.js';
 import { progressSink, sleep } from './helpers.js';
 
 const unthrottled = resolveProgressOptions({ minIntervalMs: 0 });

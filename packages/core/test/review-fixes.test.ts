@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { NonRetryableError } from '../src/errors.js';
-import { TaskManager } from '../src/manager/task-manager.js';
-import { backoffDelay, resolveRetry } from '../src/manager/retry-policy.js';
-import { MemoryTaskStore } from '../src/store/memory-store.js';
-import { ANY_OWNER } from '../src/store/task-store.js';
-import type { OwnerScope } from '../src/store/task-store.js';
-import type { TaskRecord } from '../src/task-record.js';
+import { ANY_OWNER, NonRetryableError, TaskManager } from '../src/index.js';
+import type { OwnerScope } from '../src/index.js';
+import { backoffDelay, MemoryTaskStore, resolveRetry } from '../src/spi.js';
+import type { TaskRecord } from '../src/spi.js';
 import { recorder, sleep, until } from './helpers.js';
 
 /** The memory store flagged durable: the manager then leaves interrupted tasks for recovery. */
@@ -15,18 +12,19 @@ function durableMemoryStore(): MemoryTaskStore {
   return store;
 }
 
-describe('shared reporters', () => {
-  it('get each task they are given and are never closed by Headway', async () => {
-    let closed = 0;
-    const shared = { ...recorder('shared'), close: () => { closed++; } };
-    const m = new TaskManager();
-    for (let i = 0; i < 3; i++) await (await m.create({ kind: 'k', fn: () => i, sharedReporters: [shared] })).wait();
-    await m.hub.flush();
-    expect(shared.of('completed')).toHaveLength(3);
-    const running = await m.create({ kind: 'k', fn: () => new Promise(() => {}), sharedReporters: [shared] });
-    await until(async () => (await m.get(running.id))?.status === 'working');
-    await m.shutdown({ mode: 'abort', timeoutMs: 100 });
-    expect(closed).toBe(0);
+describe('who closes a reporter', () => {
+  it('the manager closes its own and per-kind reporters at shutdown, and a per-task one when its task ends', async () => {
+    const closed: string[] = [];
+    const sink = (name: string) => ({ ...recorder(name), close: () => { closed.push(name); } });
+    const m = new TaskManager({ reporters: [sink('manager')] });
+    m.define('k', () => 1, { reporters: [sink('kind')] });
+    for (let i = 0; i < 3; i++) await (await m.create({ kind: 'k' })).wait();
+    const task = await m.create({ kind: 'k', reporters: [sink('task')] });
+    await task.wait();
+    await m.flush();
+    expect(closed).toEqual(['task']);
+    await m.shutdown();
+    expect(closed.sort()).toEqual(['kind', 'manager', 'task']);
   });
 });
 
@@ -81,10 +79,10 @@ describe('cancelled while its dependencies are read', () => {
     await until(async () => (await m.get(task.id))?.status === 'working');
     await task.cancel();
     await sleep(200);
-    await m.hub.flush();
+    await m.flush();
     expect(ran).toBe(false);
     expect(rec.of('started', task.id)).toHaveLength(0);
-    expect(m.stats().running).toBe(0);
+    expect(m.stats().tasks.running).toBe(0);
     await m.shutdown();
   });
 });
@@ -132,7 +130,7 @@ describe('the progress a task reached, on its failed, cancelled and retrying eve
     });
     await running;
     await long.cancel('enough');
-    await manager.hub.flush();
+    await manager.flush();
     const progressOf = (type: 'retrying' | 'failed' | 'cancelled', taskId: string) =>
       (events.of(type, taskId)[0] as { progress: number } | undefined)?.progress;
     expect(progressOf('retrying', flaky.id)).toBe(40);
@@ -144,7 +142,7 @@ describe('the progress a task reached, on its failed, cancelled and retrying eve
     const queued = await queuedManager.create({ kind: 'queued', fn: () => 'never' });
     await queued.cancel('not needed');
     release();
-    await queuedManager.hub.flush();
+    await queuedManager.flush();
     expect(progressOf('cancelled', queued.id)).toBe(0);
     await manager.shutdown();
     await queuedManager.shutdown();
@@ -171,7 +169,7 @@ describe('resource figures of short tasks', () => {
       measured.push((used.user + used.system) / 1000);
       ids.push(task.id);
     }
-    await manager.hub.flush();
+    await manager.flush();
     ids.forEach((id, i) => {
       const end = events.of('resources', id).find((e) => (e as { sample: string }).sample === 'end') as unknown as { cpuUserMs: number; cpuSystemMs: number };
       const cpu = end.cpuUserMs + end.cpuSystemMs;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EnhancedTaskManager, TaskType, createContextAwareTask, enhancedTaskManager, taskManager } from '../src/seed.js';
-import type { TaskContext } from '../src/context.js';
+import { EnhancedTaskManager, TaskType, createContextAwareTask, enhancedTaskManager, taskManager } from '../src/compat.js';
+import type { TaskContext } from '../src/index.js';
 import { recorder } from './helpers.js';
 
 describe("the seed brief's API", () => {
@@ -25,7 +25,7 @@ describe("the seed brief's API", () => {
     }
     const handle = await manager.executeTask(task, executeClearContext, { context: 'dev', subjects: ['a', 'b', 'c', 'd'] });
     expect(await handle.result()).toEqual({ deleted: 4, taskId: task.id });
-    await manager.hub.flush();
+    await manager.flush();
     expect(sink.events[0]).toMatchObject({ type: 'created', owner: 'session-1', kind: 'cleanup', metadata: { context: 'dev' } });
     expect(sink.events.at(-1)!.type).toBe('completed');
     await manager.shutdown();

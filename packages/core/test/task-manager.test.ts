@@ -1,16 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  InvalidArgumentError,
-  NonRetryableError,
-  TaskFailedError,
-  TaskLimitError,
-  TaskNotFoundError,
-} from '../src/errors.js';
-import type { TaskEvent } from '../src/events.js';
-import { isTaskIdShape } from '../src/ids.js';
-import type { TaskManagerOptions } from '../src/manager/manager-options.js';
-import { TaskManager } from '../src/manager/task-manager.js';
-import { ANY_OWNER } from '../src/store/task-store.js';
+import { ANY_OWNER, InvalidArgumentError, NonRetryableError, TaskFailedError, TaskLimitError, TaskManager, TaskNotFoundError } from '../src/index.js';
+import type { TaskEvent, TaskManagerOptions } from '../src/index.js';
+import { isTaskIdShape, MemoryTaskStore } from '../src/spi.js';
 import { recorder, sleep, until } from './helpers.js';
 
 const managers: TaskManager[] = [];
@@ -50,7 +41,7 @@ describe('TaskManager lifecycle', () => {
     const record = await m.get(handle.id);
     expect(record).toMatchObject({ status: 'completed', result: 6, progress: 100, attempt: 1 });
     expect(record!.expiresAt).toBe(record!.finishedAt! + record!.ttlMs);
-    await m.hub.flush();
+    await m.flush();
     const types = rec.events.filter((e) => e.type !== 'resources').map((e) => e.type);
     expect(types).toEqual(['created', 'started', 'progress', 'completed']);
     expect(rec.of('resources').map((e) => (e as { sample: string }).sample)).toEqual(['start', 'end']);
@@ -59,15 +50,16 @@ describe('TaskManager lifecycle', () => {
   it('records handed out (get, wait, cancel, list) are copies: changing them changes nothing stored', async () => {
     const m = manager();
     const done = await m.create({ kind: 'k', fn: () => 'kept' });
-    const waited = await done.wait();
+    type Writable = { status: string; result?: unknown };
+    const waited = (await done.wait()) as Writable;
     waited.status = 'failed';
     waited.result = 'tampered';
-    (await m.get(done.id))!.status = 'failed';
-    (await m.list()).tasks[0]!.status = 'failed';
+    ((await m.get(done.id)) as Writable).status = 'failed';
+    ((await m.list()).tasks[0] as Writable).status = 'failed';
     expect(await m.get(done.id)).toMatchObject({ status: 'completed', result: 'kept' });
     const g = gated();
     const running = await m.create({ kind: 'k', fn: g.fn });
-    const cancelled = await running.cancel();
+    const cancelled = (await running.cancel()) as Writable;
     cancelled.status = 'completed';
     expect((await m.get(running.id))!.status).toBe('cancelled');
   });
@@ -138,7 +130,7 @@ describe('cancellation', () => {
     const record = await m.get(handle.id);
     expect(record!.status).toBe('cancelled');
     expect(record!.result).toBeUndefined();
-    await m.hub.flush();
+    await m.flush();
     expect(rec.of('completed')).toHaveLength(0);
     expect(rec.of('cancelled')).toHaveLength(1);
   });
@@ -206,7 +198,7 @@ describe('scheduling', () => {
     });
     expect(await handle.result()).toBe('third time');
     expect(attempts).toEqual([1, 2, 3]);
-    await m.hub.flush();
+    await m.flush();
     const retries = rec.of('retrying') as Extract<TaskEvent, { type: 'retrying' }>[];
     expect(retries.map((r) => r.delayMs)).toEqual([10, 20]);
     expect(retries.map((r) => r.nextAttempt)).toEqual([2, 3]);
@@ -246,7 +238,7 @@ describe('progress through the manager', () => {
       },
     });
     await handle.wait();
-    await m.hub.flush();
+    await m.flush();
     const values = rec.of('progress').map((e) => (e as { progress: number }).progress);
     expect(values.every((v, i) => i === 0 || v >= values[i - 1]!)).toBe(true);
     expect(values.at(-1)).toBe(100);
@@ -259,7 +251,7 @@ describe('progress through the manager', () => {
     const m = manager({ reporters: [rec], progress: { heartbeatMs: 100 } });
     const handle = await m.create({ kind: 'k', fn: async (_i, ctx) => { ctx.progress.update(5); await sleep(450); } });
     await handle.wait();
-    await m.hub.flush();
+    await m.flush();
     const beats = rec.of('progress').filter((e) => (e as { heartbeat?: boolean }).heartbeat);
     expect(beats.length).toBeGreaterThanOrEqual(2);
     expect(beats.every((b) => (b as { progress: number }).progress === 5)).toBe(true);
@@ -383,11 +375,13 @@ describe('dependencies', () => {
     await expect(m.create({ kind: 'k', dependsOn: ['AAAAAAAAAAAAAAAAAAAAAA'], fn: () => 1 })).rejects.toThrow(/dependsOn: "AAAAAAAAAAAAAAAAAAAAAA"/);
     await expect(m.create({ kind: 'k', owner: 'alice', dependsOn: [foreign.id], fn: () => 1 })).rejects.toBeInstanceOf(InvalidArgumentError);
     // A cycle can only come from records written outside this manager (a shared or restored store).
-    const x = await m.create({ kind: 'k', fn: () => 1 });
-    const y = await m.create({ kind: 'k', dependsOn: [x.id], fn: () => 1 });
+    const store = new MemoryTaskStore();
+    const shared = manager({ store });
+    const x = await shared.create({ kind: 'k', fn: () => 1 });
+    const y = await shared.create({ kind: 'k', dependsOn: [x.id], fn: () => 1 });
     await y.wait();
-    ((m.store as unknown as { peek(id: string, o: unknown): { dependsOn: string[] } }).peek(x.id, ANY_OWNER)).dependsOn = [y.id];
-    await expect(m.create({ kind: 'k', dependsOn: [y.id], fn: () => 1 })).rejects.toThrow(/cycle/);
+    (store.peek(x.id, ANY_OWNER) as unknown as { dependsOn: string[] }).dependsOn = [y.id];
+    await expect(shared.create({ kind: 'k', dependsOn: [y.id], fn: () => 1 })).rejects.toThrow(/cycle/);
   });
 });
 
@@ -399,7 +393,7 @@ describe('reporters per kind and per task', () => {
     m.define('export', () => 'ok', { reporters: [kindSink] });
     for (let i = 0; i < 3; i++) await (await m.create({ kind: 'export' })).wait();
     await (await m.create({ kind: 'other', fn: () => 1 })).wait();
-    await m.hub.flush();
+    await m.flush();
     expect(kindSink.of('completed')).toHaveLength(3);
     expect(kindSink.events.every((e) => e.kind === 'export')).toBe(true);
     expect(closed).toBe(0);
@@ -414,14 +408,14 @@ describe('reporters per kind and per task', () => {
     const done = await m.create({ kind: 'k', fn: () => 1, owner: 'alice' });
     await done.wait();
     const watcher = recorder('watcher');
-    expect(m.watch(done.id, [watcher], { owner: 'alice' })).toBe(false);
-    expect(m.watch(running.id, [watcher], { owner: 'bob' })).toBe(false);
-    expect(m.watch(running.id, [watcher], { owner: 'alice' })).toBe(true);
+    expect(await m.watch(done.id, [watcher], { owner: 'alice' })).toBe(false);
+    expect(await m.watch(running.id, [watcher], { owner: 'bob' })).toBe(false);
+    expect(await m.watch(running.id, [watcher], { owner: 'alice' })).toBe(true);
     g.release();
     await running.wait();
-    await m.hub.flush();
+    await m.flush();
     expect(watcher.events.map((e) => e.type)).toContain('completed');
-    expect(() => m.watch(running.id, [{}] as never)).toThrow(/reporters\[0\]/);
+    await expect(m.watch(running.id, [{}] as never)).rejects.toThrow(/reporters\[0\]/);
   });
 
   it('a task reporter sees only its task and is closed when the task ends', async () => {
@@ -431,7 +425,7 @@ describe('reporters per kind and per task', () => {
     const mine = await m.create({ kind: 'k', fn: () => 1, reporters: [taskSink] });
     await (await m.create({ kind: 'k', fn: () => 2 })).wait();
     await mine.wait();
-    await m.hub.flush();
+    await m.flush();
     expect(new Set(taskSink.events.map((e) => e.taskId))).toEqual(new Set([mine.id]));
     expect(closed).toBe(1);
   });
@@ -449,7 +443,7 @@ describe('resources', () => {
     await until(() => g.started() === 2);
     g.release();
     await Promise.all([a.wait(), b.wait()]);
-    await m.hub.flush();
+    await m.flush();
     const end = (id: string) => rec.events.find((e) => e.type === 'resources' && e.taskId === id && e.sample === 'end') as Extract<TaskEvent, { type: 'resources' }>;
     expect(end(solo.id)).toMatchObject({ shared: false });
     expect(end(solo.id).rssBytes).toBeGreaterThan(1e6);
@@ -467,7 +461,7 @@ describe('resources while running', () => {
     const m = manager({ reporters: [rec], resources: { intervalMs: 60 } });
     const handle = await m.create({ kind: 'k', fn: () => sleep(400) });
     await handle.wait();
-    await m.hub.flush();
+    await m.flush();
     const samples = rec.of('resources').map((e) => (e as { sample: string }).sample);
     expect(samples[0]).toBe('start');
     expect(samples.at(-1)).toBe('end');
@@ -477,23 +471,25 @@ describe('resources while running', () => {
 
 describe('shutdown', () => {
   it('drain lets running and queued tasks finish, then refuses new ones', async () => {
-    const m = manager({ concurrency: 1 });
+    const store = new MemoryTaskStore();
+    const m = manager({ concurrency: 1, store });
     const h1 = await m.create({ kind: 'k', fn: async () => { await sleep(30); return 1; } });
     const h2 = await m.create({ kind: 'k', fn: async () => { await sleep(10); return 2; } });
     await m.shutdown({ mode: 'drain' });
-    expect((await m.store.get(h1.id, 'local'))!.status).toBe('completed');
-    expect((await m.store.get(h2.id, 'local'))!.status).toBe('completed');
+    expect((await store.get(h1.id, 'local'))!.status).toBe('completed');
+    expect((await store.get(h2.id, 'local'))!.status).toBe('completed');
     await expect(m.create({ kind: 'k', fn: () => 3 })).rejects.toThrow(/shutting down/);
   });
 
   it('abort aborts running tasks; with the memory store they end failed', async () => {
-    const m = manager();
+    const store = new MemoryTaskStore();
+    const m = manager({ store });
     let aborted = false;
     const h = await m.create({ kind: 'k', fn: (_i, ctx) => new Promise((_, reject) => ctx.signal.addEventListener('abort', () => { aborted = true; reject(ctx.signal.reason); })) });
     await until(async () => (await m.get(h.id))?.status === 'working');
     await m.shutdown({ mode: 'abort' });
     expect(aborted).toBe(true);
-    expect((await m.store.get(h.id, 'local'))!).toMatchObject({ status: 'failed', error: { code: 'shutdown' } });
+    expect((await store.get(h.id, 'local'))!).toMatchObject({ status: 'failed', error: { code: 'shutdown' } });
   });
 });
 

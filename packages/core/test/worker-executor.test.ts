@@ -16,7 +16,7 @@ describe('WorkerThreadExecutor', () => {
     const handle = await m.create<{ rounds: number }, { threadId: number }>({ kind: 'burn', input: { rounds: 4 } });
     const result = await handle.result();
     expect(result.threadId).toBeGreaterThan(0);
-    await m.hub.flush();
+    await m.flush();
     const progress = rec.of('progress').map((e) => (e as { progress: number }).progress);
     expect(progress).toContain(25);
     expect(progress.at(-1)).toBe(100);

@@ -1,8 +1,9 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ANY_OWNER, InvalidArgumentError, MAX_PAGE_SIZE } from '@headway/core';
-import type { Reporter, TaskEvent, TaskRecord } from '@headway/core';
+import { ANY_OWNER, InvalidArgumentError } from '@headway/core';
+import type { Reporter, TaskEvent, TaskSnapshot as TaskRecord } from '@headway/core';
+import { MAX_PAGE_SIZE } from '@headway/core/spi';
 import { EventStream } from './event-stream.js';
 import type { EventStreamStats } from './event-stream.js';
 import { createHandler } from './http-handler.js';
@@ -112,14 +113,14 @@ class DashboardImpl implements Dashboard, HandlerContext {
     return encodeFrame(this.seq, 'snapshot', {
       tasks,
       log: this.board.logLines(),
-      counts: manager.stats(),
+      counts: manager.stats().tasks,
       ...(lastEventId !== undefined && { resumedFrom: lastEventId.slice(0, 32) }),
     });
   }
 
   managerStats(): unknown {
     const manager = this.options.manager();
-    return { tasks: manager.stats(), reporters: manager.reporterStats() };
+    return manager.stats();
   }
 
   stats(): DashboardStats {

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '@headway/core';
 import type { TaskManager } from '@headway/core';
 
 /** The manager methods the dashboard uses. */
-export type DashboardManager = Pick<TaskManager, 'list' | 'get' | 'cancel' | 'stats' | 'reporterStats'>;
+export type DashboardManager = Pick<TaskManager, 'list' | 'get' | 'cancel' | 'stats'>;
 
 export interface DashboardOptions {
   /**
@@ -116,5 +116,5 @@ export function resolveOptions(options: DashboardOptions): ResolvedDashboardOpti
 function isManager(value: unknown): value is DashboardManager {
   if (typeof value !== 'object' || value === null) return false;
   const m = value as Record<string, unknown>;
-  return ['list', 'get', 'cancel', 'stats', 'reporterStats'].every((key) => typeof m[key] === 'function');
+  return ['list', 'get', 'cancel', 'stats'].every((key) => typeof m[key] === 'function');
 }

@@ -1,4 +1,5 @@
-import { InvalidArgumentError, MAX_PAGE_SIZE, TASK_STATUSES } from '@headway/core';
+import { InvalidArgumentError, TASK_STATUSES } from '@headway/core';
+import { MAX_PAGE_SIZE } from '@headway/core/spi';
 import type { ListQuery, TaskStatus } from '@headway/core';
 
 const LIST_PARAMS = new Set(['limit', 'cursor', 'status', 'kind', 'owner']);

@@ -1,5 +1,5 @@
 import { isTerminal } from '@headway/core';
-import type { TaskEvent, TaskRecord } from '@headway/core';
+import type { TaskEvent, TaskSnapshot as TaskRecord } from '@headway/core';
 import { logLineFor } from './log-line.js';
 import type { LogLine } from './log-line.js';
 import { applyEvent, viewFromRecord } from './task-view.js';

@@ -1,4 +1,4 @@
-import type { TaskEvent, TaskRecord, TaskStatus } from '@headway/core';
+import type { TaskEvent, TaskSnapshot as TaskRecord, TaskStatus } from '@headway/core';
 
 /** What the dashboard shows of one task: its record's public fields plus live progress details. */
 export interface TaskView {

@@ -133,7 +133,7 @@ describe('bounded memory', () => {
   it('keeps at most maxTasks tasks and maxLogLines log lines', async () => {
     rig = await startRig({ maxTasks: 5, maxLogLines: 7 });
     for (let i = 0; i < 20; i++) await (await rig.manager.create({ kind: `k${i}`, fn: () => i })).result();
-    await rig.manager.hub.flush();
+    await rig.manager.flush();
     const sse = new SseReader(`${rig.url}api/events`);
     try {
       await sse.until(() => sse.messages.length > 0, 'the snapshot');

@@ -138,7 +138,7 @@ describe('HTTP API', () => {
   it('reports its own and the manager’s statistics at GET /api/stats', async () => {
     rig = await startRig();
     await (await rig.manager.create({ kind: 'job', fn: () => 1 })).result();
-    await rig.manager.hub.flush();
+    await rig.manager.flush();
     const answer = await http(`${rig.url}api/stats`);
     expect(answer.status).toBe(200);
     const body = answer.json as { dashboard: { tasks: number; clients: number }; manager: { tasks: unknown; reporters: { reporter: string }[] } };
@@ -184,7 +184,7 @@ describe('HTTP API', () => {
   });
 
   it('rejects bad options with InvalidArgumentError', () => {
-    const manager = { list() {}, get() {}, cancel() {}, stats() {}, reporterStats() {} } as unknown as DashboardOptions['manager'];
+    const manager = { list() {}, get() {}, cancel() {}, stats() {}, } as unknown as DashboardOptions['manager'];
     expect(() => createDashboard(undefined as unknown as DashboardOptions)).toThrow(InvalidArgumentError);
     expect(() => createDashboard({ manager: {} as DashboardOptions['manager'] })).toThrow(/Invalid manager/);
     expect(() => createDashboard({ manager, maxTasks: 0 })).toThrow(/Invalid maxTasks: 0/);

@@ -23,7 +23,7 @@ describe('GET /api/events over raw HTTP', () => {
     rig = await startRig({ frameMs: 20 });
     const before = await rig.manager.create({ kind: 'warmup', fn: () => 'ok' });
     await before.result();
-    await rig.manager.hub.flush();
+    await rig.manager.flush();
 
     const sse = new SseReader(`${rig.url}api/events`);
     readers.push(sse);
@@ -92,7 +92,7 @@ describe('GET /api/events over raw HTTP', () => {
       },
     });
     await handle.result();
-    await rig.manager.hub.flush();
+    await rig.manager.flush();
     await sse.until(() => sse.parsed<TaskFrame>('task').some((m) => m.json.type === 'completed'), 'completion');
     const progressFrames = sse.parsed<TaskFrame>('progress').filter((m) => m.json.task.id === handle.id);
     const stats = rig.dashboard.stats();
@@ -105,7 +105,7 @@ describe('GET /api/events over raw HTTP', () => {
   it('sends heartbeat comments and echoes Last-Event-ID on reconnect', async () => {
     rig = await startRig({ heartbeatMs: 50 });
     await (await rig.manager.create({ kind: 'one', fn: () => 1 })).result();
-    await rig.manager.hub.flush();
+    await rig.manager.flush();
     const sse = new SseReader(`${rig.url}api/events`, { 'last-event-id': '2' });
     readers.push(sse);
     await sse.until(() => sse.comments.filter((c) => c === 'heartbeat').length >= 2, 'two heartbeats');
@@ -117,12 +117,15 @@ describe('GET /api/events over raw HTTP', () => {
 
   it('shows tasks that existed before the dashboard was attached', async () => {
     const { TaskManager } = await import('@headway/core');
+    const { MemoryTaskStore } = await import('@headway/core/spi');
     const { createDashboard } = await import('../src/index.js');
-    const manager = new TaskManager({ resources: { enabled: false } });
+    const store = new MemoryTaskStore();
+    const before = new TaskManager({ store, resources: { enabled: false } });
+    await (await before.create({ kind: 'old', owner: 'bob', fn: () => 1 })).result();
+    // A later manager on the same records, with a dashboard that never saw the task's events.
+    const manager: InstanceType<typeof TaskManager> = new TaskManager({ store, reporters: [], resources: { enabled: false } });
+    const late = createDashboard({ manager });
     try {
-      await (await manager.create({ kind: 'old', owner: 'bob', fn: () => 1 })).result();
-      const late = createDashboard({ manager });
-      manager.hub.add(late);
       const server = await late.listen();
       try {
         const sse = new SseReader(`${server.url}api/events`);

@@ -1,14 +1,9 @@
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  ANY_OWNER,
-  InvalidArgumentError,
-  MemoryTaskStore,
-  TASK_STATUSES,
-  TERMINAL_STATUSES,
-  isTerminal,
-} from '@headway/core';
-import type { ListPage, ListQuery, OwnerScope, TaskPatch, TaskRecord, TaskStatus, TaskStore, UpdateResult } from '@headway/core';
+import { ANY_OWNER, InvalidArgumentError, TASK_STATUSES, isTerminal } from '@headway/core';
+import type { OwnerScope, TaskStatus } from '@headway/core';
+import { MemoryTaskStore, TERMINAL_STATUSES } from '@headway/core/spi';
+import type { ListPage, ListQuery, TaskPatch, TaskRecord, TaskStore, UpdateResult } from '@headway/core/spi';
 import { StoreUnavailableError } from './errors.js';
 import { checkPayloadSize, encodeFrames } from './framing.js';
 import { fsyncDir } from './fs-util.js';

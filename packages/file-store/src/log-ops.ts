@@ -1,4 +1,4 @@
-import type { TaskPatch, TaskRecord } from '@headway/core';
+import type { TaskPatch, TaskRecord } from '@headway/core/spi';
 import { StoreCorruptionError } from './errors.js';
 
 /**

@@ -1,7 +1,7 @@
 import { open, readdir, readFile, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskRecord } from '@headway/core';
+import type { TaskRecord } from '@headway/core/spi';
 import { StoreCorruptionError } from './errors.js';
 import { LOG_MAGIC, MAGIC_BYTES, parsePayload, scanFrames } from './framing.js';
 import { fsyncDir, isErrno, writeFully } from './fs-util.js';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import type { TaskRecord } from '@headway/core';
+import type { TaskRecord } from '@headway/core/spi';
 import { StoreCorruptionError } from './errors.js';
 import { encodeFrame, parsePayload, scanFrames, SNAPSHOT_MAGIC } from './framing.js';
 import { writeFully } from './fs-util.js';

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskRecord } from '@headway/core';
+import type { TaskRecord } from '@headway/core/spi';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 

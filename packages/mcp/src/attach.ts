@@ -146,7 +146,7 @@ export class HeadwayMcp {
     if (kinds.has(tool.task.kind)) return;
     kinds.add(tool.task.kind);
     try {
-      manager.define(tool.task.kind, recoveryFunction(tool), { resumable: tool.task.resumable });
+      manager.define(tool.task.kind, recoveryFunction(tool), { resumable: tool.task.resumable, reporters: this.rt.options.reporters });
     } catch {
       // The kind was defined by the application itself; its definition runs recovered tasks.
     }

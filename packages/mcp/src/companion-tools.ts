@@ -1,5 +1,5 @@
 import { HeadwayError, TASK_STATUSES, TaskNotFoundError, isTerminal } from '@headway/core';
-import type { TaskRecord } from '@headway/core';
+import type { TaskSnapshot as TaskRecord } from '@headway/core';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { LISTING_OFF } from './runtime.js';

@@ -65,8 +65,9 @@ export function installTaskResources(rt: Runtime): void {
     let keys = subscribed.get(uri);
     if (!keys) subscribed.set(uri, (keys = new Set()));
     keys.add(caller.sessionKey);
-    if (!isTerminal(record.status) && !watching.has(id) && manager.watch(id, [watcher(id)], { owner: caller.owner })) {
+    if (!isTerminal(record.status) && !watching.has(id)) {
       watching.add(id);
+      if (!(await manager.watch(id, [watcher(id)], { owner: caller.owner }))) watching.delete(id);
     }
     return {};
   });

@@ -1,4 +1,4 @@
-import type { TaskRecord, TaskStatus } from '@headway/core';
+import type { TaskSnapshot as TaskRecord, TaskStatus } from '@headway/core';
 import type { CallToolResult, Task } from '@modelcontextprotocol/sdk/types.js';
 import { RELATED_TASK_META_KEY } from '@modelcontextprotocol/sdk/types.js';
 

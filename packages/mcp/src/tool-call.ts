@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { HeadwayError, TaskResultError, isTerminal } from '@headway/core';
-import type { CreateTaskOptions, TaskContext, TaskFunction, TaskRecord } from '@headway/core';
+import type { CreateTaskOptions, TaskContext, TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { getParseErrorMessage, normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
@@ -82,7 +82,6 @@ export async function callTool(
     owner: caller.owner,
     metadata,
     reporters: sink.sends ? [sink] : [],
-    sharedReporters: rt.options.reporters,
     resumable: tool.task.resumable,
   };
   // A handle or native answer goes out before the work starts (see `startAfterAnswer`).

@@ -51,7 +51,7 @@ describe('trace context handed to another process with the task', () => {
     const result = await manager.wait(id, { owner: 'local' });
     expect(result.status).toBe('completed');
     expect(result.result).toBe(42);
-    await manager.hub.flush();
+    await manager.flush();
 
     const span = exporter.getFinishedSpans().find((s) => s.name === 'task report');
     expect(span, 'the recovered task has a span').toBeDefined();

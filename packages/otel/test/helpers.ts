@@ -31,7 +31,7 @@ export function harness(
     exporter,
     provider,
     spans: () => exporter.getFinishedSpans(),
-    settle: () => manager.hub.flush(),
+    settle: () => manager.flush(),
     close: async () => {
       await manager.shutdown({ mode: 'abort', timeoutMs: 1000 });
       await provider.shutdown();

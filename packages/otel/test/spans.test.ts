@@ -187,7 +187,7 @@ describe('otel reporter: spans per attempt', () => {
     const root = byName(h.spans(), 'task steady');
     expect(root.status.code).toBe(SpanStatusCode.OK);
     expect(byName(h.spans(), 'phase Only').parentSpanContext?.spanId).toBe(root.spanContext().spanId);
-    const stats = h.manager.reporterStats();
+    const stats = h.manager.stats().reporters;
     expect(stats.find((s) => s.reporter === 'thrower')!.errors).toBeGreaterThan(0);
     expect(stats.find((s) => s.reporter === 'otel')!.errors).toBe(0);
   });

@@ -105,7 +105,7 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
     const manager = new TaskManager({ reporters: [reporter], hub: { onReporterTrouble: (name, kind) => troubles.push(`${name}:${kind}`) } });
     const task = await manager.create({ kind: 'fine', fn: () => 42 });
     expect(await task.result()).toBe(42);
-    await manager.hub.flush();
+    await manager.flush();
     expect(troubles).toContain('otel:error');
     await manager.shutdown();
     // Closing a sink whose setup failed stops its thread without repeating the failure.

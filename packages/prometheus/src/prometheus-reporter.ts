@@ -2,7 +2,8 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { InvalidArgumentError } from '@headway/core';
 import { SeriesHistogram } from './series-histogram.js';
 import type { HistogramSeries } from './series-histogram.js';
-import type { ActiveStatus, Reporter, ResourcesEvent, TaskEvent, TaskEventType, TerminalStatus } from '@headway/core';
+import type { Reporter, ResourcesEvent, TaskEvent, TaskEventType } from '@headway/core';
+import type { ActiveStatus, TerminalStatus } from '@headway/core/spi';
 import { metricsHandler } from './metrics-handler.js';
 import type { MetricsHandler, MetricsHandlerOptions } from './metrics-handler.js';
 import {
@@ -187,8 +188,8 @@ export class PrometheusReporter implements Reporter {
    * at scrape time. For when the reporter is created before the manager it is given to.
    */
   observe(manager: ReporterStatsSource): this {
-    if (typeof (manager as { reporterStats?: unknown } | undefined)?.reporterStats !== 'function') {
-      throw new InvalidArgumentError('manager', manager, 'an object with reporterStats() (a TaskManager)');
+    if (typeof (manager as { stats?: unknown } | undefined)?.stats !== 'function') {
+      throw new InvalidArgumentError('manager', manager, 'an object with stats() (a TaskManager)');
     }
     this.health.add(manager);
     return this;

@@ -5,7 +5,7 @@ import { METRIC } from './metric-names.js';
 
 /** Anything that can tell how its reporters are doing; `TaskManager` is one. */
 export interface ReporterStatsSource {
-  reporterStats(): readonly ChannelStats[];
+  stats(): { readonly reporters: readonly ChannelStats[] };
 }
 
 type CountedStat = 'delivered' | 'coalesced' | 'dropped' | 'errors' | 'hung';
@@ -60,7 +60,7 @@ export class ReporterHealth {
     for (const source of this.sources) {
       let stats: readonly ChannelStats[];
       try {
-        stats = source.reporterStats();
+        stats = source.stats().reporters;
       } catch {
         continue;
       }

@@ -63,7 +63,7 @@ describe('Grafana dashboard', () => {
       const slow = await manager.create({ kind: 'slow', fn: (_i, ctx) => new Promise((r) => ctx.signal.addEventListener('abort', r)) });
       await Promise.all([ok.wait(), bad.wait(), flaky.wait()]);
       await slow.cancel();
-      await manager.hub.flush();
+      await manager.flush();
       const scrape = await server.scrape();
       const exposed = new Set(scrape.samples.map((s) => s.name));
 

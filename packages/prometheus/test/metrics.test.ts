@@ -69,7 +69,7 @@ describe('prometheus reporter over real HTTP', () => {
     );
     await Promise.all([...ok, ...(await Promise.all(bad)), flaky].map((t) => t.wait()));
     await isRunning;
-    await m.hub.flush();
+    await m.flush();
 
     let s = await server.scrape();
     expect(s.families.get('headway_tasks_created_total')?.type).toBe('counter');
@@ -108,7 +108,7 @@ describe('prometheus reporter over real HTTP', () => {
     await queued.cancel('no longer needed');
     release();
     await working.wait();
-    await m.hub.flush();
+    await m.flush();
     s = await server.scrape();
     expect(s.value('headway_tasks_active', { kind: 'held', status: 'working' })).toBe(0);
     expect(s.value('headway_tasks_active', { kind: 'held', status: 'queued' })).toBe(0);
@@ -126,7 +126,7 @@ describe('prometheus reporter over real HTTP', () => {
     const asked = new Promise<string>((resolve) => (answer = resolve));
     const task = await m.create({ kind: 'approval', fn: (_input, ctx) => ctx.awaitInput('Approve the purge?', () => asked) });
     const active = async (status: string) => {
-      await m.hub.flush();
+      await m.flush();
       return (await server!.scrape()).value('headway_tasks_active', { kind: 'approval', status });
     };
     for (let i = 0; i < 200 && (await active('input_required')) !== 1; i++) await new Promise((r) => setTimeout(r, 10));
@@ -160,7 +160,7 @@ describe('prometheus reporter over real HTTP', () => {
     server = await serveMetrics(prom.handler());
     const task = await m.create({ kind: 'steady', fn: () => 42 });
     expect(await task.result()).toBe(42);
-    await m.hub.flush();
+    await m.flush();
     const s = await server.scrape();
     expect(s.value('headway_tasks_finished_total', { kind: 'steady', status: 'completed' })).toBe(1);
     expect(s.value('headway_reporter_errors_total', { reporter: 'thrower' })).toBeGreaterThan(0);
@@ -203,7 +203,7 @@ describe('cardinality', () => {
       );
       await Promise.all(handles.map((h) => h.wait()));
     }
-    await m.hub.flush();
+    await m.flush();
     const s = await server.scrape();
     const created = s.samples.filter((x) => x.name === 'headway_tasks_created_total').reduce((a, x) => a + x.value, 0);
     const series = s.seriesCount();

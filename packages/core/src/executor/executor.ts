@@ -1,6 +1,7 @@
-import type { TaskContext, TaskContextSpec, TaskFunction } from '../context.js';
+import type { ElicitRequest } from '../context/elicit.js';
+import type { TaskContext, TaskContextSpec, TaskFunction } from '../context/task-context.js';
 import type { ResourceUsage, TaskEventBody } from '../events.js';
-import type { TaskRecord } from '../task-record.js';
+import type { InputResponse, TaskRecord } from '../task-record.js';
 
 /** A task function loaded from a module, for executors that run work in another thread or process. */
 export interface ModuleHandler {
@@ -9,6 +10,9 @@ export interface ModuleHandler {
   /** Named export holding the task function; default `default`. */
   export?: string;
 }
+
+/** What a context built elsewhere (another thread or process) is made from: plain data. */
+export type ContextData = Omit<TaskContextSpec, 'emit' | 'saveCheckpoint' | 'setStatus' | 'requestInput' | 'signal' | 'startedAt'>;
 
 /** One attempt of one task, as handed to an executor. */
 export interface TaskRun {
@@ -19,7 +23,7 @@ export interface TaskRun {
   readonly handler?: ModuleHandler;
   readonly signal: AbortSignal;
   /** Everything needed to build a context here or elsewhere (minus the callbacks). */
-  readonly contextSpec: Omit<TaskContextSpec, 'emit' | 'saveCheckpoint' | 'setStatus' | 'signal'>;
+  readonly contextSpec: ContextData;
   /** Builds the context for running in this thread. */
   createContext(): TaskContext;
   /** For executors that run elsewhere: deliver an event produced there (progress, log, status). */
@@ -28,14 +32,16 @@ export interface TaskRun {
   saveCheckpoint(state: unknown): Promise<void>;
   /** For executors that run elsewhere: the status the work asked for (input_required ↔ working). */
   setStatus(status: 'input_required' | 'working', message?: string): void;
+  /** For executors that run elsewhere: a question the work asks (`ctx.elicit`); resolves with the answer. */
+  requestInput(request: ElicitRequest): Promise<InputResponse>;
   /** For executors that measure resources exactly: the figures for this attempt. */
   reportResources(usage: ResourceUsage, sample: 'start' | 'running' | 'end'): void;
 }
 
-/** Where work runs. The in-process executor is the default. */
+/** Where an attempt runs within this process. The in-process executor is the default. */
 export interface Executor {
   readonly name: string;
-  /** True when the executor reports exact resource usage itself (the manager then does not sample). */
+  /** True when the executor reports exact resource usage itself (the runner then does not sample). */
   readonly measuresResources?: boolean;
   /** Runs one attempt; resolves with the result or rejects with the task's error. */
   execute(run: TaskRun): Promise<unknown>;

@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
-import type { TaskFunction } from '../context.js';
+import type { TaskFunction } from '../context/task-context.js';
 import type { Executor, ModuleHandler, TaskRun } from './executor.js';
 
 const loaded = new Map<string, Promise<TaskFunction>>();

@@ -19,6 +19,17 @@ function defaultTrouble(reporter: string, kind: 'error' | 'hung', detail: unknow
   process.emitWarning(`Headway reporter "${reporter}" ${what}: ${why}. Tasks are unaffected; further trouble is counted, not repeated.`, 'HeadwayReporterWarning');
 }
 
+/** Reporters attached to one task by `EventHub.attach`. */
+export interface Attachment {
+  /**
+   * Delivers `event` (the task's terminal event, rebuilt from its record) to these reporters only,
+   * and ends the attachment, unless they already saw a terminal event. Returns whether it did.
+   */
+  finish(event: TaskEvent): boolean;
+  /** Removes these reporters from the task (its creation failed); they are closed. */
+  detach(): void;
+}
+
 /** Fans task events out to reporters: global ones and those attached to one task. */
 export class EventHub {
   private readonly channelOptions: ChannelOptions;
@@ -52,22 +63,44 @@ export class EventHub {
    * Attaches reporters to one task until its terminal event was delivered to them; then they are
    * closed, unless `close: false` (reporters that serve other tasks too).
    */
-  attach(taskId: string, reporters: readonly Reporter[], options: { close?: boolean } = {}): void {
-    if (reporters.length === 0) return;
-    const channels = this.perTask.get(taskId) ?? [];
-    for (const reporter of reporters) {
-      const channel = new ReporterChannel(reporter, this.channelOptions);
-      if (options.close === false) this.keepOpen.add(channel);
-      channels.push(channel);
+  attach(taskId: string, reporters: readonly Reporter[], options: { close?: boolean } = {}): Attachment {
+    const mine: ReporterChannel[] = [];
+    if (reporters.length > 0) {
+      const channels = this.perTask.get(taskId) ?? [];
+      for (const reporter of reporters) {
+        const channel = new ReporterChannel(reporter, this.channelOptions);
+        if (options.close === false) this.keepOpen.add(channel);
+        channels.push(channel);
+        mine.push(channel);
+      }
+      this.perTask.set(taskId, channels);
     }
-    this.perTask.set(taskId, channels);
+    const take = (last: TaskEvent | undefined): boolean => {
+      const channels = this.perTask.get(taskId);
+      const still = mine.filter((c) => channels?.includes(c));
+      if (still.length === 0) return false;
+      const rest = channels!.filter((c) => !still.includes(c));
+      if (rest.length > 0) this.perTask.set(taskId, rest);
+      else this.perTask.delete(taskId);
+      for (const channel of still) {
+        if (last) channel.push(last);
+        void this.closeChannel(channel);
+      }
+      return true;
+    };
+    return { finish: (event) => take(event), detach: () => void take(undefined) };
   }
 
-  publish(event: TaskEvent): void {
+  /**
+   * Hands an event to the reporters. An event made in another process (`remote`) reaches the
+   * reporters attached to its task and the global ones that set `remote: true`.
+   */
+  publish(event: TaskEvent, options?: { remote?: boolean }): void {
     if (this.closed) return;
+    const remote = options?.remote === true;
     for (let i = 0; i < this.global.length; i++) {
       const channel = this.global[i]!;
-      if (channel.kind === undefined || channel.kind === event.kind) channel.push(event);
+      if ((channel.kind === undefined || channel.kind === event.kind) && (!remote || channel.reporter.remote === true)) channel.push(event);
     }
     if (this.perTask.size === 0) return;
     const channels = this.perTask.get(event.taskId);
@@ -77,6 +110,11 @@ export class EventHub {
       this.perTask.delete(event.taskId);
       for (const channel of channels) void this.closeChannel(channel);
     }
+  }
+
+  /** Whether any global reporter takes events relayed from other processes. */
+  takesRemote(): boolean {
+    return this.global.some((c) => c.reporter.remote === true);
   }
 
   /** Waits until every queued event was delivered, then flushes reporters that buffer. */

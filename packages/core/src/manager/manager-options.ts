@@ -1,9 +1,11 @@
-import type { TaskFunction } from '../context.js';
+import type { TaskFunction } from '../context/task-context.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Executor, ModuleHandler } from '../executor/executor.js';
 import type { EventHubOptions } from '../hub/event-hub.js';
 import type { ProgressOptions } from '../progress/progress-options.js';
+import type { EventRelay } from '../relay/event-relay.js';
 import type { Reporter } from '../reporter.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import type { TaskStore } from '../store/task-store.js';
 import { checkFunction, checkNonNegative, checkPositive, checkPositiveInteger } from '../validate.js';
 import type { RetryOptions } from './retry-policy.js';
@@ -11,13 +13,17 @@ import type { RetryOptions } from './retry-policy.js';
 export interface TaskManagerOptions {
   /** Where records live. Default: a new `MemoryTaskStore`. */
   store?: TaskStore;
-  /** Where work runs. Default: `InProcessExecutor`. */
+  /** What runs next, where and when. Default: an `InProcessScheduler` with `concurrency` and `kindConcurrency`. */
+  scheduler?: Scheduler;
+  /** Carries events between processes that share the store (with a remote scheduler). */
+  relay?: EventRelay;
+  /** Where attempts run in this process. Default: `InProcessExecutor`. */
   executor?: Executor;
-  /** Sinks that see every task's events. */
+  /** Sinks that see every task's events; closed at shutdown. */
   reporters?: readonly Reporter[];
-  /** Tasks running at once, all kinds together. Default 64. */
+  /** For the default scheduler: tasks running at once, all kinds together. Default 64. */
   concurrency?: number;
-  /** Tasks running at once per kind (on top of `concurrency`). */
+  /** For the default scheduler: tasks running at once per kind (on top of `concurrency`). */
   kindConcurrency?: Readonly<Record<string, number>>;
   /** Retention of finished tasks. Default 1 hour. */
   defaultTtlMs?: number;
@@ -43,7 +49,7 @@ export interface TaskManagerOptions {
 
 /** How a kind of task runs, set once with `manager.define`. */
 export interface TaskDefinitionOptions {
-  /** Tasks of this kind running at once. */
+  /** Tasks of this kind running at once (with a scheduler that limits kinds, as the default does). */
   concurrency?: number;
   timeoutMs?: number;
   retry?: RetryOptions;
@@ -52,7 +58,7 @@ export interface TaskDefinitionOptions {
   resumable?: boolean;
   /** Overrides the manager's executor for this kind (e.g. a worker thread per task). */
   executor?: Executor;
-  /** Sinks for tasks of this kind only. */
+  /** Sinks for tasks of this kind only; closed at shutdown. */
   reporters?: readonly Reporter[];
 }
 
@@ -62,7 +68,7 @@ export interface CreateTaskOptions<I = unknown> {
   kind: string;
   input?: I;
   owner?: string;
-  /** The function to run; default: the one `define`d for `kind`. */
+  /** The function to run (a one-off task); default: the one `define`d for `kind`. */
   fn?: TaskFunction<I>;
   metadata?: Record<string, unknown>;
   ttlMs?: number;
@@ -73,11 +79,11 @@ export interface CreateTaskOptions<I = unknown> {
   dependsOn?: readonly string[];
   /** Run even when a dependency failed or was cancelled. */
   runOnDependencyFailure?: boolean;
-  /** Sinks for this task only (e.g. the MCP request that started it); closed when it ends. */
+  /** Sinks for this task only (e.g. the request that started it); closed when it ends. */
   reporters?: readonly Reporter[];
-  /** Sinks that serve many tasks and also get this one's events; Headway never closes them. */
-  sharedReporters?: readonly Reporter[];
-  /** Create the record but run nothing until `execute(task, fn, input)` (the seed's two-step style). */
+  /** The kind is defined later or in another process: keep the task queued until then instead of refusing it. */
+  awaitDefinition?: boolean;
+  /** Create the record but run nothing until `execute(task, fn, input)` (two-step creation). */
   deferred?: boolean;
 }
 
@@ -89,12 +95,13 @@ export function checkManagerOptions(options: TaskManagerOptions): void {
   if (typeof options !== 'object' || options === null) {
     throw new InvalidArgumentError('TaskManager options', options, 'an object');
   }
-  if (options.concurrency !== undefined && options.concurrency !== Infinity) {
-    checkPositiveInteger('concurrency', options.concurrency);
+  if (options.scheduler !== undefined && (options.concurrency !== undefined || options.kindConcurrency !== undefined)) {
+    throw new InvalidArgumentError('concurrency', options.concurrency ?? options.kindConcurrency, 'no concurrency options beside a scheduler (set them on the scheduler)');
   }
-  for (const [kind, limit] of Object.entries(options.kindConcurrency ?? {})) {
-    checkPositiveInteger(`kindConcurrency.${kind}`, limit);
-  }
+  if (options.scheduler !== undefined) checkSeam('scheduler', options.scheduler, ['start', 'submit', 'cancel', 'position', 'holds', 'shutdown']);
+  if (options.relay !== undefined) checkSeam('relay', options.relay, ['open', 'publish', 'follow', 'unfollow', 'followAll', 'close']);
+  if (options.store !== undefined) checkSeam('store', options.store, ['create', 'get', 'update', 'list', 'countActive', 'nextSeq', 'sweep', 'delete']);
+  if (options.executor !== undefined) checkSeam('executor', options.executor, ['execute']);
   if (options.defaultTtlMs !== undefined) checkPositive('defaultTtlMs', options.defaultTtlMs);
   if (options.maxTtlMs !== undefined) checkPositive('maxTtlMs', options.maxTtlMs);
   if (options.maxActivePerOwner !== undefined) checkPositiveInteger('maxActivePerOwner', options.maxActivePerOwner);
@@ -102,6 +109,11 @@ export function checkManagerOptions(options: TaskManagerOptions): void {
   if (options.sweepIntervalMs !== undefined) checkPositive('sweepIntervalMs', options.sweepIntervalMs);
   if (options.resources?.intervalMs !== undefined) checkPositive('resources.intervalMs', options.resources.intervalMs);
   checkReporters('reporters', options.reporters);
+}
+
+function checkSeam(argument: string, value: unknown, methods: readonly string[]): void {
+  const missing = methods.find((m) => typeof (value as Record<string, unknown> | null)?.[m] !== 'function');
+  if (missing !== undefined) throw new InvalidArgumentError(argument, value, `an object with ${methods.join(', ')} methods (no ${missing})`);
 }
 
 export function checkReporters(argument: string, reporters: unknown): void {

@@ -1,3 +1,4 @@
+import type { MaybePromise } from '../maybe-promise.js';
 import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
 
 /** Pass as `owner` for trusted, server-side reads across every owner (dashboards, recovery). */
@@ -14,8 +15,8 @@ export interface ListQuery {
   limit?: number;
 }
 
-export interface ListPage {
-  tasks: TaskRecord[];
+export interface ListPage<T = TaskRecord> {
+  tasks: T[];
   nextCursor?: string;
 }
 
@@ -26,35 +27,42 @@ export type UpdateResult =
 
 /**
  * Where task records live. Implementations: `MemoryTaskStore` (core), `FileTaskStore`
- * (@headway/file-store), Redis (@headway/bullmq).
+ * (@headway/file-store), `RedisTaskStore` (@headway/bullmq). `describeTaskStore` in
+ * `@headway/core/testing` checks a store against this contract.
+ *
+ * Every method may answer at once or with a promise: a networked store answers later, the memory
+ * store at once (its callers then skip a turn of the event loop).
  *
  * Contract:
- * - `create` resolves only once the record is as durable as the store promises.
+ * - `create` resolves only once the record is as durable as the store promises; a duplicate id is refused.
  * - Records returned are copies of the record itself; nested values (input, metadata, result,
- *   checkpoint) may be shared with the store and must be treated as read-only (deep copies on
- *   every write would cost the memory store most of its throughput).
- * - `update` may return the stored record itself (the memory store does, to save a copy per
- *   transition): treat it as read-only.
+ *   checkpoint) may be shared with the store and must be treated as read-only.
+ * - `update` may return the stored record itself: treat it as read-only.
  * - `update` with `expect` is a compare-and-set on status; terminal statuses are final
  *   (an update of a terminal record fails whatever `expect` says).
  * - Reads take an owner scope; a record of another owner is reported exactly as a missing one.
+ * - Fields of a record the store does not know are kept (store the whole record).
  */
 export interface TaskStore {
   /** True when records survive a restart of the process (recovery runs only then). */
   readonly durable: boolean;
-  /** Prepares the store (opens files, takes locks); called by the manager before first use. */
+  /**
+   * True when other processes use the same records at the same time (a networked store): tasks may
+   * be created, run and cancelled elsewhere, so this process does not recover them on start.
+   */
+  readonly shared?: boolean;
+  /** Prepares the store (opens files, takes locks, connects); called by the manager before first use. */
   open?(): Promise<void>;
-  /** May answer synchronously (the memory store does); the manager handles both. */
-  create(record: TaskRecord): Promise<void> | void;
-  get(id: string, owner: OwnerScope): Promise<TaskRecord | undefined>;
-  update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[] }): Promise<UpdateResult>;
-  list(query: ListQuery): Promise<ListPage>;
-  /** Number of tasks of this owner not yet terminal; may answer synchronously. */
-  countActive(owner: string): Promise<number> | number;
-  /** The next `seq` to assign; stores keep it monotonic across restarts. */
-  nextSeq(): number;
+  create(record: TaskRecord): MaybePromise<void>;
+  get(id: string, owner: OwnerScope): MaybePromise<TaskRecord | undefined>;
+  update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[] }): MaybePromise<UpdateResult>;
+  list(query: ListQuery): MaybePromise<ListPage>;
+  /** Number of tasks of this owner not yet terminal. */
+  countActive(owner: string): MaybePromise<number>;
+  /** The next `seq` to assign; monotonic across restarts. */
+  nextSeq(): MaybePromise<number>;
   /** Removes terminal records whose `expiresAt` ≤ now; returns how many. */
-  sweep(now: number): Promise<number>;
-  delete(id: string): Promise<boolean>;
-  close?(): Promise<void>;
+  sweep(now: number): MaybePromise<number>;
+  delete(id: string): MaybePromise<boolean>;
+  close?(): MaybePromise<void>;
 }

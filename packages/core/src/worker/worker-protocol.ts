@@ -1,11 +1,13 @@
+import type { ElicitRequest } from '../context/elicit.js';
 import type { ResourceUsage, TaskEventBody } from '../events.js';
-import type { TaskErrorInfo } from '../task-record.js';
+import type { InputResponse, TaskErrorInfo } from '../task-record.js';
 
 /** Messages from a worker thread to the executor. */
 export type FromWorker =
   | { t: 'event'; body: TaskEventBody }
   | { t: 'status'; status: 'input_required' | 'working'; message?: string }
   | { t: 'checkpoint'; id: number; state: unknown }
+  | { t: 'input'; id: number; request: ElicitRequest }
   | { t: 'resources'; usage: ResourceUsage; sample: 'start' | 'running' | 'end' }
   | { t: 'done'; result: unknown }
   | { t: 'error'; error: TaskErrorInfo & { retryable?: boolean } };
@@ -13,7 +15,7 @@ export type FromWorker =
 /** Messages from the executor to a worker thread. */
 export type ToWorker =
   | { t: 'abort'; reason: TaskErrorInfo }
-  | { t: 'ack'; id: number }
+  | { t: 'ack'; id: number; value?: InputResponse }
   | { t: 'nack'; id: number; error: TaskErrorInfo };
 
 /** Rebuilds an error that crossed a thread boundary, keeping name, code and retryability. */

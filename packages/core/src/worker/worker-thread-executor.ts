@@ -3,6 +3,7 @@ import type { ResourceLimits } from 'node:worker_threads';
 import { InvalidArgumentError } from '../errors.js';
 import type { Executor, TaskRun } from '../executor/executor.js';
 import { toErrorInfo } from '../task-record.js';
+import type { InputResponse } from '../task-record.js';
 import { checkNonNegative } from '../validate.js';
 import { reviveError } from './worker-protocol.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
@@ -59,6 +60,11 @@ export class WorkerThreadExecutor implements Executor {
         outcome();
       };
       const send = (message: ToWorker) => worker.postMessage(message);
+      const answer = (id: number, work: Promise<InputResponse | undefined>) =>
+        work.then(
+          (value) => send({ t: 'ack', id, ...(value !== undefined && { value }) }),
+          (error: unknown) => send({ t: 'nack', id, error: toErrorInfo(error) }),
+        );
       const onAbort = () => {
         send({ t: 'abort', reason: toErrorInfo(run.signal.reason) });
         killTimer = setTimeout(() => end(() => reject(run.signal.reason)), this.graceMs);
@@ -76,10 +82,10 @@ export class WorkerThreadExecutor implements Executor {
             run.reportResources(message.usage, message.sample);
             break;
           case 'checkpoint':
-            run.saveCheckpoint(message.state).then(
-              () => send({ t: 'ack', id: message.id }),
-              (error: unknown) => send({ t: 'nack', id: message.id, error: toErrorInfo(error) }),
-            );
+            answer(message.id, run.saveCheckpoint(message.state).then(() => undefined));
+            break;
+          case 'input':
+            answer(message.id, run.requestInput(message.request));
             break;
           case 'done':
             end(() => resolve(message.result));

@@ -1,8 +1,10 @@
+import { SeqRank } from './seq-rank.js';
+
 /** What the run queue needs to know of a task. */
 export interface Queueable {
   readonly kind: string;
   readonly seq: number;
-  /** Entries whose `queued` turned false while waiting are skipped (cancelled, failed). */
+  /** True while the item waits in the queue; entries whose flag turned false are skipped. */
   queued: boolean;
 }
 
@@ -19,20 +21,15 @@ class KindQueue<T extends Queueable> {
     }
     return this.items[this.head];
   }
-
-  shift(): T | undefined {
-    const item = this.peek();
-    if (item) this.head++;
-    return item;
-  }
 }
 
 /**
  * FIFO by creation order across kinds, with a global and per-kind concurrency limit.
- * `pump` starts as many queued tasks as the limits allow.
+ * `pump` starts as many queued tasks as the limits allow; positions are O(log n).
  */
 export class RunQueue<T extends Queueable> {
   private readonly queues = new Map<string, KindQueue<T>>();
+  private readonly waiting = new SeqRank();
   private running = 0;
 
   constructor(
@@ -43,8 +40,16 @@ export class RunQueue<T extends Queueable> {
 
   push(item: T): void {
     item.queued = true;
+    this.waiting.insert(item.seq);
     this.queueOf(item.kind).items.push(item);
     this.pump();
+  }
+
+  /** Takes a waiting item out of the queue (it was cancelled). */
+  remove(item: T): void {
+    if (!item.queued) return;
+    item.queued = false;
+    this.waiting.delete(item.seq);
   }
 
   /** Frees the slot a started item held. */
@@ -58,17 +63,13 @@ export class RunQueue<T extends Queueable> {
     return this.running;
   }
 
-  /** 1-based position among queued items, in the order they would start. */
+  get queuedCount(): number {
+    return this.waiting.size;
+  }
+
+  /** 1-based position among queued items, in creation order. */
   positionOf(item: T): number | undefined {
-    if (!item.queued) return undefined;
-    let ahead = 0;
-    for (const q of this.queues.values()) {
-      for (let i = q.head; i < q.items.length; i++) {
-        const other = q.items[i]!;
-        if (other.queued && other.seq < item.seq) ahead++;
-      }
-    }
-    return ahead + 1;
+    return item.queued ? this.waiting.rank(item.seq) + 1 : undefined;
   }
 
   private pump(): void {
@@ -84,8 +85,9 @@ export class RunQueue<T extends Queueable> {
         }
       }
       if (!best || !bestItem) return;
-      best.shift();
+      best.head++;
       bestItem.queued = false;
+      this.waiting.delete(bestItem.seq);
       this.running++;
       best.running++;
       this.start(bestItem);

@@ -1,10 +1,10 @@
-import type { TaskFunction } from './context.js';
-import { InvalidArgumentError } from './errors.js';
-import type { Reporter } from './reporter.js';
-import type { CreateTaskOptions, TaskManagerOptions } from './manager/manager-options.js';
-import type { TaskHandle } from './manager/task-handle.js';
-import { TaskManager } from './manager/task-manager.js';
-import { checkNonEmptyString } from './validate.js';
+import type { TaskFunction } from '../context/task-context.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { Reporter } from '../reporter.js';
+import type { CreateTaskOptions, TaskManagerOptions } from '../manager/manager-options.js';
+import type { TaskHandle } from '../manager/task-handle.js';
+import { TaskManager } from '../manager/task-manager.js';
+import { checkNonEmptyString } from '../validate.js';
 
 /**
  * The seed brief's API, kept as a thin layer over `TaskManager` so code written against it

@@ -2,53 +2,35 @@ import { performance } from 'node:perf_hooks';
 import { InvalidArgumentError } from '../errors.js';
 import type { MilestoneEvent, PhaseEvent, ProgressEvent, TaskEventBody } from '../events.js';
 import { checkNonEmptyString, checkNonNegative, checkPercent, checkPositive } from '../validate.js';
+import type { Phase, PhaseOptions, PlannedPhase, Progress, ProgressScope } from './progress.js';
 import { DEFAULT_PROGRESS_OPTIONS } from './progress-options.js';
 import type { ResolvedProgressOptions } from './progress-options.js';
+import { progressRate } from './progress-rate.js';
 
 export type ProgressEventBody = TaskEventBody<ProgressEvent> | TaskEventBody<PhaseEvent> | TaskEventBody<MilestoneEvent>;
 
-export interface PhaseOptions {
-  /** Number of items; enables `updateItem` and `advance`. */
-  total?: number;
-  /** Where the phase ends, in the enclosing scale (0–100). */
-  to?: number;
-  /** How many points of the enclosing scale the phase spans, from where progress is now. */
-  weight?: number;
-}
-
-export interface PlannedPhase {
-  name: string;
-  weight: number;
-}
-
 /**
- * A range of the overall progress: the whole task (the root reporter) or a phase within it.
+ * A range of the overall progress: the whole task (the tracker) or a phase within it.
  * Every value given to a scope is in its own 0–100 scale and mapped into its slot.
  */
-abstract class ProgressScope {
+abstract class Scope implements ProgressScope {
   protected plannedSlots?: Map<string, { from: number; to: number }>;
-  protected readonly root: ProgressReporter;
+  protected readonly root: ProgressTracker;
 
   protected constructor(
-    /** The reporter this scope belongs to; absent for the reporter itself. */
-    root: ProgressReporter | undefined,
+    root: ProgressTracker | undefined,
     /** Slot in overall percent. */
     readonly from: number,
     readonly to: number,
   ) {
-    this.root = root ?? (this as unknown as ProgressReporter);
+    this.root = root ?? (this as unknown as ProgressTracker);
   }
 
-  /** Sets progress within this scope (0–100 of its slot). Lower values than now are ignored. */
   update(percent: number, message?: string): void {
     checkPercent('percent', percent);
     this.root.set(this.from + percent * ((this.to - this.from) / 100), message);
   }
 
-  /**
-   * Declares the phases to come with relative weights; a later `phase(name)` without `to` or
-   * `weight` takes its share of what remains of this scope.
-   */
   plan(phases: readonly PlannedPhase[]): void {
     if (!Array.isArray(phases) || phases.length === 0) {
       throw new InvalidArgumentError('phases', phases, 'a non-empty array of { name, weight }');
@@ -57,6 +39,7 @@ abstract class ProgressScope {
       checkNonEmptyString(`phases[${i}].name`, p?.name);
       checkPositive(`phases[${i}].weight`, p.weight);
     });
+    this.root.settleFloor();
     const start = this.localPosition();
     const sum = phases.reduce((s, p) => s + p.weight, 0);
     const slots = new Map<string, { from: number; to: number }>();
@@ -69,14 +52,9 @@ abstract class ProgressScope {
     this.plannedSlots = slots;
   }
 
-  /** Opens a phase; end it with `await using`, `end()`, or pass `body` to have it ended for you. */
   phase(name: string, options?: PhaseOptions): Phase;
   phase<R>(name: string, options: PhaseOptions | undefined, body: (phase: Phase) => Promise<R> | R): Promise<R>;
-  phase<R>(
-    name: string,
-    options: PhaseOptions = {},
-    body?: (phase: Phase) => Promise<R> | R,
-  ): Phase | Promise<R> {
+  phase<R>(name: string, options: PhaseOptions = {}, body?: (phase: Phase) => Promise<R> | R): Phase | Promise<R> {
     checkNonEmptyString('phase name', name);
     if (typeof options !== 'object' || options === null) {
       throw new InvalidArgumentError('phase options', options, 'an object with total, to or weight');
@@ -88,21 +66,26 @@ abstract class ProgressScope {
     if (to !== undefined && weight !== undefined) {
       throw new InvalidArgumentError('phase options', options, 'either `to` or `weight`, not both');
     }
+    if (body !== undefined && typeof body !== 'function') throw new InvalidArgumentError('phase body', body, 'a function');
+    this.root.settleFloor();
     const start = this.localPosition();
     const planned = this.plannedSlots?.get(name);
     let end = to ?? (weight !== undefined ? start + weight : planned ? planned.to : 100);
     end = Math.min(100, Math.max(start, end));
     const span = this.to - this.from;
-    const phase = new Phase(this.root, this, name, this.from + (start / 100) * span, this.from + (end / 100) * span, total);
+    const phase = new PhaseScope(this.root, this, name, this.from + (start / 100) * span, this.from + (end / 100) * span, total);
     this.root.phaseStarted(phase);
     if (!body) return phase;
-    if (typeof body !== 'function') throw new InvalidArgumentError('phase body', body, 'a function');
     return (async () => {
+      let result: R;
       try {
-        return await body(phase);
-      } finally {
-        phase.end();
+        result = await body(phase);
+      } catch (error) {
+        phase.abandon();
+        throw error;
       }
+      phase.end();
+      return result;
     })();
   }
 
@@ -114,17 +97,16 @@ abstract class ProgressScope {
   }
 }
 
-/** A slot of the task's progress; items done inside it move overall progress through the slot. */
-export class Phase extends ProgressScope {
+/** A phase of a task's progress. */
+class PhaseScope extends Scope implements Phase {
   readonly name: string;
-  readonly parent: ProgressScope;
+  readonly parent: Scope;
   readonly total: number | undefined;
   private done = 0;
-  private readonly unit: number = 0;
+  private readonly unit: number;
   private ended = false;
 
-  /** @internal use `phase()` on the reporter or another phase. */
-  constructor(root: ProgressReporter, parent: ProgressScope, name: string, from: number, to: number, total?: number) {
+  constructor(root: ProgressTracker, parent: Scope, name: string, from: number, to: number, total?: number) {
     super(root, from, to);
     this.name = name;
     this.parent = parent;
@@ -132,7 +114,6 @@ export class Phase extends ProgressScope {
     this.unit = total === undefined ? 0 : (to - from) / total;
   }
 
-  /** Marks item `index` (0-based, as from `entries()`) as done: `index + 1` items are complete. */
   updateItem(index: number, message?: string): void {
     const total = this.total;
     if (total === undefined) throw this.noTotal('updateItem');
@@ -144,7 +125,6 @@ export class Phase extends ProgressScope {
     this.root.set(this.from + this.done * this.unit, message);
   }
 
-  /** Marks `count` more items as done. */
   advance(count = 1, message?: string): void {
     const total = this.total;
     if (total === undefined) throw this.noTotal('advance');
@@ -160,22 +140,32 @@ export class Phase extends ProgressScope {
   }
 
   get path(): string[] {
-    return this.parent instanceof Phase ? [...this.parent.path, this.name] : [this.name];
+    return this.parent instanceof PhaseScope ? [...this.parent.path, this.name] : [this.name];
   }
 
-  /** Ends the phase: progress moves to the end of its slot. Idempotent. */
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    this.root.phaseEnded(this);
+    this.root.phaseEnded(this, 'completed');
   }
 
+  /** Left by an error: progress stays where it is. */
+  abandon(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.root.phaseEnded(this, 'abandoned');
+  }
+
+  // `using` cannot tell success from an error in flight, so the slot's end is applied only by the
+  // next move of the task's progress (a later update or phase, or success); a failure never moves it.
   [Symbol.dispose](): void {
-    this.end();
+    if (this.ended) return;
+    this.ended = true;
+    this.root.phaseEnded(this, 'disposed');
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
-    this.end();
+    this[Symbol.dispose]();
   }
 
   private noTotal(method: string): InvalidArgumentError {
@@ -188,9 +178,9 @@ export class Phase extends ProgressScope {
  *
  * The hot path (`update`, `updateItem`, `advance`) compares the new value with one precomputed
  * trigger and returns; the clock is read only when the trigger is crossed. Delivery goes to
- * `emit`, which the task manager stamps and hands to the hub asynchronously.
+ * `emit`, which the attempt stamps and hands to the hub asynchronously.
  */
-export class ProgressReporter extends ProgressScope {
+export class ProgressTracker extends Scope implements Progress {
   // Numeric fields start as numbers so V8 stores them unboxed: `value` is written on every
   // hot-path call, and a field first defined as undefined would box each write.
   /** Current overall value (may be ahead of what was emitted). */
@@ -201,26 +191,31 @@ export class ProgressReporter extends ProgressScope {
   private trigger = 0;
   private milestoneIndex = 0;
   private lastEmitAt = -Infinity;
+  /** The end of a phase disposed without `end()`, applied by the next move (see `PhaseScope`). */
+  private floor = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private current: Phase | undefined;
-  private readonly startedAt = performance.now();
-  private readonly startValue: number = 0;
+  private current: PhaseScope | undefined;
+  private readonly startedAt: number;
+  private readonly startValue: number;
   private closed = false;
 
   constructor(
     private readonly emit: (body: ProgressEventBody) => void,
     private readonly options: ResolvedProgressOptions = DEFAULT_PROGRESS_OPTIONS,
     start = 0,
+    startedAt = performance.now(),
   ) {
     super(undefined, 0, 100);
     this.value = this.emitted = this.startValue = start;
+    this.startedAt = startedAt;
     this.skipMilestonesUpTo(start);
     this.retarget();
   }
 
-  /** @internal the single funnel of every value change. */
+  /** The single funnel of every value change. */
   set(overall: number, message: string | undefined): void {
     if (this.closed) return;
+    if (this.floor > this.value) this.value = this.floor;
     if (overall > this.value) this.value = overall > 100 ? 100 : overall;
     if (message !== undefined && message !== this.message) {
       this.message = message;
@@ -230,31 +225,40 @@ export class ProgressReporter extends ProgressScope {
     if (this.value >= this.trigger) this.crossed();
   }
 
-  /** @internal */
-  phaseStarted(phase: Phase): void {
+  /** Applies the end of a disposed phase before a new phase or plan measures where progress is. */
+  settleFloor(): void {
+    if (this.floor > this.value && !this.closed) this.set(this.floor, undefined);
+  }
+
+  phaseStarted(phase: PhaseScope): void {
     this.current = phase;
     // A message belongs to the phase that set it.
     this.message = undefined;
-    this.emitPhase(phase, 'started');
+    this.emitPhase(phase, 'started', false);
   }
 
-  /** @internal */
-  phaseEnded(phase: Phase): void {
+  phaseEnded(phase: PhaseScope, how: 'completed' | 'abandoned' | 'disposed'): void {
     if (this.closed) return;
-    if (phase.to > this.value) this.value = phase.to;
-    this.current = phase.parent instanceof Phase ? phase.parent : undefined;
+    if (how === 'completed' && phase.to > this.value) this.value = phase.to;
+    if (how === 'disposed' && phase.to > this.floor) this.floor = phase.to;
+    this.current = phase.parent instanceof PhaseScope ? phase.parent : undefined;
     this.message = undefined;
-    this.emitPhase(phase, 'ended');
+    this.emitPhase(phase, 'ended', how === 'abandoned');
     if (this.value > this.emitted || this.message !== this.emittedMessage) this.emitNow();
   }
 
   /** The task succeeded: progress goes to 100, delivered at once. No further events. */
-  complete(message?: string): void {
+  complete(): void {
     if (this.closed) return;
     this.value = 100;
-    if (message !== undefined) this.message = message;
-    this.emitNow();
+    if (this.emitted < 100) this.emitNow();
     this.close();
+  }
+
+  /** A keep-alive after a silence: the last delivered value again, marked as a heartbeat. */
+  heartbeat(): void {
+    if (this.closed) return;
+    this.emit({ type: 'progress', ...this.body(this.emitted, performance.now()), heartbeat: true });
   }
 
   /** Stops any pending delivery; later updates are ignored. */
@@ -302,6 +306,7 @@ export class ProgressReporter extends ProgressScope {
       if (this.value > this.emitted || this.message !== this.emittedMessage) this.emitNow();
       else this.retarget();
     }, wait);
+    // Housekeeping: delivery of a value the task already reached; the task's own work keeps Node alive.
     this.timer.unref?.();
   }
 
@@ -320,24 +325,24 @@ export class ProgressReporter extends ProgressScope {
     this.emittedMessage = this.message;
     this.lastEmitAt = now;
     this.retarget();
-    const elapsedS = (now - this.startedAt) / 1000;
-    const rate = elapsedS > 0 ? (progress - this.startValue) / elapsedS : undefined;
-    const etaMs = rate !== undefined && rate > 0 ? ((100 - progress) / rate) * 1000 : undefined;
-    this.emit({
-      type: 'progress',
+    this.emit({ type: 'progress', ...this.body(progress, now) });
+  }
+
+  private body(progress: number, now: number): Omit<TaskEventBody<ProgressEvent>, 'type'> {
+    return {
       progress,
       ...(this.message !== undefined && { message: this.message }),
       ...(this.current && { phase: this.current.name }),
-      ...(rate !== undefined && { rate }),
-      ...(etaMs !== undefined && { etaMs }),
-    });
+      ...progressRate(progress, this.startValue, this.startedAt, now),
+    };
   }
 
-  private emitPhase(phase: Phase, state: 'started' | 'ended'): void {
+  private emitPhase(phase: PhaseScope, state: 'started' | 'ended', abandoned: boolean): void {
     this.emit({
       type: 'phase',
       name: phase.name,
       state,
+      ...(abandoned && { abandoned }),
       path: phase.path,
       progress: this.value,
       from: phase.from,

@@ -1,0 +1,190 @@
+import type { TaskFunction } from '../context/task-context.js';
+import { InvalidArgumentError, TaskLimitError, UnknownKindError } from '../errors.js';
+import { newTaskId } from '../ids.js';
+import { isPromiseLike } from '../maybe-promise.js';
+import type { Reporter } from '../reporter.js';
+import { ANY_OWNER } from '../store/task-store.js';
+import type { TaskStore } from '../store/task-store.js';
+import type { TaskRecord } from '../task-record.js';
+import { checkBoolean, checkNonEmptyString, checkPlainObject } from '../validate.js';
+import type { Definitions } from './definitions.js';
+import { checkReporters, checkTimeout, checkTtl } from './manager-options.js';
+import type { CreateTaskOptions } from './manager-options.js';
+import { resolveRetry } from './retry-policy.js';
+import type { ResolvedRetryOptions } from './retry-policy.js';
+
+const MAX_DEPENDENCIES = 1000;
+const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
+
+/** A create request that passed validation. */
+export interface CreateSpec {
+  readonly kind: string;
+  readonly owner: string;
+  readonly input: unknown;
+  readonly metadata: Record<string, unknown>;
+  readonly dependsOn: readonly string[];
+  readonly fn: TaskFunction | undefined;
+  readonly reporters: readonly Reporter[] | undefined;
+  readonly deferred: boolean;
+  readonly awaitDefinition: boolean;
+  readonly options: CreateTaskOptions;
+}
+
+export interface AdmissionLimits {
+  readonly maxTtlMs: number;
+  readonly defaultTtlMs: number;
+  readonly maxActivePerOwner: number;
+  readonly defaultTimeoutMs: number | undefined;
+}
+
+/** Decides whether a task may be created, and builds its first record. */
+export class Admission {
+  /** Creations in flight per owner, counted against the cap before the store knows them. */
+  private readonly reservations = new Map<string, number>();
+
+  constructor(
+    private readonly store: TaskStore,
+    private readonly definitions: Definitions,
+    private readonly limits: AdmissionLimits,
+    /** Whether a task of this kind can be created without a function here (a remote scheduler runs it). */
+    private readonly kindRunsElsewhere: boolean,
+  ) {}
+
+  /** Validates a create request; throws `InvalidArgumentError` naming what is wrong. */
+  check(options: CreateTaskOptions, owner: string): CreateSpec {
+    checkPlainObject('create options', options);
+    const kind = checkNonEmptyString('kind', options.kind);
+    const metadata = options.metadata === undefined ? {} : checkPlainObject('metadata', options.metadata);
+    if (options.fn !== undefined && typeof options.fn !== 'function') {
+      throw new InvalidArgumentError('fn', options.fn, 'a task function (input, ctx) => result');
+    }
+    checkTtl(options.ttlMs, this.limits.maxTtlMs);
+    checkTimeout('timeoutMs', options.timeoutMs);
+    if (options.retry !== undefined) resolveRetry(options.retry);
+    for (const flag of ['resumable', 'runOnDependencyFailure', 'deferred', 'awaitDefinition'] as const) {
+      if (options[flag] !== undefined) checkBoolean(flag, options[flag]);
+    }
+    checkReporters('reporters', options.reporters);
+    if (options.fn && this.kindRunsElsewhere) {
+      throw new InvalidArgumentError('fn', options.fn, 'no one-off function: this manager runs tasks on remote workers, so define the kind there');
+    }
+    const dependsOn = checkDependsOn(options.dependsOn);
+    const deferred = options.deferred ?? false;
+    const awaitDefinition = options.awaitDefinition ?? false;
+    if (!options.fn && !deferred && !awaitDefinition && !this.kindRunsElsewhere && !this.definitions.get(kind)) {
+      throw new UnknownKindError(kind);
+    }
+    return {
+      kind,
+      owner,
+      metadata,
+      input: options.input,
+      dependsOn,
+      fn: options.fn as TaskFunction | undefined,
+      reporters: options.reporters,
+      deferred,
+      awaitDefinition,
+      options,
+    };
+  }
+
+  /**
+   * Checks the owner's cap and the dependencies, then builds the record. Call `release` once the
+   * store has it (or creation failed).
+   */
+  async admit(spec: CreateSpec): Promise<{ record: TaskRecord; retry: ResolvedRetryOptions }> {
+    const owner = spec.owner;
+    const reserved = this.reserve(owner, 1);
+    const counted = this.store.countActive(owner);
+    const active = isPromiseLike(counted) ? await counted : counted;
+    if (active + reserved - 1 >= this.limits.maxActivePerOwner) {
+      throw new TaskLimitError(`Owner already has ${active} unfinished tasks (limit ${this.limits.maxActivePerOwner})`);
+    }
+    if (spec.dependsOn.length > 0) await this.checkDependencies(spec.dependsOn, owner);
+    const definition = this.definitions.get(spec.kind);
+    const options = spec.options;
+    const retry = resolveRetry(options.retry, this.definitions.retryOf(spec.kind));
+    const next = this.store.nextSeq();
+    const seq = isPromiseLike(next) ? await next : next;
+    // Every field present, in one order: records share one hidden class, so copies are cheap.
+    const record: TaskRecord = {
+      id: newTaskId(),
+      owner,
+      kind: spec.kind,
+      seq,
+      status: 'queued',
+      input: spec.input,
+      metadata: spec.metadata,
+      progress: 0,
+      statusMessage: undefined,
+      result: undefined,
+      error: undefined,
+      attempt: 1,
+      maxAttempts: retry.maxAttempts,
+      createdAt: Date.now(),
+      startedAt: undefined,
+      finishedAt: undefined,
+      ttlMs: options.ttlMs ?? definition?.options.ttlMs ?? this.limits.defaultTtlMs,
+      expiresAt: undefined,
+      timeoutMs: options.timeoutMs ?? definition?.options.timeoutMs ?? this.limits.defaultTimeoutMs,
+      dependsOn: spec.dependsOn,
+      runOnDependencyFailure: options.runOnDependencyFailure ?? false,
+      resumable: options.resumable ?? definition?.options.resumable ?? false,
+      checkpoint: undefined,
+      nextAttemptAt: undefined,
+      inputRequest: undefined,
+      inputResponse: undefined,
+    };
+    return { record, retry };
+  }
+
+  release(owner: string): void {
+    this.reserve(owner, -1);
+  }
+
+  private reserve(owner: string, delta: number): number {
+    const next = (this.reservations.get(owner) ?? 0) + delta;
+    if (next === 0) this.reservations.delete(owner);
+    else this.reservations.set(owner, next);
+    return next;
+  }
+
+  /** Every dependency exists for this owner, and the graph below them has no cycle. */
+  private async checkDependencies(dependsOn: readonly string[], owner: string): Promise<void> {
+    const graph = new Map<string, readonly string[]>();
+    for (const id of dependsOn) {
+      const record = await this.store.get(id, owner);
+      if (!record) throw new InvalidArgumentError('dependsOn', id, 'the id of an existing task of the same owner');
+      graph.set(id, record.dependsOn);
+    }
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = async (id: string, path: string[]): Promise<void> => {
+      const seen = state.get(id);
+      if (seen === 'done') return;
+      if (seen === 'visiting') {
+        throw new InvalidArgumentError('dependsOn', dependsOn, `an acyclic graph (cycle: ${[...path, id].join(' -> ')})`);
+      }
+      state.set(id, 'visiting');
+      let next = graph.get(id);
+      if (!next) {
+        next = (await this.store.get(id, ANY_OWNER))?.dependsOn ?? NO_DEPENDENCIES;
+        graph.set(id, next);
+      }
+      for (const dep of next) await visit(dep, [...path, id]);
+      state.set(id, 'done');
+    };
+    for (const id of dependsOn) await visit(id, []);
+  }
+}
+
+function checkDependsOn(dependsOn: unknown): readonly string[] {
+  if (dependsOn === undefined) return NO_DEPENDENCIES;
+  if (!Array.isArray(dependsOn) || dependsOn.length > MAX_DEPENDENCIES) {
+    throw new InvalidArgumentError('dependsOn', dependsOn, `an array of at most ${MAX_DEPENDENCIES} task ids`);
+  }
+  dependsOn.forEach((d, i) => checkNonEmptyString(`dependsOn[${i}]`, d));
+  if (new Set(dependsOn).size !== dependsOn.length) {
+    throw new InvalidArgumentError('dependsOn', dependsOn, 'task ids without repeats');
+  }
+  return dependsOn.length > 0 ? Object.freeze([...(dependsOn as string[])]) : NO_DEPENDENCIES;
+}

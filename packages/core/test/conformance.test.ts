@@ -1,0 +1,7 @@
+// The core's own seams run the conformance kits every other store and scheduler runs.
+import { InProcessScheduler, MemoryTaskStore } from '../src/spi.js';
+import { describeScheduler, describeTaskStore } from '../src/testing.js';
+
+describeTaskStore('MemoryTaskStore', { create: () => new MemoryTaskStore() });
+
+describeScheduler('InProcessScheduler', ({ concurrency }) => ({ scheduler: new InProcessScheduler({ concurrency }) }));
