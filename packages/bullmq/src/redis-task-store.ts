@@ -140,12 +140,21 @@ export class RedisTaskStore implements SharedTaskStore {
     });
   }
 
-  async update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[] }): Promise<UpdateResult> {
+  /**
+   * Compare-and-set on status (`expect`) and, beyond today's contract, on the attempt number
+   * (`attempt`): a fencing token, so a worker that lost its job (lock expired, job re-run
+   * elsewhere) cannot overwrite the newer attempt's record. Proposed for the core's contract.
+   */
+  async update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[]; attempt?: number }): Promise<UpdateResult> {
     checkId(id);
     const { set, unset } = patchFields(patch);
     const expect = options?.expect;
     if (expect !== undefined && (!Array.isArray(expect) || expect.some((s) => !TASK_STATUSES.includes(s)))) {
       throw new InvalidArgumentError('options.expect', expect, `an array of ${TASK_STATUSES.join(' | ')}`);
+    }
+    const attempt = options?.attempt;
+    if (attempt !== undefined && (!Number.isSafeInteger(attempt) || attempt < 1)) {
+      throw new InvalidArgumentError('options.attempt', attempt, 'a whole number of 1 or more');
     }
     const what = `update of task ${JSON.stringify(id)}`;
     return this.run(what, async () => {
@@ -154,6 +163,7 @@ export class RedisTaskStore implements SharedTaskStore {
         id,
         expect ? expect.length : -1,
         ...(expect ?? []),
+        attempt === undefined ? '' : JSON.stringify(attempt),
         patch.status ?? '',
         unset.length,
         ...unset,

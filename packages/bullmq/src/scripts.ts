@@ -56,8 +56,9 @@ return 1
 
 /**
  * KEYS[1] record.
- * ARGV: base, id, n (number of expected statuses, -1 for none), n statuses, new status or '',
- * m (fields to delete), m field names, then field/value pairs to set.
+ * ARGV: base, id, n (number of expected statuses, -1 for none), n statuses, expected attempt
+ * (JSON, '' for any), new status or '', m (fields to delete), m field names, then field/value
+ * pairs to set.
  * Returns nil when missing, else {1 | 0, fields of the record after (1) or as it is (0)}.
  */
 export const UPDATE = `${HEADER}
@@ -73,11 +74,12 @@ if allowed and n >= 0 then
     if ARGV[i] == current then allowed = true; break end
   end
 end
-if not allowed then return { 0, rcall('HGETALL', rkey) } end
 local i = 4 + math.max(n, 0)
-local nextStatus = ARGV[i]
-local m = tonumber(ARGV[i + 1])
-i = i + 2
+if allowed and ARGV[i] ~= '' and rcall('HGET', rkey, 'attempt') ~= ARGV[i] then allowed = false end
+if not allowed then return { 0, rcall('HGETALL', rkey) } end
+local nextStatus = ARGV[i + 1]
+local m = tonumber(ARGV[i + 2])
+i = i + 3
 if m > 0 then rcall('HDEL', rkey, unpack(ARGV, i, i + m - 1)) end
 i = i + m
 if #ARGV >= i then rcall('HSET', rkey, unpack(ARGV, i)) end

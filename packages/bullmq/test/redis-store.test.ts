@@ -35,12 +35,35 @@ describe('RedisTaskStore on Redis', () => {
     expect(await scanKeys(redis, prefix)).toEqual([store.keys.seq]);
   });
 
+  it('pages past many entries whose records Redis expired, cleaning them on the way', async () => {
+    for (let i = 0; i < 30; i++) await store.create(taskRecord(`t${i}`, await store.nextSeq()));
+    for (let i = 0; i < 25; i++) await store.update(`t${i}`, { status: 'completed', expiresAt: Date.now() + 150 });
+    await sleep(250);
+    const page = await store.list({ owner: 'alice', status: ['completed', 'queued'], limit: 2 });
+    expect(page.tasks.map((t) => t.id)).toEqual(['t25', 't26']);
+    expect(await redis.zcard(`${store.keys.base}:i:completed:o:alice`)).toBe(0);
+    expect(await redis.zcard(`${store.keys.base}:i:completed`)).toBe(25);
+    expect(await store.sweep(Date.now())).toBe(25);
+    expect(await redis.zcard(`${store.keys.base}:i:completed`)).toBe(0);
+  });
+
   it('leaves no index entry behind after every kind of write', async () => {
     for (let i = 0; i < 10; i++) await store.create(taskRecord(`t${i}`, await store.nextSeq(), { owner: `o${i % 3}`, kind: `k${i % 2}` }));
     for (let i = 0; i < 10; i++) await store.update(`t${i}`, { status: 'working' });
     for (let i = 0; i < 5; i++) await store.update(`t${i}`, { status: 'failed', expiresAt: Date.now() + 60_000 });
     for (let i = 0; i < 10; i++) expect(await store.delete(`t${i}`)).toBe(true);
     expect(await scanKeys(redis, prefix)).toEqual([store.keys.seq]);
+  });
+
+  it('fences updates by attempt: a stale attempt cannot overwrite a newer one', async () => {
+    await store.create(taskRecord('a', await store.nextSeq()));
+    await store.update('a', { status: 'working', attempt: 1 }, { expect: ['queued'], attempt: 1 });
+    // The job stalled and another worker started attempt 2.
+    expect((await store.update('a', { attempt: 2, checkpoint: { by: 2 } }, { expect: ['working'], attempt: 1 })).ok).toBe(true);
+    const stale = await store.update('a', { status: 'completed', result: 'old' }, { expect: ['working'], attempt: 1 });
+    expect(stale).toMatchObject({ ok: false, record: { status: 'working', attempt: 2 } });
+    expect((await store.update('a', { status: 'completed', result: 'new' }, { expect: ['working'], attempt: 2 })).ok).toBe(true);
+    await expect(store.update('a', { progress: 1 }, { attempt: 0 })).rejects.toThrow(/options\.attempt/);
   });
 
   it('keeps owners and kinds that contain the key separator apart', async () => {
