@@ -11,4 +11,5 @@ export const BENCHMARKS: Benchmark[] = [
   { name: 'mcp-overhead', run: async () => (await import('./mcp-overhead.js')).main() },
   { name: 'file-store-throughput', run: async () => (await import('./file-store-throughput.js')).main() },
   { name: 'sinks-overhead', run: async () => (await import('./sinks-overhead.js')).main() },
+  { name: 'bullmq-throughput', run: async () => (await import('./bullmq-throughput.js')).main() },
 ];

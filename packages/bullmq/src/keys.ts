@@ -1,0 +1,35 @@
+import { InvalidArgumentError } from '@headway/core';
+
+/**
+ * The Redis key layout of a store. Every key starts with `{prefix}:` so that, in a Redis Cluster,
+ * all of a store's keys hash to one slot and its Lua scripts stay atomic.
+ *
+ * | key | type | holds |
+ * |---|---|---|
+ * | `{p}:seq` | string | the last `seq` handed out (INCR) |
+ * | `{p}:t:<id>` | hash | one record: a field per top-level record key, each value JSON |
+ * | `{p}:i:<status>` and `…:o:<owner>`, `…:k:<kind>`, `…:ok:<owner>:<kind>` | sorted sets | ids by `seq`, per status (list and countActive) |
+ * | `{p}:exp` | sorted set | terminal records with an `expiresAt`, scored by it (sweeping of the indexes) |
+ *
+ * Owners and kinds are escaped (`%` → `%25`, `:` → `%3A`) so no two index keys can collide.
+ */
+export class KeyLayout {
+  readonly base: string;
+  constructor(prefix: string) {
+    if (typeof prefix !== 'string' || !/^[^{}\s]{1,100}$/.test(prefix)) {
+      throw new InvalidArgumentError('prefix', prefix, 'a key prefix of 1–100 characters without braces or spaces');
+    }
+    this.base = `{${prefix}}`;
+  }
+  get seq(): string {
+    return `${this.base}:seq`;
+  }
+  record(id: string): string {
+    return `${this.base}:t:${id}`;
+  }
+  /** Every key of this store, for SCAN MATCH (cleanup in tests and tools). */
+  get pattern(): string {
+    return `${this.base}:*`;
+  }
+}
+

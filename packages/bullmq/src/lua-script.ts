@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+/**
+ * One Lua script, run by SHA (EVALSHA) and sent whole (EVAL) only when Redis does not know it:
+ * after a restart or a SCRIPT FLUSH. Leaves the client untouched (no `defineCommand`), so a client
+ * the caller owns and shares gets no extra commands.
+ */
+export class LuaScript {
+  private readonly sha: string;
+  constructor(
+    readonly name: string,
+    private readonly source: string,
+    private readonly numberOfKeys: number,
+  ) {
+    this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  async run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
+    if (keys.length !== this.numberOfKeys) throw new Error(`${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
+    try {
+      return await client.evalsha(this.sha, this.numberOfKeys, ...keys, ...args);
+    } catch (error) {
+      if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+      return client.eval(this.source, this.numberOfKeys, ...keys, ...args);
+    }
+  }
+}

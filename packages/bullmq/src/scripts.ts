@@ -1,0 +1,199 @@
+/**
+ * The store's Lua scripts. Each runs atomically in Redis, so compare-and-set, index upkeep and
+ * expiry happen in one step whatever other clients do. Conventions:
+ * - ARGV[1] is the key base (`{prefix}`); KEYS[1] is the record key where there is one, so a
+ *   cluster client routes the call to the right node.
+ * - A record is a hash: one field per top-level key, each value JSON. Scripts decode only
+ *   `status`, `owner`, `kind`, `seq` and `expiresAt`, and never re-encode a value (Redis' cjson
+ *   would turn `[]` into `{}` and round numbers to 14 digits).
+ */
+
+const HEADER = `
+local rcall = redis.call
+local base = ARGV[1]
+local TERMINAL = { completed = true, failed = true, cancelled = true }
+local function esc(s)
+  return (string.gsub(string.gsub(s, '%%', '%%25'), ':', '%%3A'))
+end
+-- The four indexes a record of this status, owner and kind is in (owner and kind escaped).
+local function indexKeys(status, eowner, ekind)
+  local s = base .. ':i:' .. status
+  return { s, s .. ':o:' .. eowner, s .. ':k:' .. ekind, s .. ':ok:' .. eowner .. ':' .. ekind }
+end
+local function expMember(status, seq, eowner, ekind, id)
+  return status .. ':' .. seq .. ':' .. eowner .. ':' .. ekind .. ':' .. id
+end
+-- A terminal record with an expiresAt: Redis deletes it then; the exp index lets sweep clean up.
+local function expireTerminal(rkey, id, status, seq, eowner, ekind)
+  local raw = rcall('HGET', rkey, 'expiresAt')
+  local at = raw and tonumber(raw)
+  if at then
+    rcall('ZADD', base .. ':exp', at, expMember(status, seq, eowner, ekind, id))
+    rcall('PEXPIREAT', rkey, string.format('%.0f', math.floor(at)))
+  end
+end
+`;
+
+/**
+ * KEYS[1] record, KEYS[2] seq counter.
+ * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), then field/value pairs.
+ * Returns 1 when created, 2 when this very record was created already (a resend after a lost
+ * reply: same seq and owner), 0 when another record has the id.
+ */
+export const CREATE = `${HEADER}
+local rkey = KEYS[1]
+if rcall('EXISTS', rkey) == 1 then
+  if rcall('HGET', rkey, 'seq') == ARGV[3] and rcall('HGET', rkey, 'owner') == ARGV[7] then return 2 end
+  return 0
+end
+rcall('HSET', rkey, unpack(ARGV, 8))
+local eowner, ekind = esc(ARGV[5]), esc(ARGV[6])
+for _, k in ipairs(indexKeys(ARGV[4], eowner, ekind)) do rcall('ZADD', k, ARGV[3], ARGV[2]) end
+if tonumber(ARGV[3]) > tonumber(rcall('GET', KEYS[2]) or '0') then rcall('SET', KEYS[2], ARGV[3]) end
+if TERMINAL[ARGV[4]] then expireTerminal(rkey, ARGV[2], ARGV[4], ARGV[3], eowner, ekind) end
+return 1
+`;
+
+/**
+ * KEYS[1] record.
+ * ARGV: base, id, n (number of expected statuses, -1 for none), n statuses, expected attempt
+ * (JSON, '' for any), new status or '', m (fields to delete), m field names, then field/value
+ * pairs to set.
+ * Returns nil when missing, else {1 | 0, fields of the record after (1) or as it is (0)}.
+ */
+export const UPDATE = `${HEADER}
+local rkey = KEYS[1]
+local raw = rcall('HGET', rkey, 'status')
+if not raw then return false end
+local current = cjson.decode(raw)
+local n = tonumber(ARGV[3])
+local allowed = not TERMINAL[current]
+if allowed and n >= 0 then
+  allowed = false
+  for i = 4, 3 + n do
+    if ARGV[i] == current then allowed = true; break end
+  end
+end
+local i = 4 + math.max(n, 0)
+if allowed and ARGV[i] ~= '' and rcall('HGET', rkey, 'attempt') ~= ARGV[i] then allowed = false end
+if not allowed then return { 0, rcall('HGETALL', rkey) } end
+local nextStatus = ARGV[i + 1]
+local m = tonumber(ARGV[i + 2])
+i = i + 3
+if m > 0 then rcall('HDEL', rkey, unpack(ARGV, i, i + m - 1)) end
+i = i + m
+if #ARGV >= i then rcall('HSET', rkey, unpack(ARGV, i)) end
+if nextStatus ~= '' and nextStatus ~= current then
+  local eowner = esc(cjson.decode(rcall('HGET', rkey, 'owner')))
+  local ekind = esc(cjson.decode(rcall('HGET', rkey, 'kind')))
+  local seq = rcall('HGET', rkey, 'seq')
+  local before, after = indexKeys(current, eowner, ekind), indexKeys(nextStatus, eowner, ekind)
+  for j = 1, 4 do
+    rcall('ZREM', before[j], ARGV[2])
+    rcall('ZADD', after[j], seq, ARGV[2])
+  end
+  if TERMINAL[nextStatus] then expireTerminal(rkey, ARGV[2], nextStatus, seq, eowner, ekind) end
+end
+return { 1, rcall('HGETALL', rkey) }
+`;
+
+/** KEYS[1] record. ARGV: base, id. Returns 1 when removed, 0 when there was nothing. */
+export const DELETE = `${HEADER}
+local rkey = KEYS[1]
+local raw = rcall('HGET', rkey, 'status')
+if not raw then return 0 end
+local status = cjson.decode(raw)
+local eowner = esc(cjson.decode(rcall('HGET', rkey, 'owner')))
+local ekind = esc(cjson.decode(rcall('HGET', rkey, 'kind')))
+local seq = rcall('HGET', rkey, 'seq')
+for _, k in ipairs(indexKeys(status, eowner, ekind)) do rcall('ZREM', k, ARGV[2]) end
+if TERMINAL[status] then rcall('ZREM', base .. ':exp', expMember(status, seq, eowner, ekind, ARGV[2])) end
+rcall('DEL', rkey)
+return 1
+`;
+
+/**
+ * ARGV: base, now, batch size. Removes up to a batch of terminal records whose expiresAt <= now
+ * (Redis may have deleted the record already) and their index entries; a record created later
+ * under the same id (another seq) is left alone. Returns how many it handled.
+ */
+export const SWEEP = `${HEADER}
+local expKey = base .. ':exp'
+local members = rcall('ZRANGEBYSCORE', expKey, '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[3]))
+for _, member in ipairs(members) do
+  local status, seq, eowner, ekind, id = string.match(member, '^([^:]*):([^:]*):([^:]*):([^:]*):(.*)$')
+  if id then
+    for _, k in ipairs(indexKeys(status, eowner, ekind)) do
+      if rcall('ZSCORE', k, id) == seq then rcall('ZREM', k, id) end
+    end
+    local rkey = base .. ':t:' .. id
+    if rcall('HGET', rkey, 'seq') == seq then rcall('DEL', rkey) end
+  end
+  rcall('ZREM', expKey, member)
+end
+return #members
+`;
+
+/**
+ * ARGV: base, scope ('' = every owner, else 'o' and ARGV[3] the owner), kind flag ('' or 'k' and
+ * ARGV[5] the kind), after seq, limit, then the statuses. Merges the per-status indexes by seq,
+ * so a page costs O(statuses × (log n + page)); entries whose record Redis expired are removed
+ * from the index on the way. Returns {more (0|1), fields of each record…}.
+ */
+export const LIST = `${HEADER}
+local eowner = ARGV[2] == 'o' and esc(ARGV[3]) or nil
+local ekind = ARGV[4] == 'k' and esc(ARGV[5]) or nil
+local after = ARGV[6]
+local limit = tonumber(ARGV[7])
+local chunk = limit + 1
+local heads = {}
+for i = 8, #ARGV do
+  local keys = indexKeys(ARGV[i], eowner or '', ekind or '')
+  local key = keys[1]
+  if eowner and ekind then key = keys[4] elseif eowner then key = keys[2] elseif ekind then key = keys[3] end
+  heads[#heads + 1] = { key = key, items = {}, pos = 1, from = '(' .. after, done = false }
+end
+local function peek(h)
+  if h.pos > #h.items then
+    if h.done then return nil end
+    h.items = rcall('ZRANGEBYSCORE', h.key, h.from, '+inf', 'WITHSCORES', 'LIMIT', 0, chunk)
+    h.pos = 1
+    if #h.items < chunk * 2 then h.done = true end
+    if #h.items == 0 then return nil end
+    h.from = '(' .. h.items[#h.items]
+  end
+  return h.items[h.pos], tonumber(h.items[h.pos + 1])
+end
+local out = { 0 }
+local found = 0
+while true do
+  local best, bestId, bestScore = nil, nil, nil
+  for _, h in ipairs(heads) do
+    local id, score = peek(h)
+    if id and (not bestScore or score < bestScore) then best, bestId, bestScore = h, id, score end
+  end
+  if not best then break end
+  best.pos = best.pos + 2
+  local fields = rcall('HGETALL', base .. ':t:' .. bestId)
+  if #fields == 0 then
+    rcall('ZREM', best.key, bestId)
+  elseif found == limit then
+    out[1] = 1
+    break
+  else
+    found = found + 1
+    out[#out + 1] = fields
+  end
+end
+return out
+`;
+
+/** ARGV: base, owner, then the active statuses. Tasks of the owner not yet terminal. */
+export const COUNT_ACTIVE = `${HEADER}
+local eowner = esc(ARGV[2])
+local total = 0
+for i = 3, #ARGV do
+  total = total + rcall('ZCARD', base .. ':i:' .. ARGV[i] .. ':o:' .. eowner)
+end
+return total
+`;
