@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { Queue, Worker } from 'bullmq';
 import type { JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
-import { newTaskId } from '@headway/core';
+import { newTaskId } from '@headway/core/spi';
 import { median, writeResult } from './harness.js';
 import { pubSubLatency, relayLatency, streamLatency } from './redis-latency.js';
 import type { LatencyFigures } from './redis-latency.js';
