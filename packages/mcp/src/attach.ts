@@ -1,7 +1,6 @@
 import { InvalidArgumentError } from '@headway/core';
 import type { TaskManager } from '@headway/core';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AnySchema, SchemaOutput, ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolExecution } from '@modelcontextprotocol/sdk/types.js';
@@ -13,6 +12,7 @@ import type { HeadwayMcpOptions, HeadwayToolConfig } from './options.js';
 import { OwnerResolver } from './owner.js';
 import { companionNames } from './runtime.js';
 import type { CompanionNames, Runtime } from './runtime.js';
+import { checkServer, connectedServerError } from './server-check.js';
 import { ToolArguments } from './tool-args.js';
 import { callTool, outputParser, recoveryFunction } from './tool-call.js';
 import type { HeadwayTool, ToolHandler } from './tool-call.js';
@@ -51,7 +51,7 @@ export class HeadwayMcp {
 
   /** @internal use `attachHeadway`. */
   constructor(server: McpServer, options: HeadwayMcpOptions) {
-    if (!(server instanceof McpServer)) throw new InvalidArgumentError('server', server, 'an McpServer from @modelcontextprotocol/sdk');
+    checkServer(server);
     const resolved = resolveOptions(options);
     const names = companionNames(resolved.toolPrefix);
     this.taskStore = new HeadwayTaskStore(resolved.manager, {
@@ -74,7 +74,7 @@ export class HeadwayMcp {
         tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
       });
     } catch (error) {
-      throw new InvalidArgumentError('server', server, `an McpServer not connected yet (attach Headway before connect(): ${(error as Error).message})`);
+      throw connectedServerError(server, (error as Error).message);
     }
     server.server.setRequestHandler(SetLevelRequestSchema, async (request, extra) => {
       this.rt.levels.set(this.rt.owners.of(extra).sessionKey, request.params.level);
