@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { HeadwayError, TaskResultError, isTerminal } from '@headway/core';
 import type { CreateTaskOptions, TaskContext, TaskFunction, TaskRecord } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -34,10 +33,6 @@ export interface HeadwayTool {
 
 // How long a finished inline call waits for its own sink to deliver the last progress and log lines.
 const DRAIN_MS = 1_000;
-// The SDK client handles a response synchronously but notifications a microtask later, so a
-// progress notification read in the same chunk as the response is reported as "unknown token".
-// Leaving this much time between the last progress and the response keeps them in separate reads.
-const PROGRESS_GAP_MS = 15;
 
 /**
  * Runs a `tools/call` of a Headway tool in its mode, with arguments that passed its schema (the
@@ -112,13 +107,18 @@ export async function callTool(
       signal: extra.signal,
       ...(mode === 'auto' && { timeoutMs: tool.task.inlineBudgetMs }),
     });
+    let answer: CallToolResult;
     if (isTerminal(latest.status)) {
       await Promise.race([sink.terminal, delay(DRAIN_MS)]);
-      const sinceProgress = sink.lastProgressAt === undefined ? Infinity : performance.now() - sink.lastProgressAt;
-      if (sinceProgress < PROGRESS_GAP_MS) await delay(PROGRESS_GAP_MS - sinceProgress);
-      return finalToolResult(latest);
+      answer = finalToolResult(latest);
+    } else {
+      answer = handleResult(rt, latest, tool.task.inlineBudgetMs);
     }
-    return handleResult(rt, latest, tool.task.inlineBudgetMs);
+    // Nothing more goes out on the request; the client confirms it handled what did, then the answer goes.
+    sink.closeRequest();
+    childSink.closeRequest();
+    await sink.settle();
+    return answer;
   } finally {
     extra.signal.removeEventListener('abort', onAbort);
     sink.closeRequest();

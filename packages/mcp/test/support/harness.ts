@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach } from 'vitest';
+import { afterEach, beforeAll } from 'vitest';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TaskManager } from '@headway/core';
 import type { TaskManagerOptions } from '@headway/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
@@ -224,6 +227,40 @@ export function httpPerTest(): { connect(options?: Parameters<typeof httpServer>
     get setup() {
       if (!setup) throw new Error('connect() first');
       return setup;
+    },
+  };
+}
+
+export interface StdioServer {
+  client: Client;
+  inbox: Inbox;
+  /** What the server wrote to stderr so far. */
+  stderr(): string;
+}
+
+/**
+ * The stdio fixture server (test/fixtures/stdio-server.mjs, which runs the built dist/) as a child
+ * process per test, with the SDK's Client over its stdio: `const stdio = stdioPerTest(); … await stdio.spawn()`.
+ */
+export function stdioPerTest(): { spawn(): Promise<StdioServer> } {
+  const fixture = fileURLToPath(new URL('../fixtures/stdio-server.mjs', import.meta.url));
+  let client: Client | undefined;
+  beforeAll(() => {
+    if (!existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url)))) throw new Error('Build @headway/mcp first (the stdio fixture runs dist/).');
+  });
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+  });
+  return {
+    async spawn() {
+      client = new Client({ name: 'stdio-test', version: '0.0.0' });
+      const inbox = new Inbox(client);
+      const transport = new StdioClientTransport({ command: process.execPath, args: [fixture], stderr: 'pipe' });
+      let stderr = '';
+      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      await client.connect(transport);
+      return { client, inbox, stderr: () => stderr };
     },
   };
 }

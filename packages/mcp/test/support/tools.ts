@@ -169,12 +169,14 @@ export function registerDemoTools(headway: HeadwayMcp, probe: Probe, budgetMs = 
     async (args) => ({ args }),
   );
 
-  // Answers at once after one progress update: the shortest call that sends a notification.
+  // Reports progress once, lets it go out, and returns: the shortest call that sends progress
+  // before its final 100, which then travels right before the answer.
   headway.registerTool(
     'quick',
     { description: 'Reports progress once and returns.', inputSchema: { n: z.number().int() }, task: { mode: 'inline' } },
     async ({ n }, ctx) => {
       ctx.progress.update(50, 'half way');
+      await sleep(1);
       return { n };
     },
   );
