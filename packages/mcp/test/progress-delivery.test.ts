@@ -30,8 +30,12 @@ async function expectEveryNotification(client: Client): Promise<void> {
   expect(received.filter((values) => values.length !== 2 || values.at(-1) !== 100)).toEqual([]);
 }
 
-/** Median times of calls with and without a progress token, interleaved (the machine may be shared). */
-async function medians(client: Client): Promise<{ withToken: number; without: number }> {
+/**
+ * Lower-quartile times of calls with and without a progress token, interleaved. A fixed wait shows
+ * in every call, the fastest too, while the load of a shared machine mostly slows some of them:
+ * the lower quartile shows the first and resists the second better than the median.
+ */
+async function lowerQuartiles(client: Client): Promise<{ withToken: number; without: number }> {
   const times = { withToken: [] as number[], without: [] as number[] };
   for (let n = 0; n < 60; n++) {
     for (const variant of n % 2 ? (['withToken', 'without'] as const) : (['without', 'withToken'] as const)) {
@@ -41,13 +45,13 @@ async function medians(client: Client): Promise<{ withToken: number; without: nu
       times[variant].push(performance.now() - start);
     }
   }
-  const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-  return { withToken: median(times.withToken), without: median(times.without) };
+  const quartile = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 2]!;
+  return { withToken: quartile(times.withToken), without: quartile(times.without) };
 }
 
 // Generous for a shared machine (a ping round trip over stdio can take several ms under load),
-// but below the fixed 15 ms the answer used to wait.
-const ALLOWED_EXTRA_MS = 10;
+// but well below the fixed 15 ms the answer used to wait.
+const ALLOWED_EXTRA_MS = 8;
 
 describe('inline progress reaches the SDK client, and the answer does not wait for a clock', () => {
   it('over stdio (child process): no notification lost in many fast calls', async () => {
@@ -59,12 +63,12 @@ describe('inline progress reaches the SDK client, and the answer does not wait f
   }, 60_000);
 
   it('over stdio: a call with a progress token takes about as long as one without', async () => {
-    const { withToken, without } = await medians(await stdio());
+    const { withToken, without } = await lowerQuartiles(await stdio());
     expect(withToken - without).toBeLessThan(ALLOWED_EXTRA_MS);
   }, 60_000);
 
   it('over Streamable HTTP: a call with a progress token takes about as long as one without', async () => {
-    const { withToken, without } = await medians(await http.connect());
+    const { withToken, without } = await lowerQuartiles(await http.connect());
     expect(withToken - without).toBeLessThan(ALLOWED_EXTRA_MS);
   }, 60_000);
 
