@@ -1,6 +1,7 @@
 // The server side of mcp-overhead, in its own process as in any deployment: both McpServers
 // (Headway's and the SDK's own task store) behind one Streamable HTTP server on loopback.
 // Prints "listening <port>" on stdout; exits when its stdin closes (the bench ended or died).
+// With --stdio, it serves Headway's McpServer over stdio instead (spawned by the client's transport).
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
@@ -9,6 +10,7 @@ import { TaskManager } from '@headway/core';
 import { attachHeadway } from '@headway/mcp';
 import { InMemoryTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/stores/in-memory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -23,6 +25,20 @@ function headwayServer(manager: TaskManager): McpServer {
   headway.registerTool('native', { description: 'Native task.', inputSchema: { n: z.number() }, task: { mode: 'native' } }, async ({ n }) => ({
     content: [{ type: 'text', text: String(n) }],
   }));
+  // Called with and without a progress token. `inline` ends before any progress goes out; `inline_progress`
+  // reports 50 and lets it go out first, so with a token its final 100 travels right before the answer.
+  headway.registerTool('inline', { description: 'Inline mode, returns at once.', inputSchema: { n: z.number() }, task: { mode: 'inline' } }, async ({ n }) => ({
+    content: [{ type: 'text', text: String(n) }],
+  }));
+  headway.registerTool(
+    'inline_progress',
+    { description: 'Inline mode, reports progress once.', inputSchema: { n: z.number() }, task: { mode: 'inline' } },
+    async ({ n }, ctx) => {
+      ctx.progress.update(50);
+      await new Promise((resolve) => setImmediate(resolve));
+      return { content: [{ type: 'text', text: String(n) }] };
+    },
+  );
   return server;
 }
 
@@ -101,14 +117,19 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 
 const manager = new TaskManager();
-const http = await listen({ '/headway': () => headwayServer(manager), '/sdk': sdkServer });
-process.stdout.write(`listening ${http.port}\n`);
-process.stdin.resume();
-process.stdin.on('end', () => {
-  void (async () => {
-    await http.close();
-    for (const store of sdkStores) store.cleanup();
-    await manager.shutdown({ mode: 'abort', timeoutMs: 1000 });
-    process.exit(0);
-  })();
-});
+if (process.argv.includes('--stdio')) {
+  await headwayServer(manager).connect(new StdioServerTransport());
+  process.stdin.on('end', () => void manager.shutdown({ mode: 'abort', timeoutMs: 1000 }).then(() => process.exit(0)));
+} else {
+  const http = await listen({ '/headway': () => headwayServer(manager), '/sdk': sdkServer });
+  process.stdout.write(`listening ${http.port}\n`);
+  process.stdin.resume();
+  process.stdin.on('end', () => {
+    void (async () => {
+      await http.close();
+      for (const store of sdkStores) store.cleanup();
+      await manager.shutdown({ mode: 'abort', timeoutMs: 1000 });
+      process.exit(0);
+    })();
+  });
+}

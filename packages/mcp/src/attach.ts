@@ -1,22 +1,24 @@
 import { InvalidArgumentError } from '@headway/core';
 import type { TaskManager } from '@headway/core';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AnySchema, SchemaOutput, ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import { CallToolRequestSchema, ErrorCode, McpError, SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { JSONRPCRequest, ToolExecution } from '@modelcontextprotocol/sdk/types.js';
+import { SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolExecution } from '@modelcontextprotocol/sdk/types.js';
 import { registerCompanionTools } from './companion-tools.js';
 import { LogLevels } from './log-levels.js';
 import { installNativeTaskHandlers } from './native-tasks.js';
-import { toolParsers } from './tool-call.js';
-import { resolveOptions, resolveToolTask } from './options.js';
+import { checkUnknownArguments, resolveOptions, resolveToolTask } from './options.js';
 import type { HeadwayMcpOptions, HeadwayToolConfig } from './options.js';
 import { OwnerResolver } from './owner.js';
 import { companionNames } from './runtime.js';
 import type { CompanionNames, Runtime } from './runtime.js';
-import { callTool, errorResult, recoveryFunction } from './tool-call.js';
+import { checkServer, connectedServerError } from './server-check.js';
+import { ToolArguments } from './tool-args.js';
+import { callTool, outputParser, recoveryFunction } from './tool-call.js';
 import type { HeadwayTool, ToolHandler } from './tool-call.js';
 import type { McpToolContext } from './tool-context.js';
+import { installToolRouter } from './tool-router.js';
+import type { ServedTool } from './tool-router.js';
 import { installTaskResources } from './task-resources.js';
 import { HeadwayTaskStore } from './task-store-adapter.js';
 import type { McpExtra, ToolMode } from './types.js';
@@ -26,7 +28,7 @@ export type ToolArgs<In> = In extends ZodRawShapeCompat ? ShapeOutput<In> : In e
 
 export type HeadwayToolHandler<In> = (args: ToolArgs<In>, ctx: McpToolContext) => unknown;
 
-const TASK_SUPPORT: Record<ToolMode, ToolExecution['taskSupport']> = {
+const TASK_SUPPORT: Record<ToolMode, NonNullable<ToolExecution['taskSupport']>> = {
   inline: 'forbidden',
   handle: 'forbidden',
   native: 'required',
@@ -36,8 +38,6 @@ const TASK_SUPPORT: Record<ToolMode, ToolExecution['taskSupport']> = {
 // Kinds defined for recovery, per manager (several McpServer instances may share one manager).
 const recoveryKinds = new WeakMap<TaskManager, Set<string>>();
 
-type RawHandler = (request: JSONRPCRequest, extra: McpExtra) => Promise<unknown>;
-
 /** Headway attached to one McpServer; register long-running tools through it. */
 export class HeadwayMcp {
   /** Headway's manager behind the SDK's `TaskStore` interface, scoped by owner. */
@@ -45,12 +45,13 @@ export class HeadwayMcp {
   /** The companion tools' names (after the prefix). */
   readonly toolNames: CompanionNames;
   private readonly rt: Runtime;
-  private readonly tools = new Map<string, HeadwayTool>();
-  private intercepting = false;
+  /** Every tool whose calls Headway serves (its own and the companion tools), by name. */
+  private readonly served = new Map<string, ServedTool>();
+  private routing = false;
 
   /** @internal use `attachHeadway`. */
   constructor(server: McpServer, options: HeadwayMcpOptions) {
-    if (!(server instanceof McpServer)) throw new InvalidArgumentError('server', server, 'an McpServer from @modelcontextprotocol/sdk');
+    checkServer(server);
     const resolved = resolveOptions(options);
     const names = companionNames(resolved.toolPrefix);
     this.taskStore = new HeadwayTaskStore(resolved.manager, {
@@ -73,7 +74,7 @@ export class HeadwayMcp {
         tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } },
       });
     } catch (error) {
-      throw new InvalidArgumentError('server', server, `an McpServer not connected yet (attach Headway before connect(): ${(error as Error).message})`);
+      throw connectedServerError(server, (error as Error).message);
     }
     server.server.setRequestHandler(SetLevelRequestSchema, async (request, extra) => {
       this.rt.levels.set(this.rt.owners.of(extra).sessionKey, request.params.level);
@@ -82,8 +83,9 @@ export class HeadwayMcp {
     installNativeTaskHandlers(this.rt);
     if (resolved.resources) installTaskResources(this.rt);
     if (resolved.companionTools) {
-      registerCompanionTools(this.rt);
-      this.intercept();
+      registerCompanionTools(this.rt, (registered, name, run) =>
+        this.serve({ name, taskSupport: 'forbidden', args: new ToolArguments(name, resolved.unknownArguments), registered, call: (args, _task, extra) => run(args, extra) }),
+      );
     }
   }
 
@@ -104,18 +106,12 @@ export class HeadwayMcp {
     if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) {
       throw new InvalidArgumentError('tool name', name, '1–128 letters, digits, _, - or .');
     }
-    if (this.tools.has(name)) throw new InvalidArgumentError('tool name', name, 'a name not registered yet');
+    if (this.served.has(name)) throw new InvalidArgumentError('tool name', name, 'a name not registered yet');
     if (typeof config !== 'object' || config === null) throw new InvalidArgumentError('tool config', config, 'an object');
     if (typeof handler !== 'function') throw new InvalidArgumentError('handler', handler, 'a function (args, ctx) => result');
     const task = resolveToolTask(name, config.task, this.rt.options);
-    const tool: HeadwayTool = {
-      name,
-      task,
-      ...(config.inputSchema !== undefined && { inputSchema: config.inputSchema }),
-      ...(config.outputSchema !== undefined && { outputSchema: config.outputSchema }),
-      ...toolParsers(config.inputSchema, config.outputSchema),
-      handler: handler as ToolHandler,
-    };
+    const unknownArguments = checkUnknownArguments('unknownArguments', config.unknownArguments, this.rt.options.unknownArguments);
+    const tool: HeadwayTool = { name, task, ...outputParser(config.outputSchema), handler: handler as ToolHandler };
     // A call that may answer with a handle cannot promise the output schema, so only inline and native advertise it.
     const advertiseOutput = task.mode === 'inline' || task.mode === 'native';
     const sdkConfig = {
@@ -126,16 +122,22 @@ export class HeadwayMcp {
       ...(config.annotations !== undefined && { annotations: config.annotations }),
       ...(config._meta !== undefined && { _meta: config._meta }),
     } as Parameters<McpServer['registerTool']>[1];
-    // Calls never reach this callback: the tools/call interceptor serves Headway tools.
+    // Calls never reach this callback: the tool router serves Headway tools.
     const registered = this.rt.server.registerTool(name, sdkConfig, ((_args: unknown, extra: McpExtra) =>
       callTool(this.rt, tool, _args, undefined, extra)) as Parameters<McpServer['registerTool']>[2]);
-    registered.execution = { taskSupport: TASK_SUPPORT[task.mode] };
+    const taskSupport = TASK_SUPPORT[task.mode];
+    registered.execution = { taskSupport };
     tool.registered = registered;
-    this.tools.set(name, tool);
+    this.serve({
+      name,
+      taskSupport,
+      args: new ToolArguments(name, unknownArguments),
+      registered,
+      call: (args, taskParams, extra) => callTool(this.rt, tool, args, taskParams, extra),
+    });
     // Every tool's kind is defined, so its queued tasks run again after a restart; whether a
     // working one resumes or fails as interrupted is the record's `resumable`.
     this.defineForRecovery(tool);
-    this.intercept();
     return registered;
   }
 
@@ -152,33 +154,12 @@ export class HeadwayMcp {
     }
   }
 
-  /**
-   * Serves tools/call of Headway tools itself (the SDK's McpServer cannot see task augmentation
-   * from a tool callback); every other tool goes to the SDK's handler unchanged.
-   */
-  private intercept(): void {
-    if (this.intercepting) return;
-    const handlers = (this.rt.server.server as unknown as { _requestHandlers?: unknown })._requestHandlers;
-    const original = handlers instanceof Map ? (handlers.get('tools/call') as RawHandler | undefined) : undefined;
-    if (!(handlers instanceof Map) || typeof original !== 'function') {
-      throw new Error('@headway/mcp: this @modelcontextprotocol/sdk version has no tools/call handler to wrap (expected 1.x, tested with 1.32)');
-    }
-    this.intercepting = true;
-    handlers.set('tools/call', async (request: JSONRPCRequest, extra: McpExtra) => {
-      const name = (request.params as { name?: unknown } | undefined)?.name;
-      const tool = typeof name === 'string' ? this.tools.get(name) : undefined;
-      if (!tool) return original(request, extra);
-      const parsed = CallToolRequestSchema.safeParse(request);
-      if (!parsed.success) throw new McpError(ErrorCode.InvalidParams, `Invalid tools/call request: ${parsed.error.message}`);
-      const { arguments: args, task } = parsed.data.params;
-      try {
-        return await callTool(this.rt, tool, args, task, extra);
-      } catch (error) {
-        // Like the SDK: a plain call answers errors as tool results; a task-augmented one as JSON-RPC errors.
-        if (task) throw error;
-        return errorResult(error instanceof Error ? error.message : String(error));
-      }
-    });
+  /** Serves the tool's calls through the tool router (installed with the first one, after the SDK's own tools/call handler). */
+  private serve(tool: ServedTool): void {
+    this.served.set(tool.name, tool);
+    if (this.routing) return;
+    installToolRouter(this.rt.server, this.served);
+    this.routing = true;
   }
 }
 

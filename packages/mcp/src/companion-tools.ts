@@ -1,20 +1,40 @@
-import { HeadwayError, TASK_STATUSES, TaskNotFoundError, isTerminal } from '@headway/core';
+import { TASK_STATUSES, TaskNotFoundError, isTerminal } from '@headway/core';
 import type { TaskSnapshot as TaskRecord } from '@headway/core';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { LISTING_OFF } from './runtime.js';
+import { toolError } from './errors.js';
 import type { Runtime } from './runtime.js';
 import { finalToolResult, toSummary, withRelatedTask } from './task-view.js';
+import type { McpExtra } from './types.js';
 
 const taskId = z.string().min(1).max(256).describe('The task id returned when the task was started.');
 
-/** Registers task_status, task_wait, task_result, task_cancel and task_list (with the prefix). */
-export function registerCompanionTools(rt: Runtime): void {
-  const { server, options, names } = rt;
+/** A companion tool's run: its arguments passed its schema (the tool router serves its calls). */
+export type CompanionRun = (args: unknown, extra: McpExtra) => Promise<CallToolResult>;
+
+interface CompanionConfig<Shape extends ZodRawShapeCompat> {
+  title: string;
+  description: string;
+  inputSchema: Shape;
+  annotations: ToolAnnotations;
+}
+
+/**
+ * Registers task_status, task_wait, task_result, task_cancel and task_list (with the prefix) with
+ * the SDK, for listing, and hands each to `serve`. Errors they throw (a missing task) reach the
+ * client through the tool router, worded by `errorText`.
+ */
+export function registerCompanionTools(rt: Runtime, serve: (registered: RegisteredTool, name: string, run: CompanionRun) => void): void {
+  const { options, names } = rt;
   const { manager } = options;
   const waitSeconds = Math.floor(options.maxWaitMs / 1000);
+  const register = <Shape extends ZodRawShapeCompat>(name: string, config: CompanionConfig<Shape>, run: (args: ShapeOutput<Shape>, extra: McpExtra) => Promise<CallToolResult>) => {
+    serve(rt.server.registerTool(name, config, run as never), name, run as CompanionRun);
+  };
 
-  server.registerTool(
+  register(
     names.status,
     {
       title: 'Task status',
@@ -22,10 +42,10 @@ export function registerCompanionTools(rt: Runtime): void {
       inputSchema: { taskId },
       annotations: { readOnlyHint: true },
     },
-    async (args, extra) => guard(async () => statusResult(await find(rt, args.taskId, extra))),
+    async (args, extra) => statusResult(await find(rt, args.taskId, extra)),
   );
 
-  server.registerTool(
+  register(
     names.wait,
     {
       title: 'Wait for a task',
@@ -36,17 +56,16 @@ export function registerCompanionTools(rt: Runtime): void {
       },
       annotations: { readOnlyHint: true },
     },
-    async (args, extra) =>
-      guard(async () => {
-        const owner = rt.owners.of(extra).owner;
-        const timeoutMs = Math.min(options.maxWaitMs, (args.timeoutSeconds ?? waitSeconds) * 1000);
-        const record = await manager.wait(args.taskId, { owner, timeoutMs, signal: extra.signal });
-        if (isTerminal(record.status)) return withRelatedTask(finalToolResult(record), record.id);
-        return statusResult(record, ` It is still running; call ${names.wait} again to keep waiting.`);
-      }),
+    async (args, extra) => {
+      const owner = rt.owners.of(extra).owner;
+      const timeoutMs = Math.min(options.maxWaitMs, (args.timeoutSeconds ?? waitSeconds) * 1000);
+      const record = await manager.wait(args.taskId, { owner, timeoutMs, signal: extra.signal });
+      if (isTerminal(record.status)) return withRelatedTask(finalToolResult(record), record.id);
+      return statusResult(record, ` It is still running; call ${names.wait} again to keep waiting.`);
+    },
   );
 
-  server.registerTool(
+  register(
     names.result,
     {
       title: 'Task result',
@@ -54,15 +73,14 @@ export function registerCompanionTools(rt: Runtime): void {
       inputSchema: { taskId },
       annotations: { readOnlyHint: true },
     },
-    async (args, extra) =>
-      guard(async () => {
-        const record = await find(rt, args.taskId, extra);
-        if (isTerminal(record.status)) return withRelatedTask(finalToolResult(record), record.id);
-        return statusResult(record, ` It has not finished, so there is no result yet; call ${names.wait} to wait for it.`);
-      }),
+    async (args, extra) => {
+      const record = await find(rt, args.taskId, extra);
+      if (isTerminal(record.status)) return withRelatedTask(finalToolResult(record), record.id);
+      return statusResult(record, ` It has not finished, so there is no result yet; call ${names.wait} to wait for it.`);
+    },
   );
 
-  server.registerTool(
+  register(
     names.cancel,
     {
       title: 'Cancel a task',
@@ -70,17 +88,16 @@ export function registerCompanionTools(rt: Runtime): void {
       inputSchema: { taskId, reason: z.string().max(1024).optional().describe('Why, for the logs.') },
       annotations: { destructiveHint: true, idempotentHint: true },
     },
-    async (args, extra) =>
-      guard(async () => {
-        const owner = rt.owners.of(extra).owner;
-        const before = await find(rt, args.taskId, extra);
-        if (isTerminal(before.status)) return statusResult(before, ' It had already finished, so nothing was cancelled.');
-        const after = await manager.cancel(args.taskId, { owner, reason: args.reason ?? `Cancelled by the client (${names.cancel})` });
-        return statusResult(after);
-      }),
+    async (args, extra) => {
+      const owner = rt.owners.of(extra).owner;
+      const before = await find(rt, args.taskId, extra);
+      if (isTerminal(before.status)) return statusResult(before, ' It had already finished, so nothing was cancelled.');
+      const after = await manager.cancel(args.taskId, { owner, reason: args.reason ?? `Cancelled by the client (${names.cancel})` });
+      return statusResult(after);
+    },
   );
 
-  server.registerTool(
+  register(
     names.list,
     {
       title: 'List tasks',
@@ -92,21 +109,20 @@ export function registerCompanionTools(rt: Runtime): void {
       },
       annotations: { readOnlyHint: true },
     },
-    async (args, extra) =>
-      guard(async () => {
-        const caller = rt.owners.of(extra);
-        if (!caller.distinct && !options.anonymousListing) return errorResult(LISTING_OFF);
-        const page = await manager.list({
-          owner: caller.owner,
-          limit: args.limit ?? 20,
-          ...(args.status && { status: args.status }),
-          ...(args.cursor !== undefined && { cursor: args.cursor }),
-        });
-        const tasks = page.tasks.map(toSummary);
-        const lines = tasks.map((t) => `- ${t.taskId} (${t.kind}): ${t.status}, ${Math.floor(t.progress)}%`);
-        const text = tasks.length === 0 ? 'No tasks.' : `${tasks.length} task(s):\n${lines.join('\n')}${page.nextCursor ? `\nMore: pass cursor "${page.nextCursor}".` : ''}`;
-        return { content: [{ type: 'text', text }], structuredContent: { tasks, ...(page.nextCursor && { nextCursor: page.nextCursor }) } };
-      }),
+    async (args, extra) => {
+      const caller = rt.owners.of(extra);
+      if (!caller.distinct && !options.anonymousListing) return toolError({ kind: 'listing-off' });
+      const page = await manager.list({
+        owner: caller.owner,
+        limit: args.limit ?? 20,
+        ...(args.status && { status: args.status }),
+        ...(args.cursor !== undefined && { cursor: args.cursor }),
+      });
+      const tasks = page.tasks.map(toSummary);
+      const lines = tasks.map((t) => `- ${t.taskId} (${t.kind}): ${t.status}, ${Math.floor(t.progress)}%`);
+      const text = tasks.length === 0 ? 'No tasks.' : `${tasks.length} task(s):\n${lines.join('\n')}${page.nextCursor ? `\nMore: pass cursor "${page.nextCursor}".` : ''}`;
+      return { content: [{ type: 'text', text }], structuredContent: { tasks, ...(page.nextCursor && { nextCursor: page.nextCursor }) } };
+    },
   );
 }
 
@@ -121,18 +137,4 @@ export function statusResult(record: TaskRecord, note = ''): CallToolResult {
   const detail = record.status === 'failed' || record.status === 'cancelled' ? `: ${record.error?.message ?? ''}` : summary.statusMessage ? ` (${summary.statusMessage})` : '';
   const text = `Task ${record.id} (${record.kind}) is ${record.status}, ${Math.floor(summary.progress)}% done${detail}.${note}`;
   return { content: [{ type: 'text', text }], structuredContent: { task: summary } };
-}
-
-function errorResult(text: string): CallToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
-}
-
-/** Headway's errors (not found, bad argument) become tool errors a model can read. */
-async function guard(fn: () => Promise<CallToolResult>): Promise<CallToolResult> {
-  try {
-    return await fn();
-  } catch (error) {
-    if (error instanceof HeadwayError) return errorResult(error.message);
-    throw error;
-  }
 }

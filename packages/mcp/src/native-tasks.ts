@@ -1,16 +1,17 @@
 import { HeadwayError, TaskNotFoundError, isTerminal } from '@headway/core';
-import { ErrorCode, McpError, CancelTaskRequestSchema, GetTaskPayloadRequestSchema, GetTaskRequestSchema, ListTasksRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, CancelTaskRequestSchema, GetTaskPayloadRequestSchema, GetTaskRequestSchema, ListTasksRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { LISTING_OFF } from './runtime.js';
+import { protocolError } from './errors.js';
 import type { Runtime } from './runtime.js';
+import { TaskGoneError } from './task-store-adapter.js';
 import { finalToolResult, withRelatedTask } from './task-view.js';
 
-const notFound = (taskId: string) => new McpError(ErrorCode.InvalidParams, `Task not found: ${taskId}`);
+const notFound = (taskId: string) => protocolError({ kind: 'task-not-found', taskId });
 
 /** A task swept or gone between two reads is still "not found" (-32602), not an internal error. */
 function rethrowNotFound(taskId: string) {
   return (error: unknown): never => {
-    if (error instanceof TaskNotFoundError || (error instanceof Error && error.message.startsWith('Task not found'))) throw notFound(taskId);
+    if (error instanceof TaskNotFoundError || error instanceof TaskGoneError) throw notFound(taskId);
     throw error;
   };
 }
@@ -34,19 +35,19 @@ export function installNativeTaskHandlers(rt: Runtime): void {
     const owner = rt.owners.of(extra).owner;
     if (!(await rt.store.getTask(taskId, owner))) throw notFound(taskId);
     const record = await manager.wait(taskId, { owner, signal: extra.signal }).catch(rethrowNotFound(taskId));
-    if (!isTerminal(record.status)) throw new McpError(ErrorCode.ConnectionClosed, 'Request cancelled');
+    if (!isTerminal(record.status)) throw protocolError({ kind: 'request-cancelled' });
     const result: CallToolResult = withRelatedTask(finalToolResult(record), taskId);
     return result;
   });
 
   server.setRequestHandler(ListTasksRequestSchema, async (request, extra) => {
     const caller = rt.owners.of(extra);
-    if (!caller.distinct && !rt.options.anonymousListing) throw new McpError(ErrorCode.InvalidRequest, LISTING_OFF);
+    if (!caller.distinct && !rt.options.anonymousListing) throw protocolError({ kind: 'listing-off' });
     try {
       const page = await rt.store.listTasks(request.params?.cursor, caller.owner);
       return { tasks: page.tasks, ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) };
     } catch (error) {
-      if (error instanceof HeadwayError) throw new McpError(ErrorCode.InvalidParams, error.message);
+      if (error instanceof HeadwayError) throw protocolError({ kind: 'error', error, code: ErrorCode.InvalidParams });
       throw error;
     }
   });
@@ -56,7 +57,7 @@ export function installNativeTaskHandlers(rt: Runtime): void {
     const owner = rt.owners.of(extra).owner;
     const task = await rt.store.getTask(taskId, owner);
     if (!task) throw notFound(taskId);
-    if (isTerminal(task.status)) throw new McpError(ErrorCode.InvalidParams, `Cannot cancel task in terminal status: ${task.status}`);
+    if (isTerminal(task.status)) throw protocolError({ kind: 'already-finished', taskId, status: task.status });
     // Resolves only once the task is cancelled (or had just finished), as the spec requires.
     await rt.store.updateTaskStatus(taskId, 'cancelled', 'Cancelled by the client (tasks/cancel)', owner).catch(rethrowNotFound(taskId));
     const after = await rt.store.getTask(taskId, owner);

@@ -3,6 +3,8 @@ import type { Reporter, RetryOptions } from '@headway/core';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { LoggingLevel, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { isLoggingLevel } from './log-levels.js';
+import { UNKNOWN_ARGUMENTS } from './tool-args.js';
+import type { UnknownArguments } from './tool-args.js';
 import { defaultPrincipal } from './owner.js';
 import type { PrincipalResolver } from './owner.js';
 import { TOOL_MODES } from './types.js';
@@ -40,6 +42,12 @@ export interface HeadwayMcpOptions {
    * stdio server with its single client. Default false.
    */
   anonymousListing?: boolean;
+  /**
+   * Arguments a tool's input schema does not name: `refuse` the call with an error naming them
+   * (default), or `strip` them like the SDK does. A tool's own `unknownArguments` overrides it;
+   * this one also applies to the companion tools.
+   */
+  unknownArguments?: UnknownArguments;
 }
 
 export interface ResolvedOptions extends Required<Omit<HeadwayMcpOptions, 'reporters'>> {
@@ -70,6 +78,8 @@ export interface HeadwayToolConfig<In extends ZodRawShapeCompat | AnySchema | un
   annotations?: ToolAnnotations;
   _meta?: Record<string, unknown>;
   task?: ToolTaskOptions;
+  /** Arguments the input schema does not name: `refuse` (default: the attach option) or `strip`. */
+  unknownArguments?: UnknownArguments;
 }
 
 const HOUR = 3_600_000;
@@ -107,6 +117,7 @@ export function resolveOptions(options: HeadwayMcpOptions): ResolvedOptions {
     maxTtlMs: checkMs('maxTtlMs', options.maxTtlMs, 24 * HOUR),
     resources: checkFlag('resources', options.resources, true),
     anonymousListing: checkFlag('anonymousListing', options.anonymousListing, false),
+    unknownArguments: checkUnknownArguments('unknownArguments', options.unknownArguments, 'refuse'),
   };
 }
 
@@ -139,6 +150,12 @@ export function resolveToolTask(name: string, task: ToolTaskOptions | undefined,
     resumable: checkFlag('task.resumable', t.resumable, false),
     inlineBudgetMs: checkMs('task.inlineBudgetMs', t.inlineBudgetMs, defaults.inlineBudgetMs),
   };
+}
+
+export function checkUnknownArguments(name: string, value: unknown, fallback: UnknownArguments): UnknownArguments {
+  if (value === undefined) return fallback;
+  if (!UNKNOWN_ARGUMENTS.includes(value as UnknownArguments)) throw new InvalidArgumentError(name, value, UNKNOWN_ARGUMENTS.map((v) => `'${v}'`).join(' or '));
+  return value as UnknownArguments;
 }
 
 function checkFlag(name: string, value: unknown, fallback: boolean): boolean {

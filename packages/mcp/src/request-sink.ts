@@ -1,9 +1,9 @@
-import { performance } from 'node:perf_hooks';
 import { lifecycleLine } from '@headway/core';
 import type { CreatedEvent, LogLevel, Reporter, TaskEvent, TaskEventType } from '@headway/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { LoggingLevel, ProgressToken, ServerNotification, Task } from '@modelcontextprotocol/sdk/types.js';
 import type { LogLevels } from './log-levels.js';
+import { confirmProgress, mustConfirmProgress } from './progress-delivery.js';
 import { MonotonicProgress } from './progress-values.js';
 import type { McpExtra } from './types.js';
 
@@ -35,8 +35,8 @@ export class RequestSink implements Reporter {
   private readonly values = new MonotonicProgress();
   /** What a native task's status notifications repeat; times as ISO strings only when one is sent. */
   private nativeTask?: { taskId: string; ttl: number; createdAt: number };
-  /** When the last progress notification went out (performance.now()), if any did. */
-  lastProgressAt: number | undefined;
+  /** Whether any progress notification went out on the request (the client is to confirm them before the answer). */
+  private progressSent = false;
   private terminalReached = false;
   private resolveTerminal?: () => void;
   private terminalPromise?: Promise<void>;
@@ -62,6 +62,15 @@ export class RequestSink implements Reporter {
 
   closeRequest(): void {
     this.open = false;
+  }
+
+  /**
+   * Resolves once the client has handled every progress notification this request sent, where
+   * its transport needs telling (see `mustConfirmProgress`): the answer may go out then, without
+   * the client dropping progress read together with it. Call after `closeRequest()`.
+   */
+  async settle(): Promise<void> {
+    if (this.progressSent && mustConfirmProgress(this.options.server.transport)) await confirmProgress(this.options.extra);
   }
 
   /** Progress is sent on the request's token while the request is open. */
@@ -119,11 +128,14 @@ export class RequestSink implements Reporter {
     if (token === undefined || !this.progressGoesOut) return;
     const value = this.values.next(progress);
     if (value === undefined) return;
+    // The end as a call's first progress: the answer follows at once and says the same, so it
+    // would cost the client a message and, where it must confirm it (see settle), a round trip.
+    if (value === 100 && !this.progressSent) return;
+    this.progressSent = true;
     await this.options.extra.sendNotification({
       method: 'notifications/progress',
       params: { progressToken: token, progress: value, total: 100, ...(message !== undefined && { message }) },
     });
-    this.lastProgressAt = performance.now();
   }
 
   private async sendLog(level: LogLevel, logger: string, data: Record<string, unknown>): Promise<void> {

@@ -32,6 +32,3 @@ export function companionNames(prefix: string): CompanionNames {
     list: `${prefix}task_list`,
   };
 }
-
-export const LISTING_OFF =
-  'Listing tasks is off on this server: it cannot tell callers apart (no authentication and no session). Use the task ids you were given.';

@@ -1,7 +1,8 @@
 import { isTerminal } from '@headway/core';
 import type { Reporter, TaskEvent, TaskEventType } from '@headway/core';
 import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { protocolError } from './errors.js';
 import type { Runtime } from './runtime.js';
 import { taskUri, toSummary } from './task-view.js';
 
@@ -31,7 +32,7 @@ export function installTaskResources(rt: Runtime): void {
     async (uri, variables, extra) => {
       const id = String(variables['id'] ?? '');
       const record = await manager.get(id, { owner: rt.owners.of(extra).owner });
-      if (!record) throw new McpError(ErrorCode.InvalidParams, `Task not found: ${id}`);
+      if (!record) throw protocolError({ kind: 'task-not-found', taskId: id });
       const body = { ...toSummary(record), ...(isTerminal(record.status) && record.result !== undefined && { result: record.result }) };
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(body) }] };
     },
@@ -60,7 +61,7 @@ export function installTaskResources(rt: Runtime): void {
     const caller = rt.owners.of(extra);
     const id = parse(request.params.uri);
     const record = await manager.get(id, { owner: caller.owner });
-    if (!record) throw new McpError(ErrorCode.InvalidParams, `Task not found: ${id}`);
+    if (!record) throw protocolError({ kind: 'task-not-found', taskId: id });
     const uri = taskUri(id);
     let keys = subscribed.get(uri);
     if (!keys) subscribed.set(uri, (keys = new Set()));
@@ -83,6 +84,6 @@ export function installTaskResources(rt: Runtime): void {
 
 function parse(uri: string): string {
   const match = URI.exec(uri);
-  if (!match) throw new McpError(ErrorCode.InvalidParams, `Invalid uri: ${JSON.stringify(uri)} (expected task://<task id>)`);
+  if (!match) throw protocolError({ kind: 'invalid-uri', uri });
   return decodeURIComponent(match[1]!);
 }

@@ -1,7 +1,16 @@
 import { InvalidArgumentError, TaskManager, TaskResultError, isTerminal } from '@headway/core';
 import type { CreateTaskOptions, TaskStore as McpTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import type { Request, RequestId, Result, Task } from '@modelcontextprotocol/sdk/types.js';
+import { errorText } from './errors.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
+
+/** A task this store was asked about is missing (or another owner's); worded like every "not found". */
+export class TaskGoneError extends Error {
+  constructor(readonly taskId: string) {
+    super(errorText({ kind: 'task-not-found', taskId }));
+    this.name = 'TaskGoneError';
+  }
+}
 
 export interface HeadwayTaskStoreOptions {
   /** Maps the SDK's `sessionId` argument to a Headway owner. Default: `session:<id>`, or the manager's default owner. */
@@ -69,7 +78,7 @@ export class HeadwayTaskStore implements McpTaskStore {
 
   async getTaskResult(taskId: string, sessionId?: string): Promise<Result> {
     const record = await this.manager.get(taskId, { owner: this.ownerOf(sessionId) });
-    if (!record) throw new Error(`Task not found: ${taskId}`);
+    if (!record) throw new TaskGoneError(taskId);
     if (!isTerminal(record.status)) throw new Error(`Task ${taskId} has no result yet (it is ${record.status})`);
     return finalToolResult(record);
   }
@@ -101,7 +110,7 @@ export class HeadwayTaskStore implements McpTaskStore {
 
   private async require(taskId: string, sessionId: string | undefined): Promise<Task> {
     const task = await this.getTask(taskId, sessionId);
-    if (!task) throw new Error(`Task not found: ${taskId}`);
+    if (!task) throw new TaskGoneError(taskId);
     return task;
   }
 }

@@ -1,17 +1,19 @@
-import { performance } from 'node:perf_hooks';
 import { HeadwayError, TaskResultError, isTerminal } from '@headway/core';
 import type { CreateTaskOptions, TaskContext, TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { getParseErrorMessage, normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import { normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
+import { errorText, problemOf, protocolError, toolError } from './errors.js';
+import type { Problem } from './errors.js';
 import type { ResolvedToolTask } from './options.js';
 import { RequestSink } from './request-sink.js';
 import type { RequestSinkOptions } from './request-sink.js';
 import type { Caller } from './owner.js';
 import { traceMetadata } from './trace-context.js';
 import type { Runtime } from './runtime.js';
+import { issueTexts } from './tool-args.js';
 import { createToolContext } from './tool-context.js';
 import type { McpToolContext } from './tool-context.js';
 import { finalToolResult, toCallToolResult, toMcpTask, toSummary } from './task-view.js';
@@ -19,14 +21,11 @@ import type { McpExtra } from './types.js';
 
 export type ToolHandler = (args: never, ctx: McpToolContext) => unknown;
 
-/** One tool registered through Headway. */
+/** One long-running tool registered through Headway. */
 export interface HeadwayTool {
   readonly name: string;
   readonly task: ResolvedToolTask;
-  readonly inputSchema?: ZodRawShapeCompat | AnySchema;
-  readonly outputSchema?: ZodRawShapeCompat | AnySchema;
-  /** The schemas as zod objects, built once at registration (a raw shape becomes a new `z.object` each time). */
-  readonly inputParser?: AnySchema;
+  /** The output schema as a zod object, built once at registration (a raw shape becomes a new `z.object` each time). */
   readonly outputParser?: AnySchema;
   readonly handler: ToolHandler;
   registered?: RegisteredTool;
@@ -34,34 +33,20 @@ export interface HeadwayTool {
 
 // How long a finished inline call waits for its own sink to deliver the last progress and log lines.
 const DRAIN_MS = 1_000;
-// The SDK client handles a response synchronously but notifications a microtask later, so a
-// progress notification read in the same chunk as the response is reported as "unknown token".
-// Leaving this much time between the last progress and the response keeps them in separate reads.
-const PROGRESS_GAP_MS = 15;
 
-/** Serves a `tools/call` of a Headway tool in its mode; `taskParams` is set for task-augmented calls. */
+/**
+ * Runs a `tools/call` of a Headway tool in its mode, with arguments that passed its schema (the
+ * tool router refused everything else); `taskParams` is set for task-augmented calls.
+ */
 export async function callTool(
   rt: Runtime,
   tool: HeadwayTool,
-  rawArgs: unknown,
+  args: unknown,
   taskParams: TaskMetadata | undefined,
   extra: McpExtra,
 ): Promise<CallToolResult | CreateTaskResult> {
   const { mode } = tool.task;
-  if (tool.registered && !tool.registered.enabled) throw new McpError(ErrorCode.InvalidParams, `Tool ${tool.name} disabled`);
-  if (taskParams && (mode === 'inline' || mode === 'handle')) {
-    throw new McpError(ErrorCode.MethodNotFound, `Tool ${tool.name} does not support task-augmented calls (taskSupport: 'forbidden')`);
-  }
-  if (!taskParams && mode === 'native') {
-    throw new McpError(ErrorCode.MethodNotFound, `Tool ${tool.name} requires task augmentation (taskSupport: 'required')`);
-  }
   const native = taskParams !== undefined;
-  const parsed = await parseArgs(tool, rawArgs);
-  if (!parsed.ok) {
-    if (native) throw new McpError(ErrorCode.InvalidParams, parsed.message);
-    return errorResult(parsed.message);
-  }
-
   const { manager } = rt.options;
   const caller = rt.owners.of(extra);
   const inline = !native && (mode === 'inline' || mode === 'auto');
@@ -78,7 +63,7 @@ export async function callTool(
   if (trace.tracestate !== undefined) metadata.tracestate = trace.tracestate;
   const options: CreateTaskOptions = {
     kind: tool.task.kind,
-    input: parsed.value,
+    input: args,
     owner: caller.owner,
     metadata,
     reporters: sink.sends ? [sink] : [],
@@ -98,8 +83,8 @@ export async function callTool(
     sink.closeRequest();
     childSink.closeRequest();
     if (!(error instanceof HeadwayError)) throw error;
-    if (native) throw new McpError(ErrorCode.InvalidRequest, error.message);
-    return errorResult(error.message);
+    if (native) throw protocolError(problemOf(error, ErrorCode.InvalidRequest));
+    return toolError(problemOf(error));
   }
 
   if (native) {
@@ -121,13 +106,18 @@ export async function callTool(
       signal: extra.signal,
       ...(mode === 'auto' && { timeoutMs: tool.task.inlineBudgetMs }),
     });
+    let answer: CallToolResult;
     if (isTerminal(latest.status)) {
       await Promise.race([sink.terminal, delay(DRAIN_MS)]);
-      const sinceProgress = sink.lastProgressAt === undefined ? Infinity : performance.now() - sink.lastProgressAt;
-      if (sinceProgress < PROGRESS_GAP_MS) await delay(PROGRESS_GAP_MS - sinceProgress);
-      return finalToolResult(latest);
+      answer = finalToolResult(latest);
+    } else {
+      answer = handleResult(rt, latest, tool.task.inlineBudgetMs);
     }
-    return handleResult(rt, latest, tool.task.inlineBudgetMs);
+    // Nothing more goes out on the request; the client confirms it handled what did, then the answer goes.
+    sink.closeRequest();
+    childSink.closeRequest();
+    await sink.settle();
+    return answer;
   } finally {
     extra.signal.removeEventListener('abort', onAbort);
     sink.closeRequest();
@@ -164,10 +154,8 @@ function taskFunction(tool: HeadwayTool, extra: McpExtra | undefined, reporters:
     const value: unknown = await (tool.handler as (args: unknown, ctx: McpToolContext) => unknown)(input, createToolContext(ctx, extra, reporters));
     const result = toCallToolResult(value);
     if (result.isError) throw new TaskResultError(firstText(result) ?? `Tool ${tool.name} reported an error`, result);
-    if (tool.outputParser) {
-      const message = await checkOutput(tool, result);
-      if (message) throw new TaskResultError(message, errorResult(message));
-    }
+    const invalid = await checkOutput(tool, result);
+    if (invalid) throw new TaskResultError(errorText(invalid), toolError(invalid));
     return result;
   };
 }
@@ -200,39 +188,24 @@ export function handleResult(rt: Runtime, record: TaskRecord, promotedAfterMs: n
   };
 }
 
-/** The parsers of a tool's input and output schemas. */
-export function toolParsers(
-  inputSchema: ZodRawShapeCompat | AnySchema | undefined,
-  outputSchema: ZodRawShapeCompat | AnySchema | undefined,
-): { inputParser?: AnySchema; outputParser?: AnySchema } {
-  const inputParser = inputSchema && (normalizeObjectSchema(inputSchema) ?? (inputSchema as AnySchema));
-  const outputParser = normalizeObjectSchema(outputSchema);
-  return { ...(inputParser && { inputParser }), ...(outputParser && { outputParser }) };
+/** A tool's output schema as a zod object (a raw shape becomes one), to validate results with. */
+export function outputParser(outputSchema: ZodRawShapeCompat | AnySchema | undefined): { outputParser?: AnySchema } {
+  const parser = normalizeObjectSchema(outputSchema);
+  return parser ? { outputParser: parser } : {};
 }
 
-async function parseArgs(tool: HeadwayTool, args: unknown): Promise<{ ok: true; value: unknown } | { ok: false; message: string }> {
-  if (!tool.inputParser) return { ok: true, value: args ?? {} };
-  const parsed = await safeParseAsync(tool.inputParser, args ?? {});
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, message: `Input validation error: Invalid arguments for tool ${tool.name}: ${getParseErrorMessage(parsed.error)}` };
-}
-
-async function checkOutput(tool: HeadwayTool, result: CallToolResult): Promise<string | undefined> {
+async function checkOutput(tool: HeadwayTool, result: CallToolResult): Promise<Problem | undefined> {
   const schema = tool.outputParser;
   if (!schema) return undefined;
-  if (!result.structuredContent) return `Output validation error: Tool ${tool.name} has an output schema but returned no structured content`;
+  if (!result.structuredContent) return { kind: 'invalid-output', tool: tool.name, issues: ['it has an output schema but returned no structured content'] };
   const parsed = await safeParseAsync(schema, result.structuredContent);
   if (parsed.success) return undefined;
-  return `Output validation error: Invalid structured content for tool ${tool.name}: ${getParseErrorMessage(parsed.error)}`;
+  return { kind: 'invalid-output', tool: tool.name, issues: issueTexts(parsed.error) };
 }
 
 function firstText(result: CallToolResult): string | undefined {
   for (const item of result.content) if (item.type === 'text') return item.text;
   return undefined;
-}
-
-export function errorResult(text: string): CallToolResult {
-  return { content: [{ type: 'text', text }], isError: true };
 }
 
 function delay(ms: number): Promise<void> {

@@ -126,7 +126,7 @@ describe('auto mode', () => {
       CallToolResultSchema,
     )) as CallToolResult;
     expect(plain.isError).toBe(true);
-    expect(JSON.stringify(plain.content)).toContain('requires task augmentation');
+    expect(JSON.stringify(plain.content)).toContain('must be called as a task');
     const error = await setup.client
       .request({ method: 'tools/call', params: { name: 'slow_inline', arguments: { ms: 1 }, task: {} } }, CreateTaskResultSchema)
       .catch((e: unknown) => e);

@@ -1,32 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { describe, expect, it } from 'vitest';
 import { CallToolResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
-import { existsSync } from 'node:fs';
-import { Inbox, eventually } from './support/harness.js';
+import { eventually, stdioPerTest } from './support/harness.js';
 
-const fixture = fileURLToPath(new URL('./fixtures/stdio-server.mjs', import.meta.url));
-let client: Client | undefined;
-
-beforeAll(() => {
-  if (!existsSync(fileURLToPath(new URL('../dist/index.js', import.meta.url)))) throw new Error('Build @headway/mcp first (the stdio fixture runs dist/).');
-});
-afterEach(async () => {
-  await client?.close();
-  client = undefined;
-});
-
-async function spawnServer(): Promise<{ client: Client; inbox: Inbox; stderr: () => string }> {
-  client = new Client({ name: 'stdio-test', version: '0.0.0' });
-  const inbox = new Inbox(client);
-  const transport = new StdioClientTransport({ command: process.execPath, args: [fixture], stderr: 'pipe' });
-  let stderr = '';
-  transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  await client.connect(transport);
-  return { client, inbox, stderr: () => stderr };
-}
+const stdio = stdioPerTest();
+const spawnServer = () => stdio.spawn();
 
 describe('stdio (child process)', () => {
   it('a client with a 2 s timeout and resetTimeoutOnProgress completes a 6 s inline task', async () => {

@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
+import { afterEach, beforeAll } from 'vitest';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { TaskManager } from '@headway/core';
 import type { TaskManagerOptions } from '@headway/core';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { McpServerOptions } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import {
   LoggingMessageNotificationSchema,
@@ -36,8 +42,35 @@ export interface ServerParts {
   headway: HeadwayMcp;
 }
 
-export function buildServer(manager: TaskManager, probe: Probe, options: Partial<HeadwayMcpOptions> = {}, budgetMs?: number): ServerParts {
-  const server = new McpServer({ name: 'headway-test', version: '0.0.0' });
+/** The SDK's classes a server is built from: its ESM build (what `import` gives), or its CommonJS build (what `require` gives). */
+export interface SdkBuild {
+  McpServer: typeof McpServer;
+  StreamableHTTPServerTransport: typeof StreamableHTTPServerTransport;
+}
+
+const ESM_BUILD: SdkBuild = { McpServer, StreamableHTTPServerTransport };
+
+/** The SDK's CommonJS build, as a CommonJS application gets it: other classes than the ESM ones. */
+export function cjsBuild(): SdkBuild {
+  const require = createRequire(import.meta.url);
+  const build: SdkBuild = {
+    McpServer: (require('@modelcontextprotocol/sdk/server/mcp.js') as { McpServer: typeof McpServer }).McpServer,
+    StreamableHTTPServerTransport: (require('@modelcontextprotocol/sdk/server/streamableHttp.js') as { StreamableHTTPServerTransport: typeof StreamableHTTPServerTransport })
+      .StreamableHTTPServerTransport,
+  };
+  if (build.McpServer === McpServer) throw new Error('expected the CommonJS McpServer to be another class than the ESM one');
+  return build;
+}
+
+export function buildServer(
+  manager: TaskManager,
+  probe: Probe,
+  options: Partial<HeadwayMcpOptions> = {},
+  budgetMs?: number,
+  sdk: SdkBuild = ESM_BUILD,
+  serverOptions?: McpServerOptions,
+): ServerParts {
+  const server = new sdk.McpServer({ name: 'headway-test', version: '0.0.0' }, serverOptions);
   const headway = attachHeadway(server, { manager, ...options });
   registerDemoTools(headway, probe, budgetMs);
   return { server, headway };
@@ -108,8 +141,9 @@ export interface HttpSetup {
 
 /** A real Streamable HTTP server on 127.0.0.1 (random port): one McpServer per session, one manager. */
 export async function httpServer(
-  options: { manager?: TaskManager; headway?: Partial<HeadwayMcpOptions>; budgetMs?: number; auth?: boolean } = {},
+  options: { manager?: TaskManager; headway?: Partial<HeadwayMcpOptions>; budgetMs?: number; auth?: boolean; sdk?: SdkBuild; server?: McpServerOptions } = {},
 ): Promise<HttpSetup> {
+  const sdk = options.sdk ?? ESM_BUILD;
   const manager = options.manager ?? newManager();
   const probe = newProbe();
   const transports = new Map<string, StreamableHTTPServerTransport>();
@@ -133,12 +167,12 @@ export async function httpServer(
             res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }));
             return;
           }
-          const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
+          const created: StreamableHTTPServerTransport = new sdk.StreamableHTTPServerTransport({
             sessionIdGenerator: () => randomUUID(),
             onsessioninitialized: (id) => void transports.set(id, created),
           });
           transport = created;
-          const { server } = buildServer(manager, probe, options.headway, options.budgetMs);
+          const { server } = buildServer(manager, probe, options.headway, options.budgetMs, sdk, options.server);
           servers.push(server);
           await server.connect(created);
         }
@@ -169,6 +203,66 @@ export async function httpClient(url: URL, token?: string): Promise<{ client: Cl
   const transport = new StreamableHTTPClientTransport(url, token ? { requestInit: { headers: { authorization: `Bearer ${token}` } } } : {});
   await client.connect(transport);
   return { client, inbox };
+}
+
+/**
+ * An HTTP server and its clients for each test of a file, closed after each test:
+ * `const http = httpPerTest(); … const client = await http.connect(options)`.
+ */
+export function httpPerTest(): { connect(options?: Parameters<typeof httpServer>[0]): Promise<Client>; readonly setup: HttpSetup } {
+  let setup: HttpSetup | undefined;
+  const clients: Client[] = [];
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
+    await setup?.close();
+    setup = undefined;
+  });
+  return {
+    async connect(options = {}) {
+      setup ??= await httpServer(options);
+      const { client } = await httpClient(setup.url);
+      clients.push(client);
+      return client;
+    },
+    get setup() {
+      if (!setup) throw new Error('connect() first');
+      return setup;
+    },
+  };
+}
+
+export interface StdioServer {
+  client: Client;
+  inbox: Inbox;
+  /** What the server wrote to stderr so far. */
+  stderr(): string;
+}
+
+/**
+ * The stdio fixture server (test/fixtures/stdio-server.mjs, which runs the built dist/) as a child
+ * process per test, with the SDK's Client over its stdio: `const stdio = stdioPerTest(); … await stdio.spawn()`.
+ */
+export function stdioPerTest(): { spawn(): Promise<StdioServer> } {
+  const fixture = fileURLToPath(new URL('../fixtures/stdio-server.mjs', import.meta.url));
+  let client: Client | undefined;
+  beforeAll(() => {
+    if (!existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url)))) throw new Error('Build @headway/mcp first (the stdio fixture runs dist/).');
+  });
+  afterEach(async () => {
+    await client?.close();
+    client = undefined;
+  });
+  return {
+    async spawn() {
+      client = new Client({ name: 'stdio-test', version: '0.0.0' });
+      const inbox = new Inbox(client);
+      const transport = new StdioClientTransport({ command: process.execPath, args: [fixture], stderr: 'pipe' });
+      let stderr = '';
+      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      await client.connect(transport);
+      return { client, inbox, stderr: () => stderr };
+    },
+  };
 }
 
 function authOf(req: IncomingMessage): AuthInfo | undefined {

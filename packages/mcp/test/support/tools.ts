@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { HeadwayMcp, McpToolContext, ToolMode } from '../../src/index.js';
 import { structuredOutput } from '../../src/index.js';
 import { z } from 'zod';
+import { z as z4 } from 'zod/v4';
 
 /** What the demo tools saw, for assertions. */
 export interface Probe {
@@ -142,4 +143,42 @@ export function registerDemoTools(headway: HeadwayMcp, probe: Probe, budgetMs = 
       return { total };
     },
   );
+
+  // Argument handling: the SDK's form for "no arguments", no schema at all, object schemas of both
+  // Zod versions, one that lets unknown keys through, and one tool that strips like the SDK.
+  headway.registerTool('no_args', { description: 'Takes no arguments.', inputSchema: {}, task: { mode: 'inline' } }, async () => ({ ok: true }));
+  headway.registerTool('no_schema', { description: 'Has no input schema.', task: { mode: 'inline' } }, async (args) => ({ args }));
+  headway.registerTool(
+    'zod3_object',
+    { description: 'A Zod 3 object schema.', inputSchema: z.object({ dry_run: z.boolean().default(true) }), task: { mode: 'auto' } },
+    async ({ dry_run }) => ({ dry_run }),
+  );
+  headway.registerTool(
+    'zod4_object',
+    { description: 'A Zod 4 object schema.', inputSchema: z4.object({ dry_run: z4.boolean().default(true) }), task: { mode: 'auto' } },
+    async ({ dry_run }) => ({ dry_run }),
+  );
+  headway.registerTool(
+    'loose_object',
+    { description: 'Lets unknown keys through on purpose.', inputSchema: z.object({ dry_run: z.boolean().default(true) }).passthrough(), task: { mode: 'inline' } },
+    async (args) => ({ args }),
+  );
+  headway.registerTool(
+    'strips_unknown',
+    { description: 'Strips unknown arguments.', inputSchema: { dry_run: z.boolean().default(true) }, unknownArguments: 'strip', task: { mode: 'inline' } },
+    async (args) => ({ args }),
+  );
+
+  // Reports progress once, lets it go out, and returns: the shortest call that sends progress
+  // before its final 100, which then travels right before the answer.
+  headway.registerTool(
+    'quick',
+    { description: 'Reports progress once and returns.', inputSchema: { n: z.number().int() }, task: { mode: 'inline' } },
+    async ({ n }, ctx) => {
+      ctx.progress.update(50, 'half way');
+      await sleep(1);
+      return { n };
+    },
+  );
 }
+
