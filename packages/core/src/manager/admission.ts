@@ -2,6 +2,7 @@ import type { TaskFunction } from '../context/task-context.js';
 import { InvalidArgumentError, TaskLimitError, UnknownKindError } from '../errors.js';
 import { newTaskId } from '../ids.js';
 import { isPromiseLike } from '../maybe-promise.js';
+import type { MaybePromise } from '../maybe-promise.js';
 import type { Reporter } from '../reporter.js';
 import { ANY_OWNER } from '../store/task-store.js';
 import type { TaskStore } from '../store/task-store.js';
@@ -61,9 +62,10 @@ export class Admission {
     checkTtl(options.ttlMs, this.limits.maxTtlMs);
     checkTimeout('timeoutMs', options.timeoutMs);
     if (options.retry !== undefined) resolveRetry(options.retry);
-    for (const flag of ['resumable', 'runOnDependencyFailure', 'deferred', 'awaitDefinition'] as const) {
-      if (options[flag] !== undefined) checkBoolean(flag, options[flag]);
-    }
+    if (options.resumable !== undefined) checkBoolean('resumable', options.resumable);
+    if (options.runOnDependencyFailure !== undefined) checkBoolean('runOnDependencyFailure', options.runOnDependencyFailure);
+    if (options.deferred !== undefined) checkBoolean('deferred', options.deferred);
+    if (options.awaitDefinition !== undefined) checkBoolean('awaitDefinition', options.awaitDefinition);
     checkReporters('reporters', options.reporters);
     if (options.fn && this.kindRunsElsewhere) {
       throw new InvalidArgumentError('fn', options.fn, 'no one-off function: this manager runs tasks on remote workers, so define the kind there');
@@ -89,23 +91,41 @@ export class Admission {
   }
 
   /**
-   * Checks the owner's cap and the dependencies, then builds the record. Call `release` once the
-   * store has it (or creation failed).
+   * Reserves a place under the owner's cap, checks the cap and the dependencies, and builds the
+   * record; answers at once when the store does. Call `release` once the store has the record (or
+   * creation failed), whatever this did.
    */
-  async admit(spec: CreateSpec): Promise<{ record: TaskRecord; retry: ResolvedRetryOptions }> {
-    const owner = spec.owner;
-    const reserved = this.reserve(owner, 1);
-    const counted = this.store.countActive(owner);
-    const active = isPromiseLike(counted) ? await counted : counted;
+  admit(spec: CreateSpec): MaybePromise<TaskRecord> {
+    const reserved = this.reserve(spec.owner, 1);
+    const counted = this.store.countActive(spec.owner);
+    if (isPromiseLike(counted) || spec.dependsOn.length > 0) return this.admitLater(spec, reserved, counted);
+    this.checkCap(counted, reserved);
+    const next = this.store.nextSeq();
+    return isPromiseLike(next) ? next.then((seq) => this.build(spec, seq)) : this.build(spec, next);
+  }
+
+  /** The retry policy a new task of this spec runs with. */
+  retryOf(spec: CreateSpec): ResolvedRetryOptions {
+    return resolveRetry(spec.options.retry, this.definitions.retryOf(spec.kind));
+  }
+
+  private async admitLater(spec: CreateSpec, reserved: number, counted: MaybePromise<number>): Promise<TaskRecord> {
+    this.checkCap(await counted, reserved);
+    if (spec.dependsOn.length > 0) await this.checkDependencies(spec.dependsOn, spec.owner);
+    return this.build(spec, await this.store.nextSeq());
+  }
+
+  private checkCap(active: number, reserved: number): void {
     if (active + reserved - 1 >= this.limits.maxActivePerOwner) {
       throw new TaskLimitError(`Owner already has ${active} unfinished tasks (limit ${this.limits.maxActivePerOwner})`);
     }
-    if (spec.dependsOn.length > 0) await this.checkDependencies(spec.dependsOn, owner);
+  }
+
+  private build(spec: CreateSpec, seq: number): TaskRecord {
+    const owner = spec.owner;
     const definition = this.definitions.get(spec.kind);
     const options = spec.options;
-    const retry = resolveRetry(options.retry, this.definitions.retryOf(spec.kind));
-    const next = this.store.nextSeq();
-    const seq = isPromiseLike(next) ? await next : next;
+    const maxAttempts = options.retry?.maxAttempts ?? this.definitions.retryOf(spec.kind).maxAttempts;
     // Every field present, in one order: records share one hidden class, so copies are cheap.
     const record: TaskRecord = {
       id: newTaskId(),
@@ -120,7 +140,7 @@ export class Admission {
       result: undefined,
       error: undefined,
       attempt: 1,
-      maxAttempts: retry.maxAttempts,
+      maxAttempts,
       createdAt: Date.now(),
       startedAt: undefined,
       finishedAt: undefined,
@@ -135,7 +155,7 @@ export class Admission {
       inputRequest: undefined,
       inputResponse: undefined,
     };
-    return { record, retry };
+    return record;
   }
 
   release(owner: string): void {

@@ -106,7 +106,7 @@ export class AttemptRunner implements AttemptHost {
   report(attempt: Attempt, body: TaskEventBody): void {
     if (attempt.settled && !attempt.finishing) return;
     attempt.lastEventAt = performance.now();
-    if (body.type === 'progress' && !body.heartbeat) {
+    if (body.type === 'progress' && !body.heartbeat && !attempt.finishing) {
       attempt.progress = body.progress;
       if (body.message !== undefined) attempt.statusMessage = body.message;
       this.o.transitions.progress(attempt.record, body.progress, body.message);
@@ -210,7 +210,7 @@ export class AttemptRunner implements AttemptHost {
     }
     const record = attempt.record;
     if (!('error' in outcome)) {
-      const done = await this.o.transitions.complete(record, outcome.result, () => this.finalProgress(attempt));
+      const done = await this.o.transitions.complete(record, outcome.result, attempt);
       return this.end(attempt, { type: done?.status === 'failed' ? 'failed' : 'completed' });
     }
     tracker?.close();
@@ -238,7 +238,7 @@ export class AttemptRunner implements AttemptHost {
   }
 
   /** Delivered progress ends at 100 on success, with its rate and an ETA of 0. */
-  private finalProgress(attempt: Attempt): void {
+  finalProgress(attempt: Attempt): void {
     attempt.finishing = true;
     const tracker = attempt.context?.usedProgress;
     if (tracker) tracker.complete();

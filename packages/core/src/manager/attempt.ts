@@ -13,6 +13,7 @@ import type { ResolvedRetryOptions } from './retry-policy.js';
 /** The runner's side of an attempt: where what the attempt does goes. */
 export interface AttemptHost {
   report(attempt: Attempt, body: TaskEventBody): void;
+  finalProgress(attempt: Attempt): void;
   saveCheckpoint(attempt: Attempt, state: unknown): Promise<void>;
   setStatus(attempt: Attempt, status: 'input_required' | 'working', message?: string): void;
   requestInput(attempt: Attempt, request: ElicitRequest): Promise<InputResponse>;
@@ -144,5 +145,10 @@ export class Attempt implements TaskRun, TaskContextSpec {
 
   reportResources(usage: ResourceUsage, sample: 'start' | 'running' | 'end'): void {
     this.host.report(this, { type: 'resources', sample, ...usage });
+  }
+
+  /** The task is stored as completed: its delivered progress ends at 100 before `completed` is announced. */
+  beforeCompleted(): void {
+    this.host.finalProgress(this);
   }
 }

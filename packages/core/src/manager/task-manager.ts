@@ -146,13 +146,14 @@ export class TaskManager {
     if (!this.#started) await this.start();
     if (this.#lifecycle.stopping) throw new ShutdownError();
     let record: TaskRecord;
-    let retry;
     try {
-      ({ record, retry } = await this.#admission.admit(spec));
+      const admitted = this.#admission.admit(spec);
+      record = isPromiseLike(admitted) ? await admitted : admitted;
       // Attached before `created` is announced, so the task's own reporters see all of it.
       const attachment = spec.reporters?.length ? this.#hub.attach(record.id, spec.reporters) : undefined;
       try {
-        await this.#transitions.create(record);
+        const stored = this.#transitions.create(record);
+        if (isPromiseLike(stored)) await stored;
       } catch (error) {
         attachment?.detach();
         throw error;
@@ -160,6 +161,7 @@ export class TaskManager {
     } finally {
       this.#admission.release(spec.owner);
     }
+    const retry = this.#admission.retryOf(spec);
     if (spec.fn) this.#oneOffs.set(record.id, spec.fn);
     if (spec.reporters?.length && this.#scheduler.remote) this.#follow(record.id);
     if (spec.deferred && !spec.fn) this.#deferred.set(record.id, retry);

@@ -1,6 +1,7 @@
 import { StoreWriteError, TaskResultError } from '../errors.js';
 import type { TaskEventBody } from '../events.js';
 import { isPromiseLike } from '../maybe-promise.js';
+import type { MaybePromise } from '../maybe-promise.js';
 import type { TaskStore, UpdateResult } from '../store/task-store.js';
 import { ACTIVE_STATUSES, toErrorInfo } from '../task-record.js';
 import type { InputRequest, InputResponse, TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
@@ -37,9 +38,14 @@ export class Transitions {
     this.finishListeners.push(listener);
   }
 
-  async create(record: TaskRecord): Promise<void> {
+  /** Stores a new record and announces it; answers at once when the store does. */
+  create(record: TaskRecord): MaybePromise<void> {
     const stored = this.store.create(record);
-    if (isPromiseLike(stored)) await stored;
+    if (isPromiseLike(stored)) return stored.then(() => this.announceCreated(record));
+    this.announceCreated(record);
+  }
+
+  private announceCreated(record: TaskRecord): void {
     this.emitter.emit(record, 1, {
       type: 'created',
       metadata: record.metadata,
@@ -131,10 +137,10 @@ export class Transitions {
   }
 
   /**
-   * → completed. `beforeEvent` runs once the store has it, before `completed` is announced (the
-   * final progress). A result the store cannot keep fails the task instead.
+   * → completed. `attempt.beforeCompleted` runs once the store has it, before `completed` is
+   * announced (the final progress). A result the store cannot keep fails the task instead.
    */
-  async complete(record: TaskRecord, result: unknown, beforeEvent?: () => void): Promise<TaskRecord | undefined> {
+  async complete(record: TaskRecord, result: unknown, attempt?: { beforeCompleted(): void }): Promise<TaskRecord | undefined> {
     const finishedAt = Date.now();
     const patch: TaskPatch = {
       status: 'completed',
@@ -155,7 +161,7 @@ export class Transitions {
     }
     if (!updated.ok) return undefined;
     this.progressWrites.delete(record.id);
-    beforeEvent?.();
+    attempt?.beforeCompleted();
     this.emitter.emit(record, updated.record.attempt, { type: 'completed', result, durationMs: finishedAt - (updated.record.startedAt ?? record.createdAt) });
     this.announceFinished(updated.record);
     return updated.record;

@@ -219,7 +219,7 @@ export class InProcessScheduler implements Scheduler {
     if (task.stage !== 'done') task.moveTo('done');
     this.live.delete(task.id);
     this.held.delete(task);
-    for (const dep of task.pending ?? []) this.dependents.get(dep)?.delete(task);
+    if (task.pending) for (const dep of task.pending) this.dependents.get(dep)?.delete(task);
     task.pending = undefined;
     if (this.idleWaiters.length > 0) this.wakeIdle();
   }
