@@ -5,6 +5,13 @@ const LABEL_W = 170;
 let chartWidth = 760;
 const STATUS_COLORS = { working: '#2f6fde', queued: '#8a6d00', input_required: '#8e44ad', completed: '#1e8e4f', failed: '#c8322f', cancelled: '#7a7f87' };
 
+/** A line through the points, with a dot on each when there are too few to make a line. */
+function plotLine(f, points, attrs) {
+  f.root.append(svg('path', Object.assign({ d: linePath(points, f.x, f.y), fill: 'none' }, attrs)));
+  if (points.length > 2) return;
+  for (const p of points) f.root.append(svg('circle', { cx: f.x(p[0]), cy: f.y(p[1]), r: 3, fill: attrs.stroke }));
+}
+
 /** The time span of a task's view: creation to its end (or now), at least a second. */
 function spanOf(t) {
   const t0 = t.createdAt;
@@ -136,8 +143,8 @@ function resources(t, h) {
   fc.root.append(svg('text', { x: 0, y: fc.m.top + 14, 'font-weight': 600 }, 'CPU'));
   fc.root.append(svg('text', { x: 0, y: fc.m.top + 30 }, '— cpu · - - event loop'));
   if (cpu.length) {
-    fc.root.append(svg('path', { class: 'cpu-line', d: linePath(cpu, fc.x, fc.y), fill: 'none', stroke: '#e07b00', 'stroke-width': 2 }));
-    fc.root.append(svg('path', { class: 'elu-line', d: linePath(elu, fc.x, fc.y), fill: 'none', stroke: '#7b3fb8', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }));
+    plotLine(fc, cpu, { class: 'cpu-line', stroke: '#e07b00', 'stroke-width': 2 });
+    plotLine(fc, elu, { class: 'elu-line', stroke: '#7b3fb8', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' });
   } else fc.root.append(svg('text', { x: LABEL_W + 8, y: fc.m.top + fc.ph / 2 }, 'CPU needs two samples of one attempt.'));
   cpuBox.append(fc.root);
   const memBox = el('div', 'chart memory');
@@ -149,8 +156,8 @@ function resources(t, h) {
   const fm = frameChart(memBox, { width: chartWidth, height: 110, t0, t1, origin: t0, y0: 0, y1: topMem, yTicks: [0, topMem / 2, topMem], yLabel: (v) => Math.round(v) + ' MB', label: 'Memory over time', margin: { left: LABEL_W } });
   fm.root.append(svg('text', { x: 0, y: fm.m.top + 14, 'font-weight': 600 }, 'Memory'));
   fm.root.append(svg('text', { x: 0, y: fm.m.top + 30 }, '— rss · - - heap used'));
-  fm.root.append(svg('path', { class: 'rss-line', d: linePath(rss, fm.x, fm.y), fill: 'none', stroke: '#0f9d8a', 'stroke-width': 2 }));
-  fm.root.append(svg('path', { class: 'heap-line', d: linePath(heap, fm.x, fm.y), fill: 'none', stroke: '#5c6bc0', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' }));
+  plotLine(fm, rss, { class: 'rss-line', stroke: '#0f9d8a', 'stroke-width': 2 });
+  plotLine(fm, heap, { class: 'heap-line', stroke: '#5c6bc0', 'stroke-width': 1.5, 'stroke-dasharray': '4 3' });
   memBox.append(fm.root);
   s.append(cpuBox, memBox);
   const last = samples[samples.length - 1];
