@@ -24,7 +24,8 @@ otelSdk?.start();
 // OTEL_WORKER=1: the SDK (from otel-setup.ts) builds and exports spans on a worker thread.
 const otel = process.env.OTEL_WORKER === '1' ? otelWorkerReporter({ setup: new URL('./otel-setup.js', import.meta.url) }) : otelReporter();
 
-const metrics = prometheusReporter();
+// The kinds its tools create, exposed at zero from the start so rate() and increase() count their first tasks.
+const metrics = prometheusReporter({ kinds: ['cleanup', 'statistics'] });
 const dashboard = createDashboard({ manager: () => manager, basePath: '/tasks', title: 'Schema registry tasks' });
 const { manager, registry } = await createRegistryManager({
   dataDir,

@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ANY_OWNER, InvalidArgumentError } from '@headway/core';
+import { ANY_OWNER, InvalidArgumentError, isTerminal } from '@headway/core';
 import type { Reporter, TaskEvent, TaskSnapshot as TaskRecord } from '@headway/core';
 import { MAX_PAGE_SIZE } from '@headway/core/spi';
+import { Activity } from './activity.js';
+import type { ActivityView } from './activity.js';
 import { EventStream } from './event-stream.js';
 import type { EventStreamStats } from './event-stream.js';
 import { createHandler } from './http-handler.js';
@@ -43,6 +45,8 @@ export interface DashboardStats extends EventStreamStats {
 /** A reporter that keeps a bounded view of recent tasks and serves it as a live page. */
 export interface Dashboard extends Reporter {
   readonly name: string;
+  /** True: a fleet-wide view, so events relayed from other processes reach it too. */
+  readonly remote: true;
   /**
    * Request handler for `http.createServer` (or as middleware: with `next`, requests outside
    * `basePath` or unknown routes go to it).
@@ -62,15 +66,21 @@ function isSilent(event: TaskEvent): boolean {
 
 class DashboardImpl implements Dashboard, HandlerContext {
   readonly name = 'dashboard';
+  readonly remote = true;
   readonly board: TaskBoard;
+  readonly activity = new Activity();
+  /** Events after this are counted in `activity` as they come; records before it when seeding. */
+  private readonly since = Date.now();
   readonly stream: EventStream;
   readonly handle: Dashboard['handle'];
   closed = false;
   private seq = 0;
   private seeding?: Promise<void>;
+  /** Records are counted into `activity` by the first seeding only (a retry must not count twice). */
+  private backfilled = false;
 
   constructor(readonly options: ResolvedDashboardOptions) {
-    this.board = new TaskBoard(options.maxTasks, options.maxLogLines);
+    this.board = new TaskBoard({ maxTasks: options.maxTasks, maxLogLines: options.maxLogLines, ownerLabel: options.ownerLabel });
     this.stream = new EventStream({
       frameMs: options.frameMs,
       heartbeatMs: options.heartbeatMs,
@@ -82,6 +92,7 @@ class DashboardImpl implements Dashboard, HandlerContext {
 
   onEvent(event: TaskEvent): void {
     if (this.closed) return;
+    this.count(event);
     const { view, log } = this.board.apply(event);
     const id = ++this.seq;
     if (event.type === 'retrying' && view.maxAttempts === undefined) this.fillMaxAttempts(view);
@@ -90,7 +101,20 @@ class DashboardImpl implements Dashboard, HandlerContext {
     else this.stream.send(encodeFrame(id, 'task', { type: event.type, task: view, ...(log && { log }) }), event.taskId);
   }
 
-  /** Events do not carry the attempt budget; read it once for tasks that retry. */
+  /** Counts a task's first start and its end for the activity charts. */
+  private count(event: TaskEvent): void {
+    if (event.type === 'started') {
+      if (this.board.get(event.taskId)?.startedAt === undefined) this.activity.started(event.at);
+    } else if (event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled') {
+      this.activity.finished(event.at, event.taskId, event.kind, event.type, event.durationMs);
+    }
+  }
+
+  activityView(): ActivityView {
+    return this.activity.view(Date.now());
+  }
+
+  /** A task first seen without its `created` event (recovered, relayed) has no attempt budget yet: read it once when it retries. */
   private fillMaxAttempts(view: TaskView): void {
     this.options
       .manager()
@@ -169,16 +193,28 @@ class DashboardImpl implements Dashboard, HandlerContext {
     try {
       do {
         const page = await manager.list({ owner: ANY_OWNER, limit: MAX_PAGE_SIZE, ...(cursor !== undefined && { cursor }) });
+        if (!this.backfilled) for (const record of page.tasks) this.backfill(record);
         recent.push(...page.tasks);
         if (recent.length > keep) recent = recent.slice(recent.length - keep);
         cursor = page.nextCursor;
       } while (cursor !== undefined);
     } catch {
       // A failing store leaves the board to live events; the next stream retries.
+      this.backfilled = true;
       this.seeding = undefined;
       return;
     }
+    this.backfilled = true;
     this.board.seed(recent);
+  }
+
+  /** Counts what a record tells of the hour before the dashboard existed (later, events count). */
+  private backfill(record: TaskRecord): void {
+    const { startedAt, finishedAt } = record;
+    if (startedAt !== undefined && startedAt < this.since) this.activity.started(startedAt);
+    if (finishedAt !== undefined && finishedAt < this.since && isTerminal(record.status)) {
+      this.activity.finished(finishedAt, record.id, record.kind, record.status, finishedAt - (startedAt ?? record.createdAt));
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { ANY_OWNER, InvalidArgumentError } from '@headway/core';
+import type { ActivityView } from './activity.js';
 import type { EventStream } from './event-stream.js';
 import { HttpError, sendError, sendJson } from './http-errors.js';
 import type { ResolvedDashboardOptions } from './options.js';
@@ -23,6 +24,8 @@ export interface HandlerContext {
   stats(): unknown;
   /** The manager's task counts and reporter delivery statistics. */
   managerStats(): unknown;
+  /** Tasks started and finished, and durations, over the last hour. */
+  activityView(): ActivityView;
 }
 
 /** The header a cancel request must carry; a custom header forces a CORS preflight, so other sites cannot post it. */
@@ -83,6 +86,12 @@ async function route(
     allow(method, ['GET']);
     return listTasks(ctx, res, params);
   }
+  if (path === '/api/activity') {
+    allow(method, ['GET']);
+    noParams(params);
+    await ctx.ready();
+    return sendJson(res, 200, ctx.activityView());
+  }
   const match = /^\/api\/tasks\/([^/]+)(\/cancel)?$/.exec(path);
   if (match) {
     const id = decodeId(match[1]!);
@@ -95,6 +104,10 @@ async function route(
   }
   if (next) return next();
   throw new HttpError(404, 'not_found', `No dashboard route ${path}`);
+}
+
+function noParams(params: URLSearchParams): void {
+  for (const key of params.keys()) throw new InvalidArgumentError('query parameter', key, 'none');
 }
 
 function allow(method: string, methods: readonly string[]): void {
@@ -186,15 +199,27 @@ async function listTasks(ctx: HandlerContext, res: ServerResponse, params: URLSe
   const query = parseListQuery(params);
   const page = await ctx.options.manager().list({ ...query, owner: query.owner ?? ANY_OWNER });
   sendJson(res, 200, {
-    tasks: page.tasks.map((record) => withLive(ctx, viewFromRecord(record))),
+    tasks: page.tasks.map((record) => withLive(ctx, viewFromRecord(record, ctx.options.ownerLabel))),
     ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
   });
 }
 
+/** The task, its history (when the dashboard holds it), the tasks it waits for and those waiting for it. */
 async function getTask(ctx: HandlerContext, res: ServerResponse, id: string): Promise<void> {
-  const record = await ctx.options.manager().get(id, { owner: ANY_OWNER });
+  const manager = ctx.options.manager();
+  const record = await manager.get(id, { owner: ANY_OWNER });
   if (!record) throw new HttpError(404, 'task_not_found', `Task not found: ${JSON.stringify(id)}`);
-  sendJson(res, 200, { task: withLive(ctx, viewFromRecord(record)) });
+  const task = withLive(ctx, viewFromRecord(record, ctx.options.ownerLabel));
+  const dependencies = await Promise.all(
+    (task.dependsOn ?? []).map(async (dep): Promise<TaskView | { id: string }> => {
+      const known = ctx.board.get(dep);
+      if (known) return known;
+      const stored = await manager.get(dep, { owner: ANY_OWNER }).catch(() => undefined);
+      return stored ? viewFromRecord(stored, ctx.options.ownerLabel) : { id: dep };
+    }),
+  );
+  const history = ctx.board.history(id);
+  sendJson(res, 200, { task, ...(history && { history }), dependencies, dependents: ctx.board.dependents(id) });
 }
 
 async function cancelTask(ctx: HandlerContext, req: IncomingMessage, res: ServerResponse, id: string): Promise<void> {
@@ -206,5 +231,5 @@ async function cancelTask(ctx: HandlerContext, req: IncomingMessage, res: Server
   }
   req.resume();
   const record = await ctx.options.manager().cancel(id, { owner: ANY_OWNER, reason: 'Cancelled from the dashboard' });
-  sendJson(res, 200, { task: withLive(ctx, viewFromRecord(record)) });
+  sendJson(res, 200, { task: withLive(ctx, viewFromRecord(record, ctx.options.ownerLabel)) });
 }

@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidArgumentError } from '@headway/core';
 import type { TaskManager } from '@headway/core';
+import { ownerLabeller } from './owner-label.js';
+import type { OwnerLabel } from './owner-label.js';
 
 /** The manager methods the dashboard uses. */
 export type DashboardManager = Pick<TaskManager, 'list' | 'get' | 'cancel' | 'stats'>;
@@ -36,6 +38,13 @@ export interface DashboardOptions {
   allowedHosts?: readonly string[] | 'any';
   /** Path prefix the dashboard is mounted under, e.g. `/ops`. Default none. */
   basePath?: string;
+  /**
+   * The name the page shows for an owner (the full owner stays in tooltips and the filter), e.g.
+   * `(owner) => users.get(owner)?.name ?? owner`. Called once per owner (answers are remembered for
+   * the last 1000 owners); a throw or an empty answer falls back to the default, which shortens
+   * opaque ids: `session:<uuid>` → `session 3f2a91c0`, `principal:alice` → `alice`.
+   */
+  ownerLabel?: OwnerLabel;
 }
 
 export interface ResolvedDashboardOptions {
@@ -51,6 +60,7 @@ export interface ResolvedDashboardOptions {
   authorize?: (req: IncomingMessage) => boolean | Promise<boolean>;
   allowedHosts: ReadonlySet<string> | 'any';
   basePath: string;
+  ownerLabel: OwnerLabel;
 }
 
 export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
@@ -91,6 +101,9 @@ export function resolveOptions(options: DashboardOptions): ResolvedDashboardOpti
   if (typeof basePath !== 'string' || (basePath !== '' && !/^(\/[A-Za-z0-9._~-]+)+$/.test(basePath))) {
     throw new InvalidArgumentError('basePath', basePath, "'' or a path like /ops/tasks (no trailing slash)");
   }
+  if (options.ownerLabel !== undefined && typeof options.ownerLabel !== 'function') {
+    throw new InvalidArgumentError('ownerLabel', options.ownerLabel, 'a function (owner) => string');
+  }
   const hosts = options.allowedHosts ?? LOOPBACK_HOSTS;
   let allowedHosts: ReadonlySet<string> | 'any';
   if (hosts === 'any') allowedHosts = 'any';
@@ -110,6 +123,7 @@ export function resolveOptions(options: DashboardOptions): ResolvedDashboardOpti
     ...(options.authorize && { authorize: options.authorize }),
     allowedHosts,
     basePath,
+    ownerLabel: ownerLabeller(options.ownerLabel),
   };
 }
 

@@ -1,9 +1,14 @@
 import type { TaskEvent, TaskSnapshot as TaskRecord, TaskStatus } from '@headway/core';
+import { inputView } from './input-view.js';
+import type { InputView } from './input-view.js';
+import type { OwnerLabel } from './owner-label.js';
 
 /** What the dashboard shows of one task: its record's public fields plus live progress details. */
 export interface TaskView {
   id: string;
   owner: string;
+  /** The owner as the page shows it (dashboard option `ownerLabel`). */
+  ownerLabel: string;
   kind: string;
   status: TaskStatus;
   /** Overall progress 0–100. */
@@ -25,7 +30,13 @@ export interface TaskView {
   nextAttemptAt?: number;
   /** Epoch ms of the last change seen. */
   updatedAt: number;
+  /** Tasks this one waits for (at most 100 ids). */
+  dependsOn?: string[];
+  /** The question the task waits on while `input_required`. */
+  input?: InputView;
 }
+
+const MAX_DEPENDENCIES = 100;
 
 const MAX_TEXT = 500;
 
@@ -34,10 +45,11 @@ export function clip(text: string, max = MAX_TEXT): string {
 }
 
 /** A view of a stored record; input, result and checkpoint stay on the server. */
-export function viewFromRecord(record: TaskRecord): TaskView {
+export function viewFromRecord(record: TaskRecord, label: OwnerLabel): TaskView {
   const view: TaskView = {
     id: record.id,
     owner: record.owner,
+    ownerLabel: label(record.owner),
     kind: record.kind,
     status: record.status,
     progress: record.progress,
@@ -51,6 +63,8 @@ export function viewFromRecord(record: TaskRecord): TaskView {
   if (record.finishedAt !== undefined) view.finishedAt = record.finishedAt;
   if (record.nextAttemptAt !== undefined) view.nextAttemptAt = record.nextAttemptAt;
   if (record.error) view.error = errorView(record.error);
+  if (record.dependsOn.length > 0) view.dependsOn = record.dependsOn.slice(0, MAX_DEPENDENCIES);
+  if (record.inputRequest && record.status === 'input_required') view.input = inputView(record.inputRequest);
   return view;
 }
 
@@ -59,10 +73,11 @@ function errorView(error: { name: string; message: string; code?: string }): Tas
 }
 
 /** Applies one event to a view (creating it if the task is unknown); returns the view. */
-export function applyEvent(current: TaskView | undefined, event: TaskEvent): TaskView {
+export function applyEvent(current: TaskView | undefined, event: TaskEvent, label: OwnerLabel): TaskView {
   const view: TaskView = current ?? {
     id: event.taskId,
     owner: event.owner,
+    ownerLabel: label(event.owner),
     kind: event.kind,
     status: event.type === 'created' ? 'queued' : 'working',
     progress: 0,
@@ -76,6 +91,8 @@ export function applyEvent(current: TaskView | undefined, event: TaskEvent): Tas
     case 'created':
       view.status = 'queued';
       view.createdAt = event.at;
+      if (event.dependsOn.length > 0) view.dependsOn = event.dependsOn.slice(0, MAX_DEPENDENCIES);
+      view.maxAttempts = event.maxAttempts;
       break;
     case 'started':
       view.status = 'working';
@@ -106,6 +123,11 @@ export function applyEvent(current: TaskView | undefined, event: TaskEvent): Tas
     case 'status':
       view.status = event.status;
       if (event.message !== undefined) view.message = clip(event.message);
+      if (event.status !== 'input_required') delete view.input;
+      break;
+    case 'input':
+      if (event.state === 'requested') view.input = inputView(event.request);
+      else delete view.input;
       break;
     case 'retrying':
       view.status = 'queued';
@@ -137,6 +159,7 @@ export function applyEvent(current: TaskView | undefined, event: TaskEvent): Tas
 
 function finish(view: TaskView, at: number): void {
   view.finishedAt = at;
+  delete view.input;
   delete view.etaMs;
   delete view.nextAttemptAt;
 }

@@ -1,23 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskContext } from '@headway/core';
+import { hasChromium, launchChromium, poll, row, screenshot, warnIfNoChromium, watchedPage } from './chromium.js';
 import { gate, startRig } from './helpers.js';
 import type { Rig } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results', 'dashboard.png');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(`Skipping the dashboard browser test: ${CHROMIUM} is missing (apt-get install -y chromium).`);
-}
-
-// expect.poll's default 1 s is too short for a busy 2-core machine.
-const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 15_000, interval: 50 });
-const row = (id: string) => `tr[data-task-id="${id}"]`;
+warnIfNoChromium('the dashboard browser test');
 
 async function progressOf(page: Page, id: string): Promise<number> {
   return Number(await page.getAttribute(`${row(id)} [role=progressbar]`, 'aria-valuenow'));
@@ -28,10 +16,7 @@ describe.skipIf(!hasChromium)('the dashboard page in Chromium', () => {
   let rig: Rig;
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     rig = await startRig({ allowCancel: true, title: 'Headway tasks — schema registry' }, { retry: { initialDelayMs: 10, jitter: 'none' } });
   });
 
@@ -41,12 +26,7 @@ describe.skipIf(!hasChromium)('the dashboard page in Chromium', () => {
   });
 
   it('shows tasks appear, progress advance and end completed, failed or cancelled without reload', async () => {
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    page.on('console', (m) => {
-      if (m.type() === 'error') pageErrors.push(m.text());
-    });
+    const { page, errors: pageErrors } = await watchedPage(browser);
     await page.goto(rig.url);
     await page.waitForSelector('#conn[data-state=live]');
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
@@ -147,9 +127,7 @@ describe.skipIf(!hasChromium)('the dashboard page in Chromium', () => {
     await poll(() => page.textContent('#log')).toContain(`Cancelled export_schemas task ${cancellable.id}`);
 
     // A representative moment: running, queued, finished in all three ways.
-    mkdirSync(dirname(SCREENSHOT), { recursive: true });
-    await page.waitForTimeout(400); // let the bar's width transition settle for the picture
-    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+    await screenshot(page, 'dashboard');
 
     indexed.open();
     await ingest.result();

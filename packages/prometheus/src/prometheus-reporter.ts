@@ -31,6 +31,12 @@ export interface PrometheusReporterOptions {
   queueWaitBuckets?: readonly number[];
   /** Distinct `kind` label values at most; later kinds are counted as `other`. Default 100. */
   maxKinds?: number;
+  /**
+   * Kinds whose series exist at zero from the start, before their first task. Prometheus takes the
+   * first sample of a series as its baseline, so without this `increase()` and `rate()` miss the
+   * tasks of a kind counted before the first scrape that saw it (e.g. the first task of each kind).
+   */
+  kinds?: readonly string[];
 }
 
 
@@ -180,6 +186,7 @@ export class PrometheusReporter implements Reporter {
       },
     });
     this.health = new ReporterHealth(p, this.registry);
+    for (const kind of options.kinds ?? []) this.seriesOf(kind);
     if (options.manager) this.observe(options.manager);
   }
 
@@ -338,6 +345,12 @@ function checkOptions(options: PrometheusReporterOptions): void {
   }
   if (options.maxKinds !== undefined && (!Number.isInteger(options.maxKinds) || options.maxKinds < 1)) {
     throw new InvalidArgumentError('maxKinds', options.maxKinds, 'a positive integer');
+  }
+  if (
+    options.kinds !== undefined &&
+    (!Array.isArray(options.kinds) || !options.kinds.every((kind: unknown) => typeof kind === 'string' && kind.length > 0))
+  ) {
+    throw new InvalidArgumentError('kinds', options.kinds, 'an array of task kinds (non-empty strings)');
   }
   for (const key of ['durationBuckets', 'queueWaitBuckets'] as const) {
     const buckets = options[key];

@@ -221,6 +221,19 @@ describe('cardinality', () => {
     expect(large.series).toBe(small.series);
   }, 240_000);
 
+  it('kinds named up front are exposed at zero before their first task; bad kinds are refused', async () => {
+    const prom = prometheusReporter({ kinds: ['cleanup', 'statistics'] });
+    const text = await prom.scrape();
+    expect(text).toMatch(/^headway_tasks_created_total\{kind="cleanup"\} 0$/m);
+    expect(text).toMatch(/^headway_tasks_finished_total\{kind="statistics",status="failed"\} 0$/m);
+    expect(text).toMatch(/^headway_task_duration_seconds_count\{kind="cleanup",status="completed"\} 0$/m);
+    prom.onEvent({ type: 'created', taskId: 't1', owner: 'o', kind: 'cleanup', at: 0, attempt: 1, metadata: {}, dependsOn: [], ttlMs: 1, maxAttempts: 1 });
+    expect(await prom.scrape()).toMatch(/^headway_tasks_created_total\{kind="cleanup"\} 1$/m);
+    for (const kinds of [[''], 'cleanup', [1]]) {
+      expect(() => prometheusReporter({ kinds: kinds as string[] })).toThrow(InvalidArgumentError);
+    }
+  });
+
   it('kinds beyond maxKinds share the label "other"', () => {
     const prom = prometheusReporter({ maxKinds: 3 });
     for (let i = 0; i < 50; i++) {
