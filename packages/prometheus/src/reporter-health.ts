@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
-import type { Registry } from 'prom-client';
+import type { Metric } from 'prom-client';
 import type { ChannelStats } from '@headway/core';
 import { METRIC } from './metric-names.js';
 
@@ -16,8 +16,10 @@ type CountedStat = 'delivered' | 'coalesced' | 'dropped' | 'errors' | 'hung';
  */
 export class ReporterHealth {
   private readonly sources: ReporterStatsSource[] = [];
+  /** Its metrics, not registered: the reporter registers them with its own. */
+  readonly metrics: Metric[] = [];
 
-  constructor(prefix: string, registry: Registry) {
+  constructor(prefix: string) {
     const counted: [string, CountedStat, string][] = [
       [METRIC.reporterDelivered, 'delivered', 'Task events handed to each reporter.'],
       [METRIC.reporterCoalesced, 'coalesced', 'Progress events a slow reporter never saw because a newer one replaced them.'],
@@ -27,27 +29,27 @@ export class ReporterHealth {
     ];
     const read = () => this.read();
     for (const [name, stat, help] of counted) {
-      new Counter({
+      this.metrics.push(new Counter({
         name: prefix + name,
         help,
         labelNames: ['reporter'],
-        registers: [registry],
+        registers: [],
         collect() {
           this.reset();
           for (const [reporter, stats] of read()) this.inc({ reporter }, stats[stat]);
         },
-      });
+      }));
     }
-    new Gauge({
+    this.metrics.push(new Gauge({
       name: prefix + METRIC.reporterQueued,
       help: 'Task events waiting to be delivered to each reporter.',
       labelNames: ['reporter'],
-      registers: [registry],
+      registers: [],
       collect() {
         this.reset();
         for (const [reporter, stats] of read()) this.set({ reporter }, stats.queued);
       },
-    });
+    }));
   }
 
   add(source: ReporterStatsSource): void {
