@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
@@ -100,8 +100,10 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
 
   it('a setup module that fails is reported by ready(), and the sink then throws without disturbing tasks', async () => {
     const troubles: string[] = [];
-    const reporter = otelWorkerReporter({ setup: join(dir, 'missing-setup.mjs') });
-    await expect(reporter.ready()).rejects.toThrow(/missing-setup\.mjs/);
+    const broken = join(dir, 'broken-setup.mjs');
+    writeFileSync(broken, "throw new Error('no collector configured');\n");
+    const reporter = otelWorkerReporter({ setup: broken });
+    await expect(reporter.ready()).rejects.toThrow(/broken-setup\.mjs.*no collector configured/);
     const manager = new TaskManager({ reporters: [reporter], hub: { onReporterTrouble: (name, kind) => troubles.push(`${name}:${kind}`) } });
     const task = await manager.create({ kind: 'fine', fn: () => 42 });
     expect(await task.result()).toBe(42);
@@ -110,6 +112,19 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
     await manager.shutdown();
     // Closing a sink whose setup failed stops its thread without repeating the failure.
     await expect(reporter.close()).resolves.toBeUndefined();
+  });
+
+  it('a setup module that brings no TracerProvider is refused by ready(), after its shutdown() undid what it started', async () => {
+    const marker = join(dir, 'setup-shut-down');
+    const empty = join(dir, 'no-provider-setup.mjs');
+    writeFileSync(
+      empty,
+      `import { writeFileSync } from 'node:fs';\nexport const started = true;\nexport function shutdown() { writeFileSync(${JSON.stringify(marker)}, 'yes'); }\n`,
+    );
+    const reporter = otelWorkerReporter({ setup: empty });
+    await expect(reporter.ready()).rejects.toThrow(/no-provider-setup\.mjs.*TracerProvider/);
+    expect(readFileSync(marker, 'utf8')).toBe('yes');
+    await reporter.close();
   });
 
   it('does not keep the process alive, yet a shutdown waits for the spans to be exported', async () => {
@@ -150,13 +165,23 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
     await reporter.close();
   });
 
-  it('refuses options that cannot cross to the worker or name no module', () => {
+  it('refuses options that cannot cross to the worker or name no module, before a thread starts', () => {
+    const threads = () => Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+    const before = threads();
     expect(() => otelWorkerReporter({ setup: './relative.mjs' })).toThrow(InvalidArgumentError);
     expect(() => otelWorkerReporter({ setup: './relative.mjs' })).toThrow(/setup/);
+    // A module that is not there is refused here, not by a thread started to find out.
+    expect(() => otelWorkerReporter({ setup: join(dir, 'missing-setup.mjs') })).toThrow(InvalidArgumentError);
+    expect(() => otelWorkerReporter({ setup: join(dir, 'missing-setup.mjs') })).toThrow(/missing-setup\.mjs/);
     expect(() => otelWorkerReporter({ setup: SETUP, tracerProvider: {} } as never)).toThrow(/tracerProvider/);
     expect(() => otelWorkerReporter({ setup: SETUP, batchSize: 0 })).toThrow(/batchSize/);
     expect(() => otelWorkerReporter({ setup: SETUP, closeTimeoutMs: -1 })).toThrow(/closeTimeoutMs/);
     expect(() => otelWorkerReporter({ setup: SETUP, minLogLevel: 'loud' as never })).toThrow(/minLogLevel/);
+    expect(() => otelWorkerReporter({ setup: SETUP, recordOwner: 'no' as never })).toThrow(/recordOwner/);
+    // An option the worker would not get (a function cannot even cross): named, not a DataCloneError.
+    expect(() => otelWorkerReporter({ setup: SETUP, exporter: () => undefined } as never)).toThrow(InvalidArgumentError);
+    expect(() => otelWorkerReporter({ setup: SETUP, exporter: () => undefined } as never)).toThrow(/exporter/);
+    expect(threads()).toBe(before);
   });
 
   it('the wire format carries every field the spans use, for every event type', () => {

@@ -4,6 +4,17 @@ import type { EventBatch } from './event-codec.js';
 /** The options of the reporter inside the worker: everything but the tracer, which the setup module brings. */
 export type WorkerReporterOptions = Omit<OtelReporterOptions, 'tracer' | 'tracerProvider'>;
 
+/** The keys of `WorkerReporterOptions`: all that crosses to the worker (each a primitive). */
+export const WORKER_REPORTER_OPTIONS: readonly (keyof WorkerReporterOptions)[] = Object.freeze([
+  'name',
+  'cancelledStatus',
+  'minLogLevel',
+  'recordOwner',
+  'spanKind',
+  'maxLogDataLength',
+  'endOpenSpansOnClose',
+] as const);
+
 export interface WorkerData {
   /** File URL of the module that sets up the SDK in the worker. */
   setup: string;

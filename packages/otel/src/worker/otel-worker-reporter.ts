@@ -1,5 +1,6 @@
 import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '@headway/core';
 import type { LogLevel, Reporter, TaskEvent, TaskEventType } from '@headway/core';
@@ -7,6 +8,7 @@ import { DEFAULT_MAX_LOG_DATA_LENGTH, logLevelFilter } from '../log-data.js';
 import { checkReporterOptions, OTEL_EVENT_TYPES } from '../otel-reporter.js';
 import { encodeEvent } from './event-codec.js';
 import type { EventBatch } from './event-codec.js';
+import { WORKER_REPORTER_OPTIONS } from './messages.js';
 import type { FromWorker, ToWorker, WorkerData, WorkerReporterOptions } from './messages.js';
 
 export interface OtelWorkerReporterOptions extends WorkerReporterOptions {
@@ -49,13 +51,10 @@ export class OtelWorkerReporter implements Reporter {
   private markReady!: () => void;
 
   constructor(options: OtelWorkerReporterOptions) {
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('otelWorkerReporter options', options, 'an object with setup');
-    const given = options as unknown as Record<string, unknown>;
-    for (const key of ['tracer', 'tracerProvider']) {
-      if (given[key] !== undefined) throw new InvalidArgumentError(key, given[key], 'nothing: the setup module brings the SDK on the worker');
-    }
-    const { setup, batchSize, closeTimeoutMs, ...reporterOptions } = options;
+    // Every option is checked, and the setup module found, before the worker thread starts.
+    const { setup, batchSize, closeTimeoutMs, reporterOptions } = splitOptions(options);
     checkReporterOptions(reporterOptions);
+    const setupHref = setupUrl(setup);
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
       throw new InvalidArgumentError('batchSize', batchSize, 'a positive integer');
     }
@@ -73,7 +72,7 @@ export class OtelWorkerReporter implements Reporter {
     });
     // Failing setup is reported through ready() and every later call; nobody has to await it.
     this.readiness.catch(() => undefined);
-    const workerData: WorkerData = { setup: setupUrl(setup), options: reporterOptions };
+    const workerData: WorkerData = { setup: setupHref, options: reporterOptions };
     this.worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData });
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (error) => this.fail(error));
@@ -203,9 +202,34 @@ export function otelWorkerReporter(options: OtelWorkerReporterOptions): OtelWork
   return new OtelWorkerReporter(options);
 }
 
+/**
+ * The options apart: the worker's own, and those of the reporter inside it, which must each cross to
+ * the thread. An option it would not get (a `tracer`, an `exporter`…) is refused by name.
+ */
+function splitOptions(
+  options: OtelWorkerReporterOptions,
+): Pick<OtelWorkerReporterOptions, 'setup' | 'batchSize' | 'closeTimeoutMs'> & { reporterOptions: WorkerReporterOptions } {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('otelWorkerReporter options', options, 'an object with setup');
+  const { setup, batchSize, closeTimeoutMs, ...rest } = options as OtelWorkerReporterOptions & Record<string, unknown>;
+  const reporterOptions: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (value === undefined) continue;
+    if (!(WORKER_REPORTER_OPTIONS as readonly string[]).includes(key)) {
+      const why = key === 'tracer' || key === 'tracerProvider' ? 'the setup module brings the SDK on the worker' : `the worker takes setup, batchSize, closeTimeoutMs, ${WORKER_REPORTER_OPTIONS.join(', ')}`;
+      throw new InvalidArgumentError(key, value, `nothing: ${why}`);
+    }
+    reporterOptions[key] = value;
+  }
+  return { setup, batchSize, closeTimeoutMs, reporterOptions };
+}
+
+/** The setup module's file URL; it must exist (a thread is not started to find out it does not). */
 function setupUrl(setup: unknown): string {
-  if (setup instanceof URL && setup.protocol === 'file:') return setup.href;
-  if (typeof setup === 'string' && setup.startsWith('file:')) return new URL(setup).href;
-  if (typeof setup === 'string' && isAbsolute(setup)) return pathToFileURL(setup).href;
-  throw new InvalidArgumentError('setup', setup, 'a file URL or an absolute path of the module that sets up the SDK');
+  let url: URL | undefined;
+  if (setup instanceof URL && setup.protocol === 'file:') url = setup;
+  else if (typeof setup === 'string' && setup.startsWith('file:')) url = new URL(setup);
+  else if (typeof setup === 'string' && isAbsolute(setup)) url = pathToFileURL(setup);
+  if (!url) throw new InvalidArgumentError('setup', setup, 'a file URL or an absolute path of the module that sets up the SDK');
+  if (!existsSync(fileURLToPath(url))) throw new InvalidArgumentError('setup', url.href, 'the file URL or absolute path of an existing module');
+  return url.href;
 }
