@@ -23,7 +23,7 @@ export class ReporterHealth {
     const counted: [string, CountedStat, string][] = [
       [METRIC.reporterDelivered, 'delivered', 'Task events handed to each reporter.'],
       [METRIC.reporterCoalesced, 'coalesced', 'Progress events a slow reporter never saw because a newer one replaced them.'],
-      [METRIC.reporterDropped, 'dropped', 'Task events dropped for a reporter whose queue was full or that hung.'],
+      [METRIC.reporterDropped, 'dropped', 'Task events a reporter never got: past its queue limit (newer logs and the like, created events folded into their task end) or while it hung.'],
       [METRIC.reporterErrors, 'errors', 'Times a reporter threw or rejected.'],
       [METRIC.reporterHung, 'hung', 'Deliveries abandoned because a reporter did not answer in time.'],
     ];
@@ -57,8 +57,8 @@ export class ReporterHealth {
   }
 
   /** Stats summed by reporter name (two reporters of one name are one series). */
-  private read(): Map<string, Omit<ChannelStats, 'reporter'>> {
-    const totals = new Map<string, Omit<ChannelStats, 'reporter'>>();
+  private read(): Map<string, Record<CountedStat | 'queued', number>> {
+    const totals = new Map<string, Record<CountedStat | 'queued', number>>();
     for (const source of this.sources) {
       let stats: readonly ChannelStats[];
       try {
