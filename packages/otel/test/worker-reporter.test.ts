@@ -8,7 +8,8 @@ import { InvalidArgumentError, NonRetryableError, TaskManager } from '@headway/c
 import type { TaskContext, TaskEvent } from '@headway/core';
 // Worker threads run built JavaScript: this suite uses the package's dist (turbo builds it first).
 import { ATTR, EVENT, otelWorkerReporter } from '../dist/index.js';
-import { decodeEvents, encodeEvent } from '../dist/worker/event-codec.js';
+import { decodeEvents, EventEncoder } from '../dist/worker/event-codec.js';
+import type { EventBatch } from '../dist/worker/event-codec.js';
 import { byName, harness } from './helpers.js';
 
 const SETUP = new URL('./fixtures/file-span-setup.mjs', import.meta.url);
@@ -151,17 +152,22 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
   it('posts at most batchSize events per message, and leaves out logs below minLogLevel', async () => {
     const reporter = otelWorkerReporter({ setup: SETUP, batchSize: 2, minLogLevel: 'info' });
     await reporter.ready();
-    const worker = (reporter as unknown as { worker: { postMessage(message: { type: string; batch?: unknown[] }): void } }).worker;
-    const post = vi.spyOn(worker, 'postMessage');
+    type Message = { type: string; batch?: EventBatch };
+    const worker = (reporter as unknown as { worker: { postMessage(message: Message, transfer?: unknown[]): void } }).worker;
+    const post = worker.postMessage.bind(worker);
+    const sent: string[][] = [];
+    vi.spyOn(worker, 'postMessage').mockImplementation((message: Message, transfer?: unknown[]) => {
+      // Read as posted: the encoder writes the next batch into the same buffer.
+      if (message.batch) sent.push(decodeEvents(message.batch).map((e) => (e as { message: string }).message));
+      post(message, transfer);
+    });
     const base = { taskId: 't', owner: 'o', kind: 'k', at: Date.now(), attempt: 1 };
     reporter.onEvent({ type: 'log', ...base, level: 'debug', message: 'hidden' });
     reporter.onEvent({ type: 'log', ...base, level: 'info', message: 'one' });
     reporter.onEvent({ type: 'log', ...base, level: 'info', message: 'two' });
     reporter.onEvent({ type: 'log', ...base, level: 'info', message: 'three' });
     await reporter.flush();
-    const batches = post.mock.calls.map(([m]) => m).filter((m) => m.type === 'events');
-    const messages = batches.map((m) => decodeEvents(m.batch!).map((e) => (e as { message: string }).message));
-    expect(messages).toEqual([['one', 'two'], ['three']]);
+    expect(sent).toEqual([['one', 'two'], ['three']]);
     await reporter.close();
   });
 
@@ -203,13 +209,19 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
       { type: 'failed', ...base, error: { name: 'Plain', message: 'no code' }, durationMs: 5, progress: 60 },
       { type: 'cancelled', ...base, reason: 'user', durationMs: 6, progress: 70 },
     ];
-    const batch: unknown[] = [];
-    for (const event of events) encodeEvent(event, batch);
+    const encoder = new EventEncoder();
+    for (const event of events) encoder.add(event);
+    const batch = encoder.take();
+    expect(batch.events).toBe(events.length);
+    // The task's id, owner and kind travel once for the run of its events.
+    expect(batch.strings.filter((x) => x === 't1')).toHaveLength(1);
     const decoded = decodeEvents(structuredClone(batch));
     expect(decoded.map((e) => e.type)).toEqual(events.map((e) => e.type));
     const expected = events.map((e) => (e.type === 'log' ? { ...e, data: '{"rows":3}' } : e));
     expect(decoded.map(withoutUndefined)).toEqual(expected.map(withoutUndefined));
-    expect(() => decodeEvents(['bogus', 't', 'o', 'k', 1, 1])).toThrow(/unknown event type bogus/);
+    expect(() => decodeEvents({ numbers: new Float64Array([99, 0, 1, 2, 1, 1]), strings: ['t', 'o', 'k'], events: 1 })).toThrow(
+      /unknown event type code 99/,
+    );
   });
 });
 

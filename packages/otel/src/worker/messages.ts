@@ -21,7 +21,7 @@ export interface WorkerData {
   options: WorkerReporterOptions;
 }
 
-/** Main thread → worker. */
+/** Main thread → worker (an events batch's `numbers.buffer` is transferred). */
 export type ToWorker = { type: 'events'; batch: EventBatch } | { type: 'flush'; id: number } | { type: 'close'; id: number };
 
 /** Worker → main thread. */
@@ -30,4 +30,6 @@ export type FromWorker =
   | { type: 'done'; id: number; error?: string }
   | { type: 'failed'; error: string }
   /** An event the worker could not turn into spans (the first of a series; the worker goes on). */
-  | { type: 'event-error'; error: string };
+  | { type: 'event-error'; error: string }
+  /** A batch's buffer, given back (transferred) once its events were read. */
+  | { type: 'buffer'; buffer: ArrayBuffer };

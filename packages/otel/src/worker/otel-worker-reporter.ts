@@ -6,8 +6,7 @@ import { InvalidArgumentError } from '@headway/core';
 import type { LogLevel, Reporter, TaskEvent, TaskEventType } from '@headway/core';
 import { DEFAULT_MAX_LOG_DATA_LENGTH, logLevelFilter } from '../log-data.js';
 import { checkReporterOptions, OTEL_EVENT_TYPES } from '../otel-reporter.js';
-import { encodeEvent } from './event-codec.js';
-import type { EventBatch } from './event-codec.js';
+import { EventEncoder } from './event-codec.js';
 import { WORKER_REPORTER_OPTIONS } from './messages.js';
 import type { FromWorker, ToWorker, WorkerData, WorkerReporterOptions } from './messages.js';
 
@@ -25,9 +24,10 @@ export interface OtelWorkerReporterOptions extends WorkerReporterOptions {
 }
 
 /**
- * The OpenTelemetry sink with the SDK on a worker thread: the event loop only copies each event's
- * fields into a flat batch (primitives post about ten times cheaper than event objects) and posts it
- * once per turn; spans are built,
+ * The OpenTelemetry sink with the SDK on a worker thread: the event loop only writes each event's
+ * fields into a batch of numbers (strings by index, each once per batch; see `EventEncoder`) and
+ * hands the batch over once per turn (its buffer is transferred, not copied, and comes back to be
+ * written again); spans are built,
  * sampled and exported on the worker. The spans are those of `otelReporter`, which runs there.
  */
 export class OtelWorkerReporter implements Reporter {
@@ -37,9 +37,7 @@ export class OtelWorkerReporter implements Reporter {
   private readonly batchSize: number;
   private readonly closeTimeoutMs: number;
   private readonly logged: (level: LogLevel) => boolean;
-  private readonly maxLogDataLength: number;
-  private batch: EventBatch = [];
-  private batchEvents = 0;
+  private readonly encoder: EventEncoder;
   /** An event the worker could not handle, rethrown once here so the hub reports the trouble. */
   private workerError?: Error;
   private scheduled = false;
@@ -65,7 +63,7 @@ export class OtelWorkerReporter implements Reporter {
     this.batchSize = batchSize ?? 4096;
     this.closeTimeoutMs = closeTimeoutMs ?? 10_000;
     this.logged = logLevelFilter(reporterOptions.minLogLevel);
-    this.maxLogDataLength = reporterOptions.maxLogDataLength ?? DEFAULT_MAX_LOG_DATA_LENGTH;
+    this.encoder = new EventEncoder(reporterOptions.maxLogDataLength ?? DEFAULT_MAX_LOG_DATA_LENGTH);
     this.readiness = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
       this.pending.set(-1, { resolve, reject });
@@ -85,14 +83,8 @@ export class OtelWorkerReporter implements Reporter {
     // Only an attempt's final usage is recorded, and logs below the level are not: leave them here.
     if (event.type === 'resources' && event.sample !== 'end') return;
     if (event.type === 'log' && !this.logged(event.level)) return;
-    const start = this.batch.length;
-    try {
-      encodeEvent(event, this.batch, this.maxLogDataLength);
-    } catch (error) {
-      this.batch.length = start;
-      throw error;
-    }
-    if (++this.batchEvents >= this.batchSize) this.post();
+    this.encoder.add(event);
+    if (this.encoder.events >= this.batchSize || this.encoder.full) this.post();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.post);
@@ -141,11 +133,9 @@ export class OtelWorkerReporter implements Reporter {
 
   private readonly post = (): void => {
     this.scheduled = false;
-    if (this.batch.length === 0 || this.failure) return;
-    const message: ToWorker = { type: 'events', batch: this.batch };
-    this.batch = [];
-    this.batchEvents = 0;
-    this.worker.postMessage(message);
+    if (this.encoder.events === 0 || this.failure) return;
+    const batch = this.encoder.take();
+    this.worker.postMessage({ type: 'events', batch } satisfies ToWorker, [batch.numbers.buffer]);
   };
 
   /**
@@ -174,6 +164,9 @@ export class OtelWorkerReporter implements Reporter {
         return this.fail(new Error(message.error));
       case 'event-error':
         this.workerError ??= new Error(message.error);
+        return;
+      case 'buffer':
+        this.encoder.recycle(message.buffer);
         return;
       case 'ready':
         this.pending.delete(-1);

@@ -26,7 +26,10 @@ try {
     if (message.type === 'events') {
       // Like the hub in-thread: one bad event neither stops the others nor the worker.
       try {
-        for (const event of decodeEvents(message.batch)) {
+        const events = decodeEvents(message.batch);
+        const buffer = message.batch.numbers.buffer;
+        port.postMessage({ type: 'buffer', buffer } satisfies FromWorker, [buffer]);
+        for (const event of events) {
           try {
             reporter.onEvent(event);
           } catch (error) {
