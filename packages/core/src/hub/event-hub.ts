@@ -6,10 +6,10 @@ import type { ChannelOptions, ChannelStats } from './reporter-channel.js';
 
 export interface EventHubOptions {
   /**
-   * Per reporter, events other than progress, `created` and terminal ones that may wait; default
-   * 10000. A reporter that falls further behind gets the latest progress of every task and every
-   * `created` and terminal event (a `created` may be folded into its task's queued end), and misses
-   * newer logs, phases, milestones and the like until it catches up (all counted in `stats()`).
+   * Per reporter, how many events other than progress may wait; default 10000. A reporter that falls
+   * further behind still gets the latest progress of every task and every `created` and terminal
+   * event (a `created` may be folded into its task's queued end), and misses newer logs, phases,
+   * milestones and the like until it catches up (all counted in `stats()`).
    */
   maxQueue?: number;
   /** Default 5000 ms. */

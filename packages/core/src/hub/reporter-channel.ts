@@ -6,8 +6,9 @@ import { EventQueue } from './event-queue.js';
 
 export interface ChannelOptions {
   /**
-   * Events other than progress, `created` and terminal ones that may wait for one reporter; past it
-   * newer ones are dropped and `created` events are folded into their task's end (see `EventQueue`).
+   * Events other than progress that may wait for one reporter; past it newer ones are not queued,
+   * but for `created` and terminal events, and a `created` is folded into its task's end (see
+   * `EventQueue`).
    */
   maxQueue: number;
   /** A delivery that has not settled after this long is abandoned and the reporter marked hung. */
