@@ -92,7 +92,7 @@ describe('EventHub', () => {
     expect(hub.stats()[0]!.coalesced).toBeGreaterThan(99_000);
   });
 
-  it('drops the oldest non-terminal events past maxQueue, never a terminal one', async () => {
+  it('past maxQueue, queues no newer logs (and the like) until the reporter catches up, and never drops a terminal event', async () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     const seen: TaskEvent[] = [];
@@ -102,13 +102,36 @@ describe('EventHub', () => {
       hub.publish({ type: 'log', taskId: `t${i}`, owner: 'o', kind: 'k', at: i, attempt: 1, level: 'info', message: `m${i}` });
       hub.publish(completed(`t${i}`));
     }
-    // Only terminal events may stand beyond maxQueue: the logs were shed.
-    expect(hub.stats()[0]!.queued).toBeLessThanOrEqual(30);
+    // Only terminal events stand beyond maxQueue: the logs that came after it were not queued.
+    expect(hub.stats()[0]!.queued).toBeLessThanOrEqual(30 + 10);
     release();
     await hub.flush();
     expect(seen.filter((e) => e.type === 'completed')).toHaveLength(30);
-    expect(seen.filter((e) => e.type === 'log').length).toBeLessThan(10);
-    expect(hub.stats()[0]!.dropped).toBeGreaterThan(0);
+    const logs = seen.filter((e) => e.type === 'log').map((e) => (e as { message: string }).message);
+    expect(logs.length).toBeLessThan(10);
+    // The ones kept are the ones queued first: nothing was cut out of what the reporter had queued.
+    expect(logs).toEqual(logs.map((_, i) => `m${i}`));
+    expect(hub.stats()[0]!.dropped).toBe(30 - logs.length);
+  });
+
+  it('publishes relayed events (remote) to per-task reporters and to the global reporters with remote: true only', async () => {
+    const local = recorder('local');
+    const dashboard = { ...recorder('dashboard'), remote: true };
+    const mine = recorder('mine');
+    const hub = new EventHub([local, dashboard]);
+    hub.attach('t1', [mine]);
+    hub.publish(progress('t1', 1));
+    await hub.flush(); // (two progress events of one task waiting together would be coalesced)
+    hub.publish(progress('t1', 2), { remote: true });
+    hub.publish(progress('t2', 3), { remote: true });
+    hub.publish(completed('t1'), { remote: true });
+    await hub.flush();
+    const values = (r: { events: TaskEvent[] }) => r.events.map((e) => `${e.taskId}:${e.type === 'progress' ? e.progress : e.type}`);
+    expect(values(local)).toEqual(['t1:1']);
+    expect(values(dashboard)).toEqual(['t1:1', 't1:2', 't2:3', 't1:completed']);
+    // The relayed terminal event ends the per-task attachment like a local one.
+    expect(values(mine)).toEqual(['t1:1', 't1:2', 't1:completed']);
+    expect(() => hub.add({ name: 'odd', remote: 'yes', onEvent: () => undefined } as never)).toThrow(/remote of reporter "odd"/);
   });
 
   it('delivers per-task reporters only their task, and closes them after its terminal event', async () => {

@@ -377,8 +377,8 @@ export function checkReporterOptions(options: OtelReporterOptions): void {
   if (options.spanKind !== undefined && !Object.values(SpanKind).includes(options.spanKind)) {
     throw new InvalidArgumentError('spanKind', options.spanKind, 'a SpanKind');
   }
-  if (options.endOpenSpansOnClose !== undefined && typeof options.endOpenSpansOnClose !== 'boolean') {
-    throw new InvalidArgumentError('endOpenSpansOnClose', options.endOpenSpansOnClose, 'a boolean');
+  for (const key of ['recordOwner', 'endOpenSpansOnClose'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') throw new InvalidArgumentError(key, options[key], 'a boolean');
   }
   if (
     options.maxLogDataLength !== undefined &&

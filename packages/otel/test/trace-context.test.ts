@@ -152,6 +152,7 @@ describe('trace context helpers', () => {
     expect(() => otelReporter({ cancelledStatus: 'maybe' as never })).toThrow(/cancelledStatus/);
     expect(() => otelReporter({ minLogLevel: 'loud' as never })).toThrow(/minLogLevel/);
     expect(() => otelReporter({ maxLogDataLength: -1 })).toThrow(/maxLogDataLength/);
+    expect(() => otelReporter({ recordOwner: 'no' as never })).toThrow(/recordOwner/);
     expect(() => injectTraceContext('x' as never)).toThrow(InvalidArgumentError);
     expect(ATTR.taskId).toBe('headway.task.id');
   });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
@@ -8,7 +8,8 @@ import { InvalidArgumentError, NonRetryableError, TaskManager } from '@headway/c
 import type { TaskContext, TaskEvent } from '@headway/core';
 // Worker threads run built JavaScript: this suite uses the package's dist (turbo builds it first).
 import { ATTR, EVENT, otelWorkerReporter } from '../dist/index.js';
-import { decodeEvents, encodeEvent } from '../dist/worker/event-codec.js';
+import { decodeEvents, EventEncoder } from '../dist/worker/event-codec.js';
+import type { EventBatch } from '../dist/worker/event-codec.js';
 import { byName, harness } from './helpers.js';
 
 const SETUP = new URL('./fixtures/file-span-setup.mjs', import.meta.url);
@@ -100,8 +101,10 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
 
   it('a setup module that fails is reported by ready(), and the sink then throws without disturbing tasks', async () => {
     const troubles: string[] = [];
-    const reporter = otelWorkerReporter({ setup: join(dir, 'missing-setup.mjs') });
-    await expect(reporter.ready()).rejects.toThrow(/missing-setup\.mjs/);
+    const broken = join(dir, 'broken-setup.mjs');
+    writeFileSync(broken, "throw new Error('no collector configured');\n");
+    const reporter = otelWorkerReporter({ setup: broken });
+    await expect(reporter.ready()).rejects.toThrow(/broken-setup\.mjs.*no collector configured/);
     const manager = new TaskManager({ reporters: [reporter], hub: { onReporterTrouble: (name, kind) => troubles.push(`${name}:${kind}`) } });
     const task = await manager.create({ kind: 'fine', fn: () => 42 });
     expect(await task.result()).toBe(42);
@@ -110,6 +113,19 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
     await manager.shutdown();
     // Closing a sink whose setup failed stops its thread without repeating the failure.
     await expect(reporter.close()).resolves.toBeUndefined();
+  });
+
+  it('a setup module that brings no TracerProvider is refused by ready(), after its shutdown() undid what it started', async () => {
+    const marker = join(dir, 'setup-shut-down');
+    const empty = join(dir, 'no-provider-setup.mjs');
+    writeFileSync(
+      empty,
+      `import { writeFileSync } from 'node:fs';\nexport const started = true;\nexport function shutdown() { writeFileSync(${JSON.stringify(marker)}, 'yes'); }\n`,
+    );
+    const reporter = otelWorkerReporter({ setup: empty });
+    await expect(reporter.ready()).rejects.toThrow(/no-provider-setup\.mjs.*TracerProvider/);
+    expect(readFileSync(marker, 'utf8')).toBe('yes');
+    await reporter.close();
   });
 
   it('does not keep the process alive, yet a shutdown waits for the spans to be exported', async () => {
@@ -136,27 +152,42 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
   it('posts at most batchSize events per message, and leaves out logs below minLogLevel', async () => {
     const reporter = otelWorkerReporter({ setup: SETUP, batchSize: 2, minLogLevel: 'info' });
     await reporter.ready();
-    const worker = (reporter as unknown as { worker: { postMessage(message: { type: string; batch?: unknown[] }): void } }).worker;
-    const post = vi.spyOn(worker, 'postMessage');
+    type Message = { type: string; batch?: EventBatch };
+    const worker = (reporter as unknown as { worker: { postMessage(message: Message, transfer?: unknown[]): void } }).worker;
+    const post = worker.postMessage.bind(worker);
+    const sent: string[][] = [];
+    vi.spyOn(worker, 'postMessage').mockImplementation((message: Message, transfer?: unknown[]) => {
+      // Read as posted: the encoder writes the next batch into the same buffer.
+      if (message.batch) sent.push(decodeEvents(message.batch).map((e) => (e as { message: string }).message));
+      post(message, transfer);
+    });
     const base = { taskId: 't', owner: 'o', kind: 'k', at: Date.now(), attempt: 1 };
     reporter.onEvent({ type: 'log', ...base, level: 'debug', message: 'hidden' });
     reporter.onEvent({ type: 'log', ...base, level: 'info', message: 'one' });
     reporter.onEvent({ type: 'log', ...base, level: 'info', message: 'two' });
     reporter.onEvent({ type: 'log', ...base, level: 'info', message: 'three' });
     await reporter.flush();
-    const batches = post.mock.calls.map(([m]) => m).filter((m) => m.type === 'events');
-    const messages = batches.map((m) => decodeEvents(m.batch!).map((e) => (e as { message: string }).message));
-    expect(messages).toEqual([['one', 'two'], ['three']]);
+    expect(sent).toEqual([['one', 'two'], ['three']]);
     await reporter.close();
   });
 
-  it('refuses options that cannot cross to the worker or name no module', () => {
+  it('refuses options that cannot cross to the worker or name no module, before a thread starts', () => {
+    const threads = () => Number(/Threads:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))![1]);
+    const before = threads();
     expect(() => otelWorkerReporter({ setup: './relative.mjs' })).toThrow(InvalidArgumentError);
     expect(() => otelWorkerReporter({ setup: './relative.mjs' })).toThrow(/setup/);
+    // A module that is not there is refused here, not by a thread started to find out.
+    expect(() => otelWorkerReporter({ setup: join(dir, 'missing-setup.mjs') })).toThrow(InvalidArgumentError);
+    expect(() => otelWorkerReporter({ setup: join(dir, 'missing-setup.mjs') })).toThrow(/missing-setup\.mjs/);
     expect(() => otelWorkerReporter({ setup: SETUP, tracerProvider: {} } as never)).toThrow(/tracerProvider/);
     expect(() => otelWorkerReporter({ setup: SETUP, batchSize: 0 })).toThrow(/batchSize/);
     expect(() => otelWorkerReporter({ setup: SETUP, closeTimeoutMs: -1 })).toThrow(/closeTimeoutMs/);
     expect(() => otelWorkerReporter({ setup: SETUP, minLogLevel: 'loud' as never })).toThrow(/minLogLevel/);
+    expect(() => otelWorkerReporter({ setup: SETUP, recordOwner: 'no' as never })).toThrow(/recordOwner/);
+    // An option the worker would not get (a function cannot even cross): named, not a DataCloneError.
+    expect(() => otelWorkerReporter({ setup: SETUP, exporter: () => undefined } as never)).toThrow(InvalidArgumentError);
+    expect(() => otelWorkerReporter({ setup: SETUP, exporter: () => undefined } as never)).toThrow(/exporter/);
+    expect(threads()).toBe(before);
   });
 
   it('the wire format carries every field the spans use, for every event type', () => {
@@ -178,13 +209,19 @@ describe('otelWorkerReporter: the SDK on a worker thread', () => {
       { type: 'failed', ...base, error: { name: 'Plain', message: 'no code' }, durationMs: 5, progress: 60 },
       { type: 'cancelled', ...base, reason: 'user', durationMs: 6, progress: 70 },
     ];
-    const batch: unknown[] = [];
-    for (const event of events) encodeEvent(event, batch);
+    const encoder = new EventEncoder();
+    for (const event of events) encoder.add(event);
+    const batch = encoder.take();
+    expect(batch.events).toBe(events.length);
+    // The task's id, owner and kind travel once for the run of its events.
+    expect(batch.strings.filter((x) => x === 't1')).toHaveLength(1);
     const decoded = decodeEvents(structuredClone(batch));
     expect(decoded.map((e) => e.type)).toEqual(events.map((e) => e.type));
     const expected = events.map((e) => (e.type === 'log' ? { ...e, data: '{"rows":3}' } : e));
     expect(decoded.map(withoutUndefined)).toEqual(expected.map(withoutUndefined));
-    expect(() => decodeEvents(['bogus', 't', 'o', 'k', 1, 1])).toThrow(/unknown event type bogus/);
+    expect(() => decodeEvents({ numbers: new Float64Array([99, 0, 1, 2, 1, 1]), strings: ['t', 'o', 'k'], events: 1 })).toThrow(
+      /unknown event type code 99/,
+    );
   });
 });
 

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { Metric } from 'prom-client';
 import { InvalidArgumentError } from '@headway/core';
 import { SeriesHistogram } from './series-histogram.js';
 import type { HistogramSeries } from './series-histogram.js';
@@ -88,106 +89,103 @@ export class PrometheusReporter implements Reporter {
   private readonly queueWait: SeriesHistogram<'kind'>;
 
   constructor(options: PrometheusReporterOptions = {}) {
+    // Everything that can refuse the options runs before anything is registered, and the metrics
+    // are registered together at the end: a refused construction leaves the registry as it was.
     checkOptions(options);
     this.name = options.name ?? 'prometheus';
     this.registry = options.registry ?? new Registry();
     this.prefix = options.prefix ?? DEFAULT_PREFIX;
     this.maxKinds = options.maxKinds ?? 100;
     const p = this.prefix;
-    for (const name of Object.values(METRIC)) {
-      if (this.registry.getSingleMetric(p + name)) {
-        throw new InvalidArgumentError(
-          'registry',
-          `a registry that already has ${p + name}`,
-          'a registry without these metrics (one prometheusReporter per registry and prefix)',
-        );
-      }
-    }
-    const registers = [this.registry];
+    // Built unregistered (registers: []), registered all at once by registerAll.
+    const registers: Registry[] = [];
     const all = this.series;
-    new Counter({
-      name: p + METRIC.tasksCreated,
-      help: 'Tasks created.',
-      labelNames: ['kind'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of all) this.inc({ kind: s.kind }, s.created);
-      },
-    });
-    new Counter({
-      name: p + METRIC.tasksFinished,
-      help: 'Tasks that reached a terminal status (completed, failed, cancelled).',
-      labelNames: ['kind', 'status'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of all) for (const status of TERMINAL) this.inc({ kind: s.kind, status }, s.finished[status]);
-      },
-    });
-    new Counter({
-      name: p + METRIC.taskRetries,
-      help: 'Failed attempts that were retried.',
-      labelNames: ['kind'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of all) this.inc({ kind: s.kind }, s.retries);
-      },
-    });
-    this.duration = new SeriesHistogram({
-      name: p + METRIC.taskDuration,
-      help: 'Time from the start of the last attempt to the terminal status, in seconds.',
-      labelNames: ['kind', 'status'],
-      buckets: [...(options.durationBuckets ?? DEFAULT_DURATION_BUCKETS)],
-      registers,
-    });
-    this.queueWait = new SeriesHistogram({
-      name: p + METRIC.taskQueueWait,
-      help: 'Time an attempt waited in the queue before it started, in seconds.',
-      labelNames: ['kind'],
-      buckets: [...(options.queueWaitBuckets ?? DEFAULT_QUEUE_WAIT_BUCKETS)],
-      registers,
-    });
-    new Gauge({
-      name: p + METRIC.tasksActive,
-      help: 'Unfinished tasks by status (queued, working, input_required).',
-      labelNames: ['kind', 'status'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of all) for (const status of ACTIVE) this.set({ kind: s.kind, status }, s.active[status]);
-      },
-    });
-    new Counter({
-      name: p + METRIC.taskCpu,
-      help: 'CPU time of finished attempts, in seconds (thread-wide when attempts share a thread).',
-      labelNames: ['kind', 'mode'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of all) {
-          this.inc({ kind: s.kind, mode: 'user' }, s.cpuUserSeconds);
-          this.inc({ kind: s.kind, mode: 'system' }, s.cpuSystemSeconds);
-        }
-      },
-    });
-    new Gauge({
-      name: p + METRIC.taskPeakMemory,
-      help: 'Highest memory seen while a task of the kind ran, in bytes (type: rss or heap_used).',
-      labelNames: ['kind', 'type'],
-      registers,
-      collect() {
-        this.reset();
-        for (const s of all) {
-          this.set({ kind: s.kind, type: 'rss' }, s.peakRss);
-          this.set({ kind: s.kind, type: 'heap_used' }, s.peakHeap);
-        }
-      },
-    });
-    this.health = new ReporterHealth(p, this.registry);
+    const metrics: Metric[] = [
+      new Counter({
+        name: p + METRIC.tasksCreated,
+        help: 'Tasks created.',
+        labelNames: ['kind'],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of all) this.inc({ kind: s.kind }, s.created);
+        },
+      }),
+      new Counter({
+        name: p + METRIC.tasksFinished,
+        help: 'Tasks that reached a terminal status (completed, failed, cancelled).',
+        labelNames: ['kind', 'status'],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of all) for (const status of TERMINAL) this.inc({ kind: s.kind, status }, s.finished[status]);
+        },
+      }),
+      new Counter({
+        name: p + METRIC.taskRetries,
+        help: 'Failed attempts that were retried.',
+        labelNames: ['kind'],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of all) this.inc({ kind: s.kind }, s.retries);
+        },
+      }),
+      (this.duration = new SeriesHistogram({
+        name: p + METRIC.taskDuration,
+        help: 'Time from the start of the last attempt to the terminal status, in seconds.',
+        labelNames: ['kind', 'status'],
+        buckets: [...(options.durationBuckets ?? DEFAULT_DURATION_BUCKETS)],
+        registers,
+      })),
+      (this.queueWait = new SeriesHistogram({
+        name: p + METRIC.taskQueueWait,
+        help: 'Time an attempt waited in the queue before it started, in seconds.',
+        labelNames: ['kind'],
+        buckets: [...(options.queueWaitBuckets ?? DEFAULT_QUEUE_WAIT_BUCKETS)],
+        registers,
+      })),
+      new Gauge({
+        name: p + METRIC.tasksActive,
+        help: 'Unfinished tasks by status (queued, working, input_required).',
+        labelNames: ['kind', 'status'],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of all) for (const status of ACTIVE) this.set({ kind: s.kind, status }, s.active[status]);
+        },
+      }),
+      new Counter({
+        name: p + METRIC.taskCpu,
+        help: 'CPU time of finished attempts, in seconds (thread-wide when attempts share a thread).',
+        labelNames: ['kind', 'mode'],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of all) {
+            this.inc({ kind: s.kind, mode: 'user' }, s.cpuUserSeconds);
+            this.inc({ kind: s.kind, mode: 'system' }, s.cpuSystemSeconds);
+          }
+        },
+      }),
+      new Gauge({
+        name: p + METRIC.taskPeakMemory,
+        help: 'Highest memory seen while a task of the kind ran, in bytes (type: rss or heap_used).',
+        labelNames: ['kind', 'type'],
+        registers,
+        collect() {
+          this.reset();
+          for (const s of all) {
+            this.set({ kind: s.kind, type: 'rss' }, s.peakRss);
+            this.set({ kind: s.kind, type: 'heap_used' }, s.peakHeap);
+          }
+        },
+      }),
+    ];
+    this.health = new ReporterHealth(p);
+    registerAll(this.registry, [...metrics, ...this.health.metrics]);
     for (const kind of options.kinds ?? []) this.seriesOf(kind);
-    if (options.manager) this.observe(options.manager);
+    if (options.manager) this.health.add(options.manager);
   }
 
   /**
@@ -195,9 +193,7 @@ export class PrometheusReporter implements Reporter {
    * at scrape time. For when the reporter is created before the manager it is given to.
    */
   observe(manager: ReporterStatsSource): this {
-    if (typeof (manager as { stats?: unknown } | undefined)?.stats !== 'function') {
-      throw new InvalidArgumentError('manager', manager, 'an object with stats() (a TaskManager)');
-    }
+    checkManager(manager);
     this.health.add(manager);
     return this;
   }
@@ -343,6 +339,7 @@ function checkOptions(options: PrometheusReporterOptions): void {
   if (options.name !== undefined && (typeof options.name !== 'string' || options.name.length === 0)) {
     throw new InvalidArgumentError('name', options.name, 'a non-empty string');
   }
+  if (options.manager !== undefined) checkManager(options.manager);
   if (options.maxKinds !== undefined && (!Number.isInteger(options.maxKinds) || options.maxKinds < 1)) {
     throw new InvalidArgumentError('maxKinds', options.maxKinds, 'a positive integer');
   }
@@ -360,5 +357,33 @@ function checkOptions(options: PrometheusReporterOptions): void {
       buckets.length > 0 &&
       buckets.every((b, i) => typeof b === 'number' && Number.isFinite(b) && b > 0 && (i === 0 || b > buckets[i - 1]!));
     if (!ok) throw new InvalidArgumentError(key, buckets, 'a non-empty increasing array of positive seconds');
+  }
+}
+
+function checkManager(manager: unknown): asserts manager is ReporterStatsSource {
+  if (typeof (manager as { stats?: unknown } | undefined)?.stats !== 'function') {
+    throw new InvalidArgumentError('manager', manager, 'an object with stats() (a TaskManager)');
+  }
+}
+
+/**
+ * Registers every metric or none: when the registry already has one of them, those registered
+ * before it are removed again and the registry is refused.
+ */
+function registerAll(registry: Registry, metrics: readonly Metric[]): void {
+  const done: string[] = [];
+  for (const metric of metrics) {
+    // prom-client's typings leave out the name its registry keys metrics by.
+    const name = (metric as unknown as { name: string }).name;
+    if (registry.getSingleMetric(name) !== undefined) {
+      for (const registered of done) registry.removeSingleMetric(registered);
+      throw new InvalidArgumentError(
+        'registry',
+        `a registry that already has ${name}`,
+        'a registry without these metrics (one prometheusReporter per registry and prefix)',
+      );
+    }
+    registry.registerMetric(metric);
+    done.push(name);
   }
 }

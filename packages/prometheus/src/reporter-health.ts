@@ -1,5 +1,5 @@
 import { Counter, Gauge } from 'prom-client';
-import type { Registry } from 'prom-client';
+import type { Metric } from 'prom-client';
 import type { ChannelStats } from '@headway/core';
 import { METRIC } from './metric-names.js';
 
@@ -16,38 +16,40 @@ type CountedStat = 'delivered' | 'coalesced' | 'dropped' | 'errors' | 'hung';
  */
 export class ReporterHealth {
   private readonly sources: ReporterStatsSource[] = [];
+  /** Its metrics, not registered: the reporter registers them with its own. */
+  readonly metrics: Metric[] = [];
 
-  constructor(prefix: string, registry: Registry) {
+  constructor(prefix: string) {
     const counted: [string, CountedStat, string][] = [
       [METRIC.reporterDelivered, 'delivered', 'Task events handed to each reporter.'],
       [METRIC.reporterCoalesced, 'coalesced', 'Progress events a slow reporter never saw because a newer one replaced them.'],
-      [METRIC.reporterDropped, 'dropped', 'Task events dropped for a reporter whose queue was full or that hung.'],
+      [METRIC.reporterDropped, 'dropped', 'Task events a reporter never got: past its queue limit (newer logs and the like, created events folded into their task end) or while it hung.'],
       [METRIC.reporterErrors, 'errors', 'Times a reporter threw or rejected.'],
       [METRIC.reporterHung, 'hung', 'Deliveries abandoned because a reporter did not answer in time.'],
     ];
     const read = () => this.read();
     for (const [name, stat, help] of counted) {
-      new Counter({
+      this.metrics.push(new Counter({
         name: prefix + name,
         help,
         labelNames: ['reporter'],
-        registers: [registry],
+        registers: [],
         collect() {
           this.reset();
           for (const [reporter, stats] of read()) this.inc({ reporter }, stats[stat]);
         },
-      });
+      }));
     }
-    new Gauge({
+    this.metrics.push(new Gauge({
       name: prefix + METRIC.reporterQueued,
       help: 'Task events waiting to be delivered to each reporter.',
       labelNames: ['reporter'],
-      registers: [registry],
+      registers: [],
       collect() {
         this.reset();
         for (const [reporter, stats] of read()) this.set({ reporter }, stats.queued);
       },
-    });
+    }));
   }
 
   add(source: ReporterStatsSource): void {
@@ -55,8 +57,8 @@ export class ReporterHealth {
   }
 
   /** Stats summed by reporter name (two reporters of one name are one series). */
-  private read(): Map<string, Omit<ChannelStats, 'reporter'>> {
-    const totals = new Map<string, Omit<ChannelStats, 'reporter'>>();
+  private read(): Map<string, Record<CountedStat | 'queued', number>> {
+    const totals = new Map<string, Record<CountedStat | 'queued', number>>();
     for (const source of this.sources) {
       let stats: readonly ChannelStats[];
       try {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import { InvalidArgumentError, NonRetryableError, TaskManager } from '@headway/core';
 import type { TaskHandle } from '@headway/core';
-import { prometheusReporter } from '../src/index.js';
+import { METRIC, prometheusReporter } from '../src/index.js';
 import { serveMetrics } from './helpers.js';
 import type { MetricsServer } from './helpers.js';
 
@@ -185,6 +185,48 @@ describe('prometheus reporter over real HTTP', () => {
     expect(() => prometheusReporter({ durationBuckets: [1, 0.5] })).toThrow(/durationBuckets/);
     expect(() => prometheusReporter({ registry: {} as never })).toThrow(/registry/);
     expect(() => prometheusReporter().observe({} as never)).toThrow(/manager/);
+  });
+});
+
+describe('construction', () => {
+  const names = (registry: Registry) => registry.getMetricsAsArray().map((m) => m.name).sort();
+
+  it('a refused prometheusReporter() leaves the registry exactly as it was, so the corrected call succeeds', async () => {
+    const registry = new Registry();
+    const mine = new Counter({ name: 'app_requests_total', help: 'Requests.', registers: [registry] });
+    mine.inc(3);
+    const before = await registry.metrics();
+    const refused: Record<string, unknown>[] = [
+      { manager: {} },
+      { manager: { reporterStats: 'not a function' } },
+      { prefix: '9bad' },
+      { maxKinds: 0 },
+      { durationBuckets: [1, 0.5] },
+      { queueWaitBuckets: [] },
+      { name: '' },
+    ];
+    for (const options of refused) {
+      expect(() => prometheusReporter({ registry, ...options })).toThrow(InvalidArgumentError);
+      expect(names(registry)).toEqual(['app_requests_total']);
+      expect(await registry.metrics()).toBe(before);
+    }
+    // The same registry, corrected options: nothing stands in the way.
+    const m = new TaskManager();
+    manager = m;
+    const prom = prometheusReporter({ registry, manager: m });
+    expect(names(registry)).toContain('headway_tasks_created_total');
+    expect(names(registry)).toContain('app_requests_total');
+    prom.unregister();
+    expect(names(registry)).toEqual(['app_requests_total']);
+  });
+
+  it('a registry that already holds any one of its metrics is refused without registering the others', () => {
+    for (const metric of Object.values(METRIC)) {
+      const registry = new Registry();
+      new Gauge({ name: `headway_${metric}`, help: 'Taken.', registers: [registry] });
+      expect(() => prometheusReporter({ registry })).toThrow(new RegExp(`already has headway_${metric}`));
+      expect(names(registry)).toEqual([`headway_${metric}`]);
+    }
   });
 });
 

@@ -5,12 +5,26 @@ import { ReporterChannel } from './reporter-channel.js';
 import type { ChannelOptions, ChannelStats } from './reporter-channel.js';
 
 export interface EventHubOptions {
-  /** Per reporter; default 10000. */
+  /**
+   * Per reporter, how many events other than progress may wait; default 10000. A reporter that falls
+   * further behind still gets the latest progress of every task and every `created` and terminal
+   * event (a `created` may be folded into its task's queued end), and misses newer logs, phases,
+   * milestones and the like until it catches up (all counted in `stats()`).
+   */
   maxQueue?: number;
   /** Default 5000 ms. */
   hangTimeoutMs?: number;
   /** Told once per reporter when it throws/rejects and once when it hangs. Default: a process warning. */
   onReporterTrouble?: (reporter: string, kind: 'error' | 'hung', detail: unknown) => void;
+}
+
+export interface PublishOptions {
+  /**
+   * The event was made in another process and arrived through the event relay: it reaches the
+   * task's own reporters and the global reporters with `remote: true`, not the others (metric and
+   * trace sinks count the events of their own process, so each event is counted once in a fleet).
+   */
+  remote?: boolean;
 }
 
 function defaultTrouble(reporter: string, kind: 'error' | 'hung', detail: unknown): void {
@@ -53,7 +67,8 @@ export class EventHub {
 
   /**
    * Adds a reporter that receives every task's events from now on, or only those of one `kind`.
-   * It is closed with the hub.
+   * Events relayed from other processes reach it only when it says `remote: true`. It is closed
+   * with the hub.
    */
   add(reporter: Reporter, filter: { kind?: string } = {}): void {
     this.global.push(new ReporterChannel(reporter, this.channelOptions, filter.kind));
@@ -61,7 +76,8 @@ export class EventHub {
 
   /**
    * Attaches reporters to one task until its terminal event was delivered to them; then they are
-   * closed, unless `close: false` (reporters that serve other tasks too).
+   * closed, unless `close: false` (reporters that serve other tasks too). They get the task's
+   * events from this process and relayed ones alike.
    */
   attach(taskId: string, reporters: readonly Reporter[], options: { close?: boolean } = {}): Attachment {
     const mine: ReporterChannel[] = [];
@@ -95,12 +111,12 @@ export class EventHub {
    * Hands an event to the reporters. An event made in another process (`remote`) reaches the
    * reporters attached to its task and the global ones that set `remote: true`.
    */
-  publish(event: TaskEvent, options?: { remote?: boolean }): void {
+  publish(event: TaskEvent, options?: PublishOptions): void {
     if (this.closed) return;
-    const remote = options?.remote === true;
+    const local = options?.remote !== true;
     for (let i = 0; i < this.global.length; i++) {
       const channel = this.global[i]!;
-      if ((channel.kind === undefined || channel.kind === event.kind) && (!remote || channel.reporter.remote === true)) channel.push(event);
+      if ((local || channel.remote) && (channel.kind === undefined || channel.kind === event.kind)) channel.push(event);
     }
     if (this.perTask.size === 0) return;
     const channels = this.perTask.get(event.taskId);
@@ -114,7 +130,7 @@ export class EventHub {
 
   /** Whether any global reporter takes events relayed from other processes. */
   takesRemote(): boolean {
-    return this.global.some((c) => c.reporter.remote === true);
+    return this.global.some((c) => c.remote);
   }
 
   /** Waits until every queued event was delivered, then flushes reporters that buffer. */

@@ -1,10 +1,15 @@
 import type { TaskEvent, TaskEventType } from '../events.js';
-import { isTerminalEvent, TASK_EVENT_TYPES } from '../events.js';
+import { TASK_EVENT_TYPES } from '../events.js';
 import { InvalidArgumentError } from '../errors.js';
 import type { Reporter } from '../reporter.js';
+import { EventQueue } from './event-queue.js';
 
 export interface ChannelOptions {
-  /** Events waiting for one reporter before the oldest non-terminal ones are dropped. */
+  /**
+   * Events other than progress that may wait for one reporter; past it newer ones are not queued,
+   * but for `created` and terminal events, and a `created` is folded into its task's end (see
+   * `EventQueue`).
+   */
   maxQueue: number;
   /** A delivery that has not settled after this long is abandoned and the reporter marked hung. */
   hangTimeoutMs: number;
@@ -15,8 +20,12 @@ export interface ChannelOptions {
 export interface ChannelStats {
   readonly reporter: string;
   delivered: number;
+  /** Progress events replaced by a newer one of their task before the reporter saw them. */
   coalesced: number;
+  /** Events the reporter will never see (queue past `maxQueue`, or the reporter hung); `folded` included. */
   dropped: number;
+  /** Of `dropped`: `created` events left out because their task's terminal event was queued behind them. */
+  folded: number;
   errors: number;
   hung: number;
   queued: number;
@@ -27,18 +36,14 @@ const MAX_ABANDONED = 4;
 
 /**
  * The queue in front of one reporter. Events are delivered in order, one at a time; a progress
- * event replaces an undelivered progress event of the same task, so a slow reporter sees
- * coalesced progress and the queue stays bounded whatever the update rate.
+ * event replaces an undelivered progress event of the same task, so a slow reporter sees the latest
+ * progress of every task, in order, and the queue stays bounded whatever the update rate.
  */
 export class ReporterChannel {
   readonly stats: ChannelStats;
-  private queue: (TaskEvent | undefined)[] = [];
-  private head = 0;
-  /** Events queued and not yet delivered or dropped (the queue may hold holes). */
-  private live = 0;
-  /** Everything between head and here is undroppable (created or terminal) or a hole. */
-  private dropScan = 0;
-  private readonly pendingProgress = new Map<string, number>();
+  /** Whether the reporter asked for events made in other processes too (`remote: true`). */
+  readonly remote: boolean;
+  private readonly queue: EventQueue;
   private draining = false;
   private abandoned = 0;
   private idleWaiters: (() => void)[] = [];
@@ -59,30 +64,19 @@ export class ReporterChannel {
       delivered: 0,
       coalesced: 0,
       dropped: 0,
+      folded: 0,
       errors: 0,
       hung: 0,
       queued: 0,
     };
     if (reporter.eventTypes !== undefined) this.accepts = acceptedTypes(reporter.eventTypes, this.stats.reporter);
+    this.remote = remoteFlag(reporter, this.stats.reporter);
+    this.queue = new EventQueue(options.maxQueue, this.stats);
   }
 
   push(event: TaskEvent): void {
     if (this.accepts !== undefined && !this.accepts.has(event.type)) return;
-    if (event.type === 'progress') {
-      const at = this.pendingProgress.get(event.taskId);
-      if (at !== undefined) {
-        this.queue[at] = event;
-        this.stats.coalesced++;
-        return;
-      }
-      this.pendingProgress.set(event.taskId, this.queue.length);
-    } else if (this.pendingProgress.size > 0) {
-      // Later progress must not jump ahead of this event.
-      this.pendingProgress.delete(event.taskId);
-    }
     this.queue.push(event);
-    this.live++;
-    if (this.live > this.options.maxQueue) this.dropOldest();
     if (!this.draining) {
       this.draining = true;
       queueMicrotask(this.drain);
@@ -90,7 +84,7 @@ export class ReporterChannel {
   }
 
   get size(): number {
-    return this.live;
+    return this.queue.size;
   }
 
   /** Resolves when everything queued so far was handed to the reporter. */
@@ -104,28 +98,14 @@ export class ReporterChannel {
    * when it returns a promise, the loop resumes once that settles. Bound once, scheduled per burst.
    */
   private readonly drain = (): void => {
-    while (this.head < this.queue.length) {
-      const index = this.head;
-      const event = this.queue[index];
-      this.queue[index] = undefined;
-      this.head++;
-      if (event === undefined) continue;
-      this.live--;
-      if (event.type === 'progress' && this.pendingProgress.get(event.taskId) === index) {
-        this.pendingProgress.delete(event.taskId);
-      }
-      if (this.head > 1024 && this.head * 2 > this.queue.length) this.compact();
+    for (let event = this.queue.shift(); event !== undefined; event = this.queue.shift()) {
       const pending = this.deliver(event);
       if (pending) {
+        this.queue.trim();
         void pending.then(this.drain);
         return;
       }
     }
-    this.queue = [];
-    this.head = 0;
-    this.dropScan = 0;
-    this.live = 0;
-    this.pendingProgress.clear();
     this.draining = false;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
@@ -176,20 +156,12 @@ export class ReporterChannel {
           this.fail(error);
         },
       );
-    }).then(() => (this.abandoned >= MAX_ABANDONED ? this.shedWhileHung() : undefined));
+    }).then(() => this.shedWhileHung());
   }
 
   /** While the reporter holds too many unanswered deliveries, drop what is queued for it. */
   private shedWhileHung(): void {
-    while (this.head < this.queue.length && this.abandoned >= MAX_ABANDONED) {
-      const event = this.queue[this.head];
-      this.queue[this.head++] = undefined;
-      if (event) {
-        this.live--;
-        this.stats.dropped++;
-      }
-    }
-    this.pendingProgress.clear();
+    if (this.abandoned >= MAX_ABANDONED) this.stats.dropped += this.queue.clear();
   }
 
   private fail(error: unknown): void {
@@ -206,38 +178,6 @@ export class ReporterChannel {
     } catch {
       // A failing trouble handler must not break delivery either.
     }
-  }
-
-  /** Drops the oldest queued event that is not terminal (terminal events are never dropped). */
-  private dropOldest(): void {
-    for (let i = (this.dropScan = Math.max(this.dropScan, this.head)); i < this.queue.length; i++, this.dropScan++) {
-      const event = this.queue[i];
-      if (event && !isTerminalEvent(event) && event.type !== 'created') {
-        if (event.type === 'progress' && this.pendingProgress.get(event.taskId) === i) this.pendingProgress.delete(event.taskId);
-        this.queue[i] = undefined;
-        this.live--;
-        this.stats.dropped++;
-        if (i === this.head) this.head++;
-        if (this.queue.length - this.head > 2 * this.live + 64) this.compact();
-        return;
-      }
-    }
-  }
-
-  /** Removes delivered slots and holes; progress positions are recomputed. */
-  private compact(): void {
-    const kept: TaskEvent[] = [];
-    this.pendingProgress.clear();
-    for (let i = this.head; i < this.queue.length; i++) {
-      const event = this.queue[i];
-      if (event === undefined) continue;
-      if (event.type === 'progress') this.pendingProgress.set(event.taskId, kept.length);
-      else this.pendingProgress.delete(event.taskId);
-      kept.push(event);
-    }
-    this.queue = kept;
-    this.head = 0;
-    this.dropScan = 0;
   }
 }
 
@@ -257,4 +197,15 @@ function acceptedTypes(events: unknown, reporter: string): ReadonlySet<TaskEvent
   const accepted = new Set(events as TaskEventType[]);
   if (frozen) acceptedCache.set(events, accepted);
   return accepted;
+}
+
+/**
+ * `Reporter.remote`: whether events relayed from other processes reach this reporter (when it is
+ * global; per-task reporters get their task's events from anywhere). Read here so that a reporter
+ * written against a core without the field still works.
+ */
+function remoteFlag(reporter: Reporter, name: string): boolean {
+  const remote = (reporter as { readonly remote?: unknown }).remote;
+  if (remote !== undefined && typeof remote !== 'boolean') throw new InvalidArgumentError(`remote of reporter "${name}"`, remote, 'a boolean');
+  return remote === true;
 }

@@ -1,12 +1,13 @@
 import { isAbsolute } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InvalidArgumentError } from '@headway/core';
 import type { LogLevel, Reporter, TaskEvent, TaskEventType } from '@headway/core';
 import { DEFAULT_MAX_LOG_DATA_LENGTH, logLevelFilter } from '../log-data.js';
 import { checkReporterOptions, OTEL_EVENT_TYPES } from '../otel-reporter.js';
-import { encodeEvent } from './event-codec.js';
-import type { EventBatch } from './event-codec.js';
+import { EventEncoder } from './event-codec.js';
+import { WORKER_REPORTER_OPTIONS } from './messages.js';
 import type { FromWorker, ToWorker, WorkerData, WorkerReporterOptions } from './messages.js';
 
 export interface OtelWorkerReporterOptions extends WorkerReporterOptions {
@@ -23,9 +24,10 @@ export interface OtelWorkerReporterOptions extends WorkerReporterOptions {
 }
 
 /**
- * The OpenTelemetry sink with the SDK on a worker thread: the event loop only copies each event's
- * fields into a flat batch (primitives post about ten times cheaper than event objects) and posts it
- * once per turn; spans are built,
+ * The OpenTelemetry sink with the SDK on a worker thread: the event loop only writes each event's
+ * fields into a batch of numbers (strings by index, each once per batch; see `EventEncoder`) and
+ * hands the batch over once per turn (its buffer is transferred, not copied, and comes back to be
+ * written again); spans are built,
  * sampled and exported on the worker. The spans are those of `otelReporter`, which runs there.
  */
 export class OtelWorkerReporter implements Reporter {
@@ -35,9 +37,7 @@ export class OtelWorkerReporter implements Reporter {
   private readonly batchSize: number;
   private readonly closeTimeoutMs: number;
   private readonly logged: (level: LogLevel) => boolean;
-  private readonly maxLogDataLength: number;
-  private batch: EventBatch = [];
-  private batchEvents = 0;
+  private readonly encoder: EventEncoder;
   /** An event the worker could not handle, rethrown once here so the hub reports the trouble. */
   private workerError?: Error;
   private scheduled = false;
@@ -49,13 +49,10 @@ export class OtelWorkerReporter implements Reporter {
   private markReady!: () => void;
 
   constructor(options: OtelWorkerReporterOptions) {
-    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('otelWorkerReporter options', options, 'an object with setup');
-    const given = options as unknown as Record<string, unknown>;
-    for (const key of ['tracer', 'tracerProvider']) {
-      if (given[key] !== undefined) throw new InvalidArgumentError(key, given[key], 'nothing: the setup module brings the SDK on the worker');
-    }
-    const { setup, batchSize, closeTimeoutMs, ...reporterOptions } = options;
+    // Every option is checked, and the setup module found, before the worker thread starts.
+    const { setup, batchSize, closeTimeoutMs, reporterOptions } = splitOptions(options);
     checkReporterOptions(reporterOptions);
+    const setupHref = setupUrl(setup);
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
       throw new InvalidArgumentError('batchSize', batchSize, 'a positive integer');
     }
@@ -66,14 +63,14 @@ export class OtelWorkerReporter implements Reporter {
     this.batchSize = batchSize ?? 4096;
     this.closeTimeoutMs = closeTimeoutMs ?? 10_000;
     this.logged = logLevelFilter(reporterOptions.minLogLevel);
-    this.maxLogDataLength = reporterOptions.maxLogDataLength ?? DEFAULT_MAX_LOG_DATA_LENGTH;
+    this.encoder = new EventEncoder(reporterOptions.maxLogDataLength ?? DEFAULT_MAX_LOG_DATA_LENGTH);
     this.readiness = new Promise<void>((resolve, reject) => {
       this.markReady = resolve;
       this.pending.set(-1, { resolve, reject });
     });
     // Failing setup is reported through ready() and every later call; nobody has to await it.
     this.readiness.catch(() => undefined);
-    const workerData: WorkerData = { setup: setupUrl(setup), options: reporterOptions };
+    const workerData: WorkerData = { setup: setupHref, options: reporterOptions };
     this.worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData });
     this.worker.on('message', (message: FromWorker) => this.receive(message));
     this.worker.on('error', (error) => this.fail(error));
@@ -86,14 +83,8 @@ export class OtelWorkerReporter implements Reporter {
     // Only an attempt's final usage is recorded, and logs below the level are not: leave them here.
     if (event.type === 'resources' && event.sample !== 'end') return;
     if (event.type === 'log' && !this.logged(event.level)) return;
-    const start = this.batch.length;
-    try {
-      encodeEvent(event, this.batch, this.maxLogDataLength);
-    } catch (error) {
-      this.batch.length = start;
-      throw error;
-    }
-    if (++this.batchEvents >= this.batchSize) this.post();
+    this.encoder.add(event);
+    if (this.encoder.events >= this.batchSize || this.encoder.full) this.post();
     else if (!this.scheduled) {
       this.scheduled = true;
       setImmediate(this.post);
@@ -142,11 +133,9 @@ export class OtelWorkerReporter implements Reporter {
 
   private readonly post = (): void => {
     this.scheduled = false;
-    if (this.batch.length === 0 || this.failure) return;
-    const message: ToWorker = { type: 'events', batch: this.batch };
-    this.batch = [];
-    this.batchEvents = 0;
-    this.worker.postMessage(message);
+    if (this.encoder.events === 0 || this.failure) return;
+    const batch = this.encoder.take();
+    this.worker.postMessage({ type: 'events', batch } satisfies ToWorker, [batch.numbers.buffer]);
   };
 
   /**
@@ -176,6 +165,9 @@ export class OtelWorkerReporter implements Reporter {
       case 'event-error':
         this.workerError ??= new Error(message.error);
         return;
+      case 'buffer':
+        this.encoder.recycle(message.buffer);
+        return;
       case 'ready':
         this.pending.delete(-1);
         this.keepAliveWhileWaiting();
@@ -203,9 +195,34 @@ export function otelWorkerReporter(options: OtelWorkerReporterOptions): OtelWork
   return new OtelWorkerReporter(options);
 }
 
+/**
+ * The options apart: the worker's own, and those of the reporter inside it, which must each cross to
+ * the thread. An option it would not get (a `tracer`, an `exporter`…) is refused by name.
+ */
+function splitOptions(
+  options: OtelWorkerReporterOptions,
+): Pick<OtelWorkerReporterOptions, 'setup' | 'batchSize' | 'closeTimeoutMs'> & { reporterOptions: WorkerReporterOptions } {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('otelWorkerReporter options', options, 'an object with setup');
+  const { setup, batchSize, closeTimeoutMs, ...rest } = options as OtelWorkerReporterOptions & Record<string, unknown>;
+  const reporterOptions: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (value === undefined) continue;
+    if (!(WORKER_REPORTER_OPTIONS as readonly string[]).includes(key)) {
+      const why = key === 'tracer' || key === 'tracerProvider' ? 'the setup module brings the SDK on the worker' : `the worker takes setup, batchSize, closeTimeoutMs, ${WORKER_REPORTER_OPTIONS.join(', ')}`;
+      throw new InvalidArgumentError(key, value, `nothing: ${why}`);
+    }
+    reporterOptions[key] = value;
+  }
+  return { setup, batchSize, closeTimeoutMs, reporterOptions };
+}
+
+/** The setup module's file URL; it must exist (a thread is not started to find out it does not). */
 function setupUrl(setup: unknown): string {
-  if (setup instanceof URL && setup.protocol === 'file:') return setup.href;
-  if (typeof setup === 'string' && setup.startsWith('file:')) return new URL(setup).href;
-  if (typeof setup === 'string' && isAbsolute(setup)) return pathToFileURL(setup).href;
-  throw new InvalidArgumentError('setup', setup, 'a file URL or an absolute path of the module that sets up the SDK');
+  let url: URL | undefined;
+  if (setup instanceof URL && setup.protocol === 'file:') url = setup;
+  else if (typeof setup === 'string' && setup.startsWith('file:')) url = new URL(setup);
+  else if (typeof setup === 'string' && isAbsolute(setup)) url = pathToFileURL(setup);
+  if (!url) throw new InvalidArgumentError('setup', setup, 'a file URL or an absolute path of the module that sets up the SDK');
+  if (!existsSync(fileURLToPath(url))) throw new InvalidArgumentError('setup', url.href, 'the file URL or absolute path of an existing module');
+  return url.href;
 }
