@@ -65,7 +65,10 @@ export class Admission {
       if (options[flag] !== undefined) checkBoolean(flag, options[flag]);
     }
     checkReporters('reporters', options.reporters);
-    if (options.fn && this.kindRunsElsewhere) {
+    // A function cannot travel to a worker: with a remote scheduler a task runs the definition of its
+    // kind where it runs. A one-off `fn` is accepted only for a kind defined here too (so it is that
+    // kind's function, as @headway/mcp passes for its tools), and not carried.
+    if (options.fn && this.kindRunsElsewhere && !this.definitions.get(kind)) {
       throw new InvalidArgumentError('fn', options.fn, 'no one-off function: this manager runs tasks on remote workers, so define the kind there');
     }
     const dependsOn = checkDependsOn(options.dependsOn);
@@ -80,7 +83,7 @@ export class Admission {
       metadata,
       input: options.input,
       dependsOn,
-      fn: options.fn as TaskFunction | undefined,
+      fn: this.kindRunsElsewhere ? undefined : (options.fn as TaskFunction | undefined),
       reporters: options.reporters,
       deferred,
       awaitDefinition,
