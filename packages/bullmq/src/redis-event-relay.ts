@@ -1,0 +1,246 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { ANY_OWNER, InvalidArgumentError, isTerminal, isTerminalEvent } from '@headway/core';
+import type { TaskEvent } from '@headway/core';
+import { terminalEventOf } from '@headway/core/spi';
+import type { EventRelay, TaskStore } from '@headway/core/spi';
+import { closeClient, newClient } from './connection.js';
+import type { RedisConnection } from './connection.js';
+import { KeyLayout } from './keys.js';
+
+export interface RedisEventRelayOptions {
+  /** Where Redis is. Default `redis://127.0.0.1:6379`. */
+  connection?: RedisConnection;
+  /** The deployment's key prefix (channels are `{prefix}:ev:<taskId>`). Default `headway`. */
+  prefix?: string;
+  /**
+   * The shared store: after the subscriber reconnects, followed tasks that ended while it was away
+   * are read from it and their terminal event delivered, so nothing waits for an event it missed.
+   */
+  store?: TaskStore;
+  /** Told when publishing or subscribing fails (Redis away); default: nothing (events are best-effort). */
+  onError?: (error: Error) => void;
+}
+
+/** How many ended tasks are remembered, so their late events (and a resync) are not delivered again. */
+const ENDED_MEMORY = 10_000;
+
+interface Envelope {
+  /** The node that published it. */
+  readonly o: string;
+  readonly e: TaskEvent;
+}
+
+/**
+ * Task events between the processes of a fleet over Redis pub/sub, one channel per task
+ * (`{prefix}:ev:<taskId>`):
+ *
+ * - **Interest per task.** A process subscribes to a task's channel while something here follows
+ *   it (reference-counted); `followAll` subscribes to every task (a dashboard). A task nobody
+ *   follows costs one PUBLISH per batch and nothing is kept: Redis drops messages nobody listens to.
+ * - **Coalesced, ordered per task.** Events published in one turn of the event loop go out as one
+ *   pipeline, in order; of a task's consecutive progress events only the latest is sent. One
+ *   batch is in flight at a time; while it is, the next one collects (and coalesces progress). While
+ *   Redis is away, batches are dropped rather than queued.
+ * - **Once per process.** A process ignores its own events (its sinks saw them already) and, per
+ *   task, anything that comes after its terminal event.
+ * - **At most once.** Pub/sub does not replay: after the subscriber reconnects, the followed tasks
+ *   that ended meanwhile are read from the store and their terminal event is delivered.
+ */
+export class RedisEventRelay implements EventRelay {
+  /** This process's id in the fleet: events it publishes carry it. */
+  readonly node = randomBytes(8).toString('hex');
+  readonly keys: KeyLayout;
+  /** Where Redis is, for messages. */
+  readonly endpoint: string;
+  private readonly publisher: Redis;
+  private readonly subscriber: Redis;
+  private readonly channelPrefix: string;
+  private readonly store: TaskStore | undefined;
+  private readonly onError: (error: Error) => void;
+  private deliver: ((event: TaskEvent) => void) | undefined;
+  private readonly interest = new Map<string, number>();
+  private all = false;
+  private readonly ended = new Set<string>();
+  private batch: string[] = [];
+  private batchChannels: string[] = [];
+  /** Index in `batch` of each task's pending progress event (replaced in place by a newer one). */
+  private readonly pendingProgress = new Map<string, number>();
+  private flushScheduled = false;
+  private inFlight: Promise<void> | undefined;
+  private wasReady = false;
+  private closed = false;
+  private dropped = 0;
+
+  constructor(options: RedisEventRelayOptions = {}) {
+    if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an object');
+    this.keys = new KeyLayout(options.prefix ?? 'headway');
+    this.channelPrefix = `${this.keys.base}:ev:`;
+    this.store = options.store;
+    this.onError = options.onError ?? (() => undefined);
+    const publisher = newClient(options.connection, { connectionName: 'headway-relay-pub' });
+    this.publisher = publisher.client;
+    this.endpoint = publisher.endpoint;
+    // Subscribed connections must not fail commands during a reconnect: they re-subscribe by themselves.
+    this.subscriber = newClient(options.connection, { connectionName: 'headway-relay-sub', maxRetriesPerRequest: null }).client;
+    this.publisher.on('error', () => undefined);
+    this.subscriber.on('error', () => undefined);
+  }
+
+  /** Events published but not sent because Redis was away (they are best-effort). */
+  get droppedEvents(): number {
+    return this.dropped;
+  }
+
+  async open(deliver: (event: TaskEvent) => void): Promise<void> {
+    this.deliver = deliver;
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (!this.all) this.receive(message);
+    });
+    this.subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => this.receive(message));
+    this.subscriber.on('ready', () => {
+      if (this.wasReady) void this.resync();
+      this.wasReady = true;
+    });
+    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+    const channels = [...this.interest.keys()].map((id) => this.channel(id));
+    if (channels.length > 0) await this.subscriber.subscribe(...channels);
+    if (this.all) await this.subscriber.psubscribe(this.pattern());
+  }
+
+  publish(event: TaskEvent): void {
+    if (this.closed) return;
+    const taskId = event.taskId;
+    let text: string;
+    try {
+      text = JSON.stringify({ o: this.node, e: event } satisfies Envelope);
+    } catch {
+      return;
+    }
+    if (event.type === 'progress') {
+      const at = this.pendingProgress.get(taskId);
+      if (at !== undefined) {
+        this.batch[at] = text;
+        return;
+      }
+      this.pendingProgress.set(taskId, this.batch.length);
+    } else {
+      this.pendingProgress.delete(taskId);
+      if (isTerminalEvent(event)) this.remember(taskId);
+    }
+    this.batch.push(text);
+    this.batchChannels.push(this.channel(taskId));
+    this.scheduleFlush();
+  }
+
+  follow(taskId: string): void {
+    const count = this.interest.get(taskId) ?? 0;
+    this.interest.set(taskId, count + 1);
+    if (count === 0 && this.deliver && !this.closed) this.subscriber.subscribe(this.channel(taskId)).catch((error: Error) => this.onError(error));
+  }
+
+  unfollow(taskId: string): void {
+    const count = this.interest.get(taskId);
+    if (count === undefined) return;
+    if (count > 1) {
+      this.interest.set(taskId, count - 1);
+      return;
+    }
+    this.interest.delete(taskId);
+    if (this.deliver && !this.closed) this.subscriber.unsubscribe(this.channel(taskId)).catch((error: Error) => this.onError(error));
+  }
+
+  followAll(): void {
+    if (this.all) return;
+    this.all = true;
+    if (this.deliver && !this.closed) this.subscriber.psubscribe(this.pattern()).catch((error: Error) => this.onError(error));
+  }
+
+  /** Tasks followed right now (for tests and diagnostics). */
+  get followed(): number {
+    return this.interest.size;
+  }
+
+  /** Sends what is pending, then closes both connections. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.inFlight;
+    if (this.batch.length > 0) await this.flush();
+    await Promise.all([closeClient(this.publisher), closeClient(this.subscriber)]);
+  }
+
+  private channel(taskId: string): string {
+    return this.channelPrefix + taskId;
+  }
+
+  private pattern(): string {
+    return `${this.channelPrefix.replace(/[*?[\]\\]/g, '\\$&')}*`;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.inFlight) return;
+    this.flushScheduled = true;
+    // A microtask: what this turn publishes goes out together, before the turn's other commands.
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      if (!this.inFlight && this.batch.length > 0) void this.flush();
+    });
+  }
+
+  private flush(): Promise<void> {
+    const messages = this.batch;
+    const channels = this.batchChannels;
+    this.batch = [];
+    this.batchChannels = [];
+    this.pendingProgress.clear();
+    if (this.publisher.status !== 'ready') {
+      this.dropped += messages.length;
+      return Promise.resolve();
+    }
+    const pipeline = this.publisher.pipeline();
+    for (let i = 0; i < messages.length; i++) pipeline.publish(channels[i]!, messages[i]!);
+    const sent = pipeline.exec().then(
+      () => undefined,
+      (error: Error) => this.onError(error),
+    );
+    this.inFlight = sent.then(() => {
+      this.inFlight = undefined;
+      if (this.batch.length > 0 && !this.closed) void this.flush();
+    });
+    return this.inFlight;
+  }
+
+  private receive(message: string): void {
+    let envelope: Envelope;
+    try {
+      envelope = JSON.parse(message) as Envelope;
+    } catch {
+      return;
+    }
+    if (envelope.o === this.node || typeof envelope.e?.taskId !== 'string') return;
+    this.hand(envelope.e);
+  }
+
+  private hand(event: TaskEvent): void {
+    if (this.ended.has(event.taskId)) return;
+    if (isTerminalEvent(event)) this.remember(event.taskId);
+    this.deliver?.(event);
+  }
+
+  private remember(taskId: string): void {
+    this.ended.add(taskId);
+    if (this.ended.size > ENDED_MEMORY) this.ended.delete(this.ended.values().next().value!);
+  }
+
+  /** After a reconnect: the followed tasks that ended while the subscriber was away. */
+  private async resync(): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    for (const taskId of [...this.interest.keys()]) {
+      if (this.ended.has(taskId)) continue;
+      const record = await Promise.resolve(store.get(taskId, ANY_OWNER)).catch(() => undefined);
+      if (record && isTerminal(record.status)) this.hand(terminalEventOf(record));
+    }
+  }
+}
