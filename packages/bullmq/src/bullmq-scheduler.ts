@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { InvalidArgumentError, ShutdownError } from '@headway/core';
 import type { EventRelay, ResolvedRetryOptions, Scheduler, SchedulerHost, SchedulerStats, SubmitOptions, TaskRecord } from '@headway/core/spi';
-import { closeClient, newClient } from './connection.js';
+import { closeClient, connectClient, newClient } from './connection.js';
 import type { RedisConnection } from './connection.js';
 import { DependencyGate } from './dependency-gate.js';
 import { RedisStoreError } from './errors.js';
@@ -130,7 +130,7 @@ export class BullMqScheduler implements Scheduler {
       this.gate.release(record).catch((error: Error) => this.onError(this.failure(`release of the tasks waiting for ${record.id}`, error)));
     });
     try {
-      await this.producer.connect();
+      await connectClient(this.producer);
     } catch (error) {
       throw this.failure('connect', error);
     }

@@ -78,6 +78,15 @@ export function connectionOptions(connection: RedisConnection | undefined, overr
   return { ...connection, ...overrides };
 }
 
+/** Connects a client made with `lazyConnect` (once; later calls wait for the same connection). */
+export async function connectClient(client: Redis): Promise<void> {
+  if (client.status === 'wait') await client.connect();
+  else if (client.status !== 'ready') await new Promise<void>((resolve, reject) => {
+    client.once('ready', resolve);
+    client.once('end', () => reject(new Error('Connection is closed.')));
+  });
+}
+
 /** Closes a client this package made: QUIT, or a hard disconnect when Redis does not answer. */
 export async function closeClient(client: Redis): Promise<void> {
   if (client.status === 'end' || client.status === 'wait') {

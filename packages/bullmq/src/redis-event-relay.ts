@@ -4,7 +4,7 @@ import { ANY_OWNER, InvalidArgumentError, isTerminal, isTerminalEvent } from '@h
 import type { TaskEvent } from '@headway/core';
 import { terminalEventOf } from '@headway/core/spi';
 import type { EventRelay, TaskStore } from '@headway/core/spi';
-import { closeClient, newClient } from './connection.js';
+import { closeClient, connectClient, newClient } from './connection.js';
 import type { RedisConnection } from './connection.js';
 import { KeyLayout } from './keys.js';
 
@@ -93,8 +93,7 @@ export class RedisEventRelay implements EventRelay {
   }
 
   async open(deliver: (event: TaskEvent) => void): Promise<void> {
-    this.deliver = deliver;
-    this.subscriber.on('message', (channel: string, message: string) => {
+    this.subscriber.on('message', (_channel: string, message: string) => {
       if (!this.all) this.receive(message);
     });
     this.subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => this.receive(message));
@@ -102,10 +101,14 @@ export class RedisEventRelay implements EventRelay {
       if (this.wasReady) void this.resync();
       this.wasReady = true;
     });
-    await Promise.all([this.publisher.connect(), this.subscriber.connect()]);
+    await Promise.all([connectClient(this.publisher), connectClient(this.subscriber)]);
+    // Interest registered so far is subscribed now; later `follow` calls subscribe by themselves.
+    this.deliver = deliver;
     const channels = [...this.interest.keys()].map((id) => this.channel(id));
-    if (channels.length > 0) await this.subscriber.subscribe(...channels);
-    if (this.all) await this.subscriber.psubscribe(this.pattern());
+    const subscribed: Promise<unknown>[] = [];
+    if (channels.length > 0) subscribed.push(this.subscriber.subscribe(...channels));
+    if (this.all) subscribed.push(this.subscriber.psubscribe(this.pattern()));
+    await Promise.all(subscribed);
   }
 
   publish(event: TaskEvent): void {

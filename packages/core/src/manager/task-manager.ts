@@ -349,6 +349,11 @@ export class TaskManager {
 
   async #connect(): Promise<void> {
     const runner = this.#runner;
+    // The relay first: a scheduler may start attempts at once, and their events must get out.
+    if (this.#relay) {
+      await this.#relay.open((event) => this.#onRelayed(event));
+      if (this.#hub.takesRemote()) this.#relay.followAll();
+    }
     await this.#scheduler.start({
       runAttempt: (id, retry, options) => runner.run(id, retry, options),
       reclaim: (id, retry) => runner.reclaim(id, retry),
@@ -361,9 +366,6 @@ export class TaskManager {
       read: (id) => this.#store.get(id, ANY_OWNER),
       onFinished: (listener) => this.#transitions.onFinished(listener),
     });
-    if (!this.#relay) return;
-    await this.#relay.open((event) => this.#onRelayed(event));
-    if (this.#hub.takesRemote()) this.#relay.followAll();
   }
 
   #onRelayed(event: TaskEvent): void {
