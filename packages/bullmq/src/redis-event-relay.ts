@@ -78,11 +78,11 @@ export class RedisEventRelay implements EventRelay {
     this.channelPrefix = `${this.keys.base}:ev:`;
     this.store = options.store;
     this.onError = options.onError ?? (() => undefined);
-    const publisher = newClient(options.connection, { connectionName: 'headway-relay-pub' });
+    const publisher = newClient(options.connection, { connectionName: `headway-relay-pub-${this.node}` });
     this.publisher = publisher.client;
     this.endpoint = publisher.endpoint;
     // Subscribed connections must not fail commands during a reconnect: they re-subscribe by themselves.
-    this.subscriber = newClient(options.connection, { connectionName: 'headway-relay-sub', maxRetriesPerRequest: null }).client;
+    this.subscriber = newClient(options.connection, { connectionName: `headway-relay-sub-${this.node}`, maxRetriesPerRequest: null }).client;
     this.publisher.on('error', () => undefined);
     this.subscriber.on('error', () => undefined);
   }
