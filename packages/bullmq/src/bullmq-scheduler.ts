@@ -7,7 +7,7 @@ import type { RedisConnection } from './connection.js';
 import { DependencyGate } from './dependency-gate.js';
 import { RedisStoreError } from './errors.js';
 import { KeyLayout } from './keys.js';
-import { KindWorkers } from './kind-workers.js';
+import { INFRASTRUCTURE_RETRIES, KindWorkers } from './kind-workers.js';
 import type { JobData } from './kind-workers.js';
 import { LuaScript } from './lua-script.js';
 import { Reconciler } from './reconciler.js';
@@ -217,7 +217,8 @@ export class BullMqScheduler implements Scheduler {
         jobId: taskId,
         // Priority 1 keeps jobs in a sorted set, where a task's position is one ZRANK (O(log n)).
         priority: 1,
-        attempts: retry.maxAttempts,
+        // Headway decides retries (`RetryLater`); the extra attempts are for runs Redis trouble broke.
+        attempts: retry.maxAttempts + INFRASTRUCTURE_RETRIES,
         backoff: { type: 'headway' },
         removeOnComplete: true,
         removeOnFail: true,

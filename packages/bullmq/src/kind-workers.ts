@@ -19,6 +19,17 @@ export class RetryLater extends Error {
   }
 }
 
+/** The attempt ended here but its record still says it runs: the job must run again to settle it. */
+class Unfinished extends Error {
+  override readonly name = 'Unfinished';
+  constructor(taskId: string) {
+    super(`Task ${taskId} ended here but its record could not be updated; it is taken over at the next run of its job`);
+  }
+}
+
+/** BullMQ attempts a job has beyond the task's own, for runs that fail for want of Redis (not the task's). */
+export const INFRASTRUCTURE_RETRIES = 3;
+
 /** Delay before BullMQ runs a job again whose processor failed unexpectedly (Redis trouble). */
 const UNEXPECTED_RETRY_MS = 1_000;
 
@@ -72,6 +83,8 @@ export class KindWorkers {
       stalledInterval: this.o.stalledIntervalMs,
       maxStalledCount: this.o.maxStalls,
       settings: { backoffStrategy },
+      // After Redis trouble, BullMQ's own bookkeeping of a finished job is retried this soon (default 15 s).
+      runRetryDelay: 1_000,
     });
     worker.on('error', (error) => this.o.onError(error, `worker of kind ${JSON.stringify(kind)}`));
     worker.on('lockRenewalFailed', (jobIds) => {
@@ -119,9 +132,15 @@ export class KindWorkers {
       }
       if (outcome.type === 'retry') throw new RetryLater(outcome.delayMs);
       if (outcome.type === 'interrupted' && token !== undefined) {
-        // Shutdown: back to the queue at once, for another worker to take over.
+        // Shutdown, or Redis went away: back to the queue (once Redis answers), for a worker to take over.
         await job.moveToWait(token);
         throw new WaitingError();
+      }
+      if (outcome.type === 'failed' || outcome.type === 'cancelled') {
+        // The end may not have reached the record (Redis away, or this worker lost the task): the
+        // job then stays, and its next run takes the task over (`reclaim`).
+        const record = await host.read(taskId);
+        if (record && (record.status === 'working' || record.status === 'input_required')) throw new Unfinished(taskId);
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);

@@ -127,6 +127,34 @@ describe('remote scheduling seams', () => {
     expect(await scheduler.host.runAttempt(retried.id, RETRY_TWICE)).toEqual({ type: 'completed' });
   });
 
+  it('leaves a task to be taken over when a shared store cannot take the writes of its attempt', async () => {
+    class FlakyShared extends MemoryTaskStore {
+      readonly shared = true;
+      broken = false;
+      override async update(...args: Parameters<MemoryTaskStore['update']>) {
+        if (this.broken) throw Object.assign(new Error('Redis at redis://x: update failed'), { code: 'store_unavailable' });
+        return super.update(...args);
+      }
+    }
+    const store = new FlakyShared();
+    const { manager, scheduler } = await worker(store);
+    manager.define('saves', async (_input: unknown, ctx: TaskContext) => {
+      if (ctx.resumeFrom === undefined) {
+        await ctx.checkpoint({ at: 1 });
+        store.broken = true;
+        await ctx.checkpoint({ at: 2 });
+      }
+      return ctx.resumeFrom;
+    }, { resumable: true });
+    const task = await manager.create({ kind: 'saves' });
+    expect(await scheduler.host.runAttempt(task.id, RETRY_ONCE, { remote: true })).toEqual({ type: 'interrupted' });
+    store.broken = false;
+    expect(await store.get(task.id, ANY_OWNER)).toMatchObject({ status: 'working', checkpoint: { at: 1 } });
+    expect(await scheduler.host.reclaim(task.id, RETRY_ONCE)).toEqual({ type: 'resume', attempt: 2 });
+    expect(await scheduler.host.runAttempt(task.id, RETRY_ONCE, { resumed: true })).toEqual({ type: 'completed' });
+    expect((await task.wait()).result).toEqual({ at: 1 });
+  });
+
   it('gives the scheduler the kind for a queue position, and per-kind limits through limitKind', async () => {
     const store = new MemoryTaskStore();
     const { manager, scheduler } = await worker(store);

@@ -227,6 +227,12 @@ export class AttemptRunner implements AttemptHost {
       tracker?.close();
       return this.end(attempt, { type: 'interrupted' });
     }
+    // A shared store that could not take a write of this attempt (Redis away): the task is left as
+    // it is, and taken over by another run once the store is back (`SchedulerHost.reclaim`).
+    if (this.o.store.shared && 'error' in outcome && isStoreFailure(outcome.error)) {
+      tracker?.close();
+      return this.end(attempt, { type: 'interrupted' });
+    }
     const record = attempt.record;
     if (!('error' in outcome)) {
       const done = await this.o.transitions.complete(record, outcome.result, () => this.finalProgress(attempt));
@@ -292,4 +298,9 @@ export class AttemptRunner implements AttemptHost {
     }
     return Object.freeze(results);
   }
+}
+
+function isStoreFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'store_write_failed' || code === 'store_unavailable';
 }

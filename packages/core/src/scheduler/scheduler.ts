@@ -10,7 +10,11 @@ export type AttemptOutcome =
   | { readonly type: 'cancelled' }
   /** The record is queued again for `attempt`; run it after `delayMs`. */
   | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number }
-  /** Stopped by shutdown; a durable record stays unfinished for the next start to recover. */
+  /**
+   * Stopped by shutdown (a durable record stays unfinished for the next start to recover), or by
+   * a shared store that could not take its writes (the record stays unfinished for another run
+   * to take over with `reclaim` once the store is back).
+   */
   | { readonly type: 'interrupted' }
   /** Not queued when asked to start (finished meanwhile, or taken by another process). */
   | { readonly type: 'skipped' };
