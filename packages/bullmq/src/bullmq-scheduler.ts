@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import { InvalidArgumentError, ShutdownError } from '@headway/core';
-import type { EventRelay, ResolvedRetryOptions, Scheduler, SchedulerHost, SchedulerStats, SubmitOptions, TaskRecord } from '@headway/core/spi';
+import type { ResolvedRetryOptions, Scheduler, SchedulerHost, SchedulerStats, SubmitOptions, TaskRecord } from '@headway/core/spi';
 import { closeClient, connectClient, newClient } from './connection.js';
 import type { RedisConnection } from './connection.js';
 import { DependencyGate } from './dependency-gate.js';
@@ -10,6 +10,7 @@ import { KeyLayout } from './keys.js';
 import { INFRASTRUCTURE_RETRIES, KindWorkers } from './kind-workers.js';
 import type { JobData } from './kind-workers.js';
 import { LuaScript } from './lua-script.js';
+import type { RedisEventRelay } from './redis-event-relay.js';
 import { Reconciler } from './reconciler.js';
 
 export interface BullMqSchedulerOptions {
@@ -38,8 +39,8 @@ export interface BullMqSchedulerOptions {
   cancelPollMs?: number;
   /** The fleet's reconciler runs this often (one process at a time), in ms; 0 turns it off. Default 60 000. */
   reconcileIntervalMs?: number;
-  /** The relay of this process: a worker follows the tasks it runs, to hear of their cancellation. */
-  relay?: EventRelay;
+  /** The relay of this process: a worker hears there of the cancellation of the tasks it runs (and answers to their questions). */
+  relay?: RedisEventRelay;
   /** Told of Redis trouble in the background (a worker's connection, a release); default: a warning per outage. */
   onError?: (error: Error) => void;
 }
@@ -79,6 +80,7 @@ export class BullMqScheduler implements Scheduler {
   private readonly workerClient: Redis | undefined;
   private readonly reconciler: Reconciler | undefined;
   private readonly onError: (error: Error) => void;
+  private readonly relay: RedisEventRelay | undefined;
   private stopping = false;
 
   constructor(options: BullMqSchedulerOptions = {}) {
@@ -92,6 +94,7 @@ export class BullMqScheduler implements Scheduler {
     if (reconcileIntervalMs !== 0) positiveInteger('reconcileIntervalMs', reconcileIntervalMs);
     for (const [kind, limit] of Object.entries(options.kindConcurrency ?? {})) this.limits.set(kind, positiveInteger(`kindConcurrency.${kind}`, limit));
     this.onError = options.onError ?? warnOncePerOutage();
+    this.relay = options.relay;
     const producer = newClient(options.connection, { connectionName: 'headway-producer' });
     this.producer = producer.client;
     this.producer.on('error', () => undefined);
@@ -108,7 +111,6 @@ export class BullMqScheduler implements Scheduler {
         stalledIntervalMs: Math.max(1, Math.round(this.stalledJobBoundMs / 3)),
         maxStalls,
         cancelPollMs,
-        relay: options.relay,
         host: () => this.requireHost(),
         onError: (error, where) => this.onError(this.failure(where, error)),
       });
@@ -134,6 +136,7 @@ export class BullMqScheduler implements Scheduler {
     } catch (error) {
       throw this.failure('connect', error);
     }
+    if (this.workers) this.relay?.followControl();
     for (const kind of this.kinds) this.workers?.ensure(kind);
     for (const [kind, limit] of this.limits) await this.applyLimit(kind, limit);
     this.reconciler?.start();

@@ -10,13 +10,16 @@ import { InvalidArgumentError } from '@headway/core';
 export type RedisConnection = string | RedisOptions | Redis;
 
 /**
- * Defaults for a client this package makes: a command issued while Redis is away waits for at
+ * Defaults for a client this package makes: commands of one event-loop turn are written together
+ * (auto-pipelining); a command issued while Redis is away waits for at
  * most two reconnection attempts (about half a second when the port refuses), then fails with an
  * error naming Redis; reconnection goes on in the background, so the next command after Redis is
  * back succeeds. Override any of them in the options.
  */
 export const CLIENT_DEFAULTS: RedisOptions = Object.freeze({
   maxRetriesPerRequest: 2,
+  // Commands issued in one turn of the event loop go out in one write.
+  enableAutoPipelining: true,
   connectTimeout: 5_000,
   retryStrategy: (times: number) => Math.min(times * 200, 2_000),
   lazyConnect: true,

@@ -2,6 +2,25 @@ import type { Redis } from 'ioredis';
 import { DependencyFailedError, isTerminal } from '@headway/core';
 import type { ResolvedRetryOptions, SchedulerHost, TaskRecord } from '@headway/core/spi';
 import type { KeyLayout } from './keys.js';
+import { LuaScript } from './lua-script.js';
+
+/**
+ * KEYS: the wait hash, then each dependency's set of dependents, then each dependency's record.
+ * ARGV: the dependent's id, how to enqueue it (JSON), the number of dependencies. Registers the
+ * dependent and marks each dependency record `hasDependents`, so the end of a task without
+ * dependents costs no lookup.
+ */
+const HOLD = new LuaScript(
+  'hold',
+  `local n = tonumber(ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+for i = 1, n do
+  redis.call('SADD', KEYS[1 + i], ARGV[1])
+  if redis.call('EXISTS', KEYS[1 + n + i]) == 1 then redis.call('HSET', KEYS[1 + n + i], 'hasDependents', 'true') end
+end
+return 1`,
+  -1,
+);
 
 /** What a task waiting for its dependencies needs to be enqueued once they end. */
 interface WaitEntry {
@@ -38,14 +57,18 @@ export class DependencyGate {
   /** Holds `record` until its dependencies end. */
   async submit(record: Readonly<TaskRecord>, retry: ResolvedRetryOptions): Promise<void> {
     const entry: WaitEntry = { kind: record.kind, retry };
-    const multi = this.client.multi().hset(this.keys.dependencyWait, record.id, JSON.stringify(entry));
-    for (const dep of record.dependsOn) multi.sadd(this.keys.dependents(dep), record.id);
-    await multi.exec();
+    const deps = record.dependsOn;
+    await HOLD.run(
+      this.client,
+      [this.keys.dependencyWait, ...deps.map((dep) => this.keys.dependents(dep)), ...deps.map((dep) => this.keys.record(dep))],
+      [record.id, JSON.stringify(entry), deps.length],
+    );
     await this.check(record);
   }
 
-  /** `record` ended: decide for each task that waits on it. */
+  /** `record` ended: decide for each task that waits on it (only a task marked `hasDependents` has any). */
   async release(record: TaskRecord): Promise<void> {
+    if ((record as { hasDependents?: unknown }).hasDependents !== true) return;
     const key = this.keys.dependents(record.id);
     const waiting = await this.client.smembers(key);
     if (waiting.length === 0) return;

@@ -3,7 +3,7 @@ import { WaitingError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { InterruptedError, isTerminal, TaskCancelledError } from '@headway/core';
 import { DEFAULT_RETRY } from '@headway/core/spi';
-import type { AttemptOutcome, EventRelay, ResolvedRetryOptions, SchedulerHost } from '@headway/core/spi';
+import type { AttemptOutcome, ResolvedRetryOptions, SchedulerHost } from '@headway/core/spi';
 import type { KeyLayout } from './keys.js';
 
 /** What a Headway job carries: only how to retry it (the record holds everything else). */
@@ -47,7 +47,6 @@ export interface KindWorkersOptions {
   readonly stalledIntervalMs: number;
   readonly maxStalls: number;
   readonly cancelPollMs: number;
-  readonly relay: EventRelay | undefined;
   readonly host: () => SchedulerHost;
   readonly onError: (error: Error, where: string) => void;
 }
@@ -118,7 +117,6 @@ export class KindWorkers {
     const host = this.o.host();
     const retry = job.data?.retry ?? DEFAULT_RETRY;
     this.active.set(taskId, job);
-    this.o.relay?.follow(taskId);
     // BullMQ's own cancellation (`worker.cancelJob`) aborts the attempt too.
     const onAbort = () => host.abortAttempt(taskId, new TaskCancelledError(typeof signal?.reason === 'string' ? signal.reason : 'Cancelled by the worker'));
     signal?.addEventListener('abort', onAbort, { once: true });
@@ -144,7 +142,6 @@ export class KindWorkers {
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      this.o.relay?.unfollow(taskId);
       this.active.delete(taskId);
     }
   }

@@ -25,10 +25,11 @@ export interface RedisEventRelayOptions {
 /** How many ended tasks are remembered, so their late events (and a resync) are not delivered again. */
 const ENDED_MEMORY = 10_000;
 
+/** One message: a task's events of one batch, in order. */
 interface Envelope {
   /** The node that published it. */
   readonly o: string;
-  readonly e: TaskEvent;
+  readonly e: readonly TaskEvent[];
 }
 
 /**
@@ -39,9 +40,13 @@ interface Envelope {
  *   it (reference-counted); `followAll` subscribes to every task (a dashboard). A task nobody
  *   follows costs one PUBLISH per batch and nothing is kept: Redis drops messages nobody listens to.
  * - **Coalesced, ordered per task.** Events published in one turn of the event loop go out as one
- *   pipeline, in order; of a task's consecutive progress events only the latest is sent. One
+ *   pipeline, one message per task with its events in order; of a task's consecutive progress
+ *   events only the latest is sent. One
  *   batch is in flight at a time; while it is, the next one collects (and coalesces progress). While
  *   Redis is away, batches are dropped rather than queued.
+ * - **Control for workers.** Cancellations and answers to a task's question also go to one
+ *   control channel (`{prefix}:ctl`) that worker processes subscribe to (`followControl`): a worker
+ *   hears them for whichever task it runs without subscribing per task.
  * - **Once per process.** A process ignores its own events (its sinks saw them already) and, per
  *   task, anything that comes after its terminal event.
  * - **At most once.** Pub/sub does not replay: after the subscriber reconnects, the followed tasks
@@ -61,10 +66,12 @@ export class RedisEventRelay implements EventRelay {
   private deliver: ((event: TaskEvent) => void) | undefined;
   private readonly interest = new Map<string, number>();
   private all = false;
+  private control = false;
+  private readonly controlChannel: string;
   private readonly ended = new Set<string>();
-  private batch: string[] = [];
-  private batchChannels: string[] = [];
-  /** Index in `batch` of each task's pending progress event (replaced in place by a newer one). */
+  /** Events to send, by channel, in order. */
+  private batch = new Map<string, TaskEvent[]>();
+  /** Index in its channel's list of each task's pending progress event (replaced in place by a newer one). */
   private readonly pendingProgress = new Map<string, number>();
   private flushScheduled = false;
   private inFlight: Promise<void> | undefined;
@@ -76,6 +83,7 @@ export class RedisEventRelay implements EventRelay {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an object');
     this.keys = new KeyLayout(options.prefix ?? 'headway');
     this.channelPrefix = `${this.keys.base}:ev:`;
+    this.controlChannel = `${this.keys.base}:ctl`;
     this.store = options.store;
     this.onError = options.onError ?? (() => undefined);
     const publisher = newClient(options.connection, { connectionName: `headway-relay-pub-${this.node}` });
@@ -93,8 +101,9 @@ export class RedisEventRelay implements EventRelay {
   }
 
   async open(deliver: (event: TaskEvent) => void): Promise<void> {
-    this.subscriber.on('message', (_channel: string, message: string) => {
-      if (!this.all) this.receive(message);
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.controlChannel) this.receive(message, true);
+      else if (!this.all) this.receive(message);
     });
     this.subscriber.on('pmessage', (_pattern: string, _channel: string, message: string) => this.receive(message));
     this.subscriber.on('ready', () => {
@@ -108,33 +117,36 @@ export class RedisEventRelay implements EventRelay {
     const subscribed: Promise<unknown>[] = [];
     if (channels.length > 0) subscribed.push(this.subscriber.subscribe(...channels));
     if (this.all) subscribed.push(this.subscriber.psubscribe(this.pattern()));
+    if (this.control) subscribed.push(this.subscriber.subscribe(this.controlChannel));
     await Promise.all(subscribed);
   }
 
   publish(event: TaskEvent): void {
     if (this.closed) return;
     const taskId = event.taskId;
-    let text: string;
-    try {
-      text = JSON.stringify({ o: this.node, e: event } satisfies Envelope);
-    } catch {
-      return;
-    }
+    const channel = this.channel(taskId);
+    let events = this.batch.get(channel);
+    if (!events) this.batch.set(channel, (events = []));
     if (event.type === 'progress') {
       const at = this.pendingProgress.get(taskId);
       if (at !== undefined) {
-        this.batch[at] = text;
+        events[at] = event;
         return;
       }
-      this.pendingProgress.set(taskId, this.batch.length);
+      this.pendingProgress.set(taskId, events.length);
     } else {
       this.pendingProgress.delete(taskId);
       if (isTerminalEvent(event)) this.remember(taskId);
     }
-    this.batch.push(text);
-    this.batchChannels.push(this.channel(taskId));
+    events.push(event);
+    if (event.type === 'cancelled' || (event.type === 'input' && event.state === 'answered')) {
+      const control = this.batch.get(this.controlChannel);
+      if (control) control.push(event);
+      else this.batch.set(this.controlChannel, [event]);
+    }
     this.scheduleFlush();
   }
+
 
   follow(taskId: string): void {
     const count = this.interest.get(taskId) ?? 0;
@@ -159,6 +171,16 @@ export class RedisEventRelay implements EventRelay {
     if (this.deliver && !this.closed) this.subscriber.psubscribe(this.pattern()).catch((error: Error) => this.onError(error));
   }
 
+  /**
+   * Receive the cancellations and answers of every task (a worker: it may run any of them). Only
+   * those of tasks not followed otherwise are delivered from this channel.
+   */
+  followControl(): void {
+    if (this.control) return;
+    this.control = true;
+    if (this.deliver && !this.closed) this.subscriber.subscribe(this.controlChannel).catch((error: Error) => this.onError(error));
+  }
+
   /** Tasks followed right now (for tests and diagnostics). */
   get followed(): number {
     return this.interest.size;
@@ -169,7 +191,7 @@ export class RedisEventRelay implements EventRelay {
     if (this.closed) return;
     this.closed = true;
     await this.inFlight;
-    if (this.batch.length > 0) await this.flush();
+    if (this.batch.size > 0) await this.flush();
     await Promise.all([closeClient(this.publisher), closeClient(this.subscriber)]);
   }
 
@@ -184,46 +206,72 @@ export class RedisEventRelay implements EventRelay {
   private scheduleFlush(): void {
     if (this.flushScheduled || this.inFlight) return;
     this.flushScheduled = true;
-    // A microtask: what this turn publishes goes out together, before the turn's other commands.
-    queueMicrotask(() => {
+    // What this turn of the event loop publishes goes out in one write.
+    setImmediate(() => {
       this.flushScheduled = false;
-      if (!this.inFlight && this.batch.length > 0) void this.flush();
+      if (!this.inFlight && this.batch.size > 0) void this.flush();
     });
   }
 
   private flush(): Promise<void> {
-    const messages = this.batch;
-    const channels = this.batchChannels;
-    this.batch = [];
-    this.batchChannels = [];
+    const batch = this.batch;
+    this.batch = new Map();
     this.pendingProgress.clear();
     if (this.publisher.status !== 'ready') {
-      this.dropped += messages.length;
+      for (const events of batch.values()) this.dropped += events.length;
       return Promise.resolve();
     }
+    // One message per channel: the task's events of this batch, in order.
     const pipeline = this.publisher.pipeline();
-    for (let i = 0; i < messages.length; i++) pipeline.publish(channels[i]!, messages[i]!);
+    for (const [channel, events] of batch) {
+      const text = this.encode(events);
+      if (text !== undefined) pipeline.publish(channel, text);
+    }
     const sent = pipeline.exec().then(
       () => undefined,
       (error: Error) => this.onError(error),
     );
     this.inFlight = sent.then(() => {
       this.inFlight = undefined;
-      if (this.batch.length > 0 && !this.closed) void this.flush();
+      if (this.batch.size > 0 && !this.closed) void this.flush();
     });
     return this.inFlight;
   }
 
-  private receive(message: string): void {
+  /** The message of a channel's events; one that cannot be serialised is left out. */
+  private encode(events: TaskEvent[]): string | undefined {
+    try {
+      return JSON.stringify({ o: this.node, e: events } satisfies Envelope);
+    } catch {
+      const kept = events.filter((event) => {
+        try {
+          JSON.stringify(event);
+          return true;
+        } catch {
+          return false;
+        }
+      });
+      return kept.length > 0 ? JSON.stringify({ o: this.node, e: kept } satisfies Envelope) : undefined;
+    }
+  }
+
+
+  private receive(message: string, control = false): void {
     let envelope: Envelope;
     try {
       envelope = JSON.parse(message) as Envelope;
     } catch {
       return;
     }
-    if (envelope.o === this.node || typeof envelope.e?.taskId !== 'string') return;
-    this.hand(envelope.e);
+    if (envelope.o === this.node || !Array.isArray(envelope.e)) return;
+    for (const event of envelope.e) {
+      if (typeof event?.taskId !== 'string') continue;
+      // A followed task's control events come through its own channel as well.
+      if (control && (this.all || this.interest.has(event.taskId))) continue;
+      this.hand(event);
+    }
   }
+
 
   private hand(event: TaskEvent): void {
     if (this.ended.has(event.taskId)) return;

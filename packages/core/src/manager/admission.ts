@@ -99,15 +99,22 @@ export class Admission {
     const owner = spec.owner;
     const reserved = this.reserve(owner, 1);
     const counted = this.store.countActive(owner);
-    const active = isPromiseLike(counted) ? await counted : counted;
-    if (active + reserved - 1 >= this.limits.maxActivePerOwner) {
-      throw new TaskLimitError(`Owner already has ${active} unfinished tasks (limit ${this.limits.maxActivePerOwner})`);
+    // Asked together with the count: a networked store answers both in one round trip (a seq
+    // left unused when the task is refused is a harmless gap).
+    const next = this.store.nextSeq();
+    try {
+      const active = isPromiseLike(counted) ? await counted : counted;
+      if (active + reserved - 1 >= this.limits.maxActivePerOwner) {
+        throw new TaskLimitError(`Owner already has ${active} unfinished tasks (limit ${this.limits.maxActivePerOwner})`);
+      }
+      if (spec.dependsOn.length > 0) await this.checkDependencies(spec.dependsOn, owner);
+    } catch (error) {
+      if (isPromiseLike(next)) next.then(undefined, () => undefined);
+      throw error;
     }
-    if (spec.dependsOn.length > 0) await this.checkDependencies(spec.dependsOn, owner);
     const definition = this.definitions.get(spec.kind);
     const options = spec.options;
     const retry = resolveRetry(options.retry, this.definitions.retryOf(spec.kind));
-    const next = this.store.nextSeq();
     const seq = isPromiseLike(next) ? await next : next;
     // Every field present, in one order: records share one hidden class, so copies are cheap.
     const record: TaskRecord = {

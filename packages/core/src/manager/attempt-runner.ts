@@ -125,7 +125,8 @@ export class AttemptRunner implements AttemptHost {
     if (body.type === 'progress' && !body.heartbeat) {
       attempt.progress = body.progress;
       if (body.message !== undefined) attempt.statusMessage = body.message;
-      this.o.transitions.progress(attempt.record, body.progress, body.message);
+      // The final 100 of a completed attempt is in the record already (the completion wrote it).
+      if (!attempt.settled) this.o.transitions.progress(attempt.record, body.progress, body.message);
     }
     this.o.transitions.report(attempt.record, attempt.attempt, body);
   }
