@@ -62,25 +62,6 @@ export function newClient(connection: RedisConnection | undefined, overrides: Re
   return { client, owned: true, endpoint: describeEndpoint(client.options) };
 }
 
-/**
- * Plain ioredis options for the same Redis (for BullMQ, which makes its own clients from them),
- * with `overrides` applied.
- */
-export function connectionOptions(connection: RedisConnection | undefined, overrides: RedisOptions): RedisOptions {
-  if (connection instanceof Redis) return { ...connection.options, ...overrides };
-  if (connection === undefined || typeof connection === 'string') {
-    // ioredis parses the URL (credentials, db, rediss:// → tls) without connecting a lazy client.
-    const parser = new Redis(checkUrl(connection ?? DEFAULT_URL).href, { lazyConnect: true });
-    const options = { ...parser.options };
-    parser.disconnect();
-    return { ...options, ...overrides };
-  }
-  if (typeof connection !== 'object' || connection === null) {
-    throw new InvalidArgumentError('connection', connection, 'a redis:// or rediss:// URL, ioredis options or an ioredis client');
-  }
-  return { ...connection, ...overrides };
-}
-
 /** Connects a client made with `lazyConnect` (once; later calls wait for the same connection). */
 export async function connectClient(client: Redis): Promise<void> {
   if (client.status === 'wait') await client.connect();
@@ -114,7 +95,7 @@ function checkUrl(text: string): URL {
   return url;
 }
 
-export function describeEndpoint(options: RedisOptions): string {
+function describeEndpoint(options: RedisOptions): string {
   if (options.path) return `unix:${options.path}`;
   const scheme = options.tls ? 'rediss' : 'redis';
   return `${scheme}://${options.host ?? '127.0.0.1'}:${options.port ?? 6379}${options.db ? `/${options.db}` : ''}`;
