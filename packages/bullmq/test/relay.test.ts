@@ -44,6 +44,26 @@ describe('RedisEventRelay', () => {
     expect(a.received).toEqual([]);
   });
 
+  it('follows every task for a fleet-wide reporter, and hands cancellations to workers once, whatever else they follow', async () => {
+    prefix = uniquePrefix();
+    const a = await relay();
+    const dashboard = await relay();
+    const worker = await relay();
+    dashboard.relay.followAll();
+    worker.relay.followControl();
+    worker.relay.follow('t5');
+    await sleep(100);
+    const cancelled = (taskId: string): TaskEvent => ({ ...base, taskId, type: 'cancelled', reason: 'stop', durationMs: 1 });
+    a.relay.publish(log('t4', 'anything'));
+    a.relay.publish(cancelled('t4'));
+    a.relay.publish(cancelled('t5'));
+    await eventually(() => dashboard.received.length === 3 && worker.received.length === 2);
+    await sleep(100);
+    expect(dashboard.received.map((e) => `${e.taskId} ${e.type}`)).toEqual(['t4 log', 't4 cancelled', 't5 cancelled']);
+    // The worker hears both cancellations once: t4 on the control channel, t5 on its own channel.
+    expect(worker.received.map((e) => `${e.taskId} ${e.type}`).sort()).toEqual(['t4 cancelled', 't5 cancelled']);
+  });
+
   it('stores nothing and subscribes nothing for tasks nobody follows; interest is dropped with the last unfollow', async () => {
     prefix = uniquePrefix();
     const a = await relay();
