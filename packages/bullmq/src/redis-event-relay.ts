@@ -49,8 +49,9 @@ interface Envelope {
  *   hears them for whichever task it runs without subscribing per task.
  * - **Once per process.** A process ignores its own events (its sinks saw them already) and, per
  *   task, anything that comes after its terminal event.
- * - **At most once.** Pub/sub does not replay: after the subscriber reconnects, the followed tasks
- *   that ended meanwhile are read from the store and their terminal event is delivered.
+ * - **At most once.** Pub/sub does not replay: once a follow's subscription holds, and after the
+ *   subscriber reconnects, the followed tasks that ended meanwhile are read from the store and their
+ *   terminal event is delivered.
  */
 export class RedisEventRelay implements EventRelay {
   /** This process's id in the fleet: events it publishes carry it. */
@@ -151,7 +152,12 @@ export class RedisEventRelay implements EventRelay {
   follow(taskId: string): void {
     const count = this.interest.get(taskId) ?? 0;
     this.interest.set(taskId, count + 1);
-    if (count === 0 && this.deliver && !this.closed) this.subscriber.subscribe(this.channel(taskId)).catch((error: Error) => this.onError(error));
+    if (count > 0 || !this.deliver || this.closed) return;
+    // Subscribed, then read: a task that ended before the subscription took effect is seen either way.
+    this.subscriber.subscribe(this.channel(taskId)).then(
+      () => this.catchUp(taskId),
+      (error: Error) => this.onError(error),
+    );
   }
 
   unfollow(taskId: string): void {
@@ -286,12 +292,13 @@ export class RedisEventRelay implements EventRelay {
 
   /** After a reconnect: the followed tasks that ended while the subscriber was away. */
   private async resync(): Promise<void> {
-    const store = this.store;
-    if (!store) return;
-    for (const taskId of [...this.interest.keys()]) {
-      if (this.ended.has(taskId)) continue;
-      const record = await Promise.resolve(store.get(taskId, ANY_OWNER)).catch(() => undefined);
-      if (record && isTerminal(record.status)) this.hand(terminalEventOf(record));
-    }
+    for (const taskId of [...this.interest.keys()]) await this.catchUp(taskId);
+  }
+
+  /** Delivers the end of a followed task from its record, if it ended and that end was not delivered. */
+  private async catchUp(taskId: string): Promise<void> {
+    if (!this.store || this.ended.has(taskId) || !this.interest.has(taskId)) return;
+    const record = await Promise.resolve(this.store.get(taskId, ANY_OWNER)).catch(() => undefined);
+    if (record && isTerminal(record.status) && this.interest.has(taskId)) this.hand(terminalEventOf(record));
   }
 }

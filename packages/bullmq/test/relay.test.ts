@@ -104,4 +104,17 @@ describe('RedisEventRelay', () => {
     await eventually(() => b.received.some((e) => e.type === 'completed'));
     expect(b.received).toEqual([expect.objectContaining({ type: 'completed', taskId: 't3', result: 'done' })]);
   });
+
+  it('delivers the end of a task that ended before its follow took effect, once', async () => {
+    prefix = uniquePrefix();
+    const store = await RedisTaskStore.open({ connection: REDIS_URL, prefix });
+    closers.push(() => store.close());
+    await store.create(taskRecord('t6', await store.nextSeq(), { status: 'completed', result: 'early', finishedAt: Date.now() }));
+    const b = await relay({ store });
+    b.relay.follow('t6');
+    b.relay.follow('t6');
+    await eventually(() => b.received.length === 1);
+    await sleep(100);
+    expect(b.received).toEqual([expect.objectContaining({ type: 'completed', taskId: 't6', result: 'early' })]);
+  });
 });
