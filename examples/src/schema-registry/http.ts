@@ -4,14 +4,13 @@
 // with OTEL_WORKER=1 by an SDK on a worker thread, set up in otel-setup.ts).
 //
 // Usage: node examples/dist/schema-registry/http.js [dataDir]   (PORT, default 3000; loopback only)
-import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { createDashboard } from '@headway/dashboard';
 import { otelReporter, otelWorkerReporter } from '@headway/otel';
 import { prometheusReporter } from '@headway/prometheus';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { mcpSessions, registryRoutes } from './mcp-sessions.js';
 import { createRegistryManager, createRegistryServer } from './server.js';
 
 const dataDir = resolve(process.argv[2] ?? process.env.HEADWAY_DATA_DIR ?? '.headway-data');
@@ -38,41 +37,10 @@ if (seed > 0) for (const context of ['dev', 'staging']) if ((await registry.subj
 await manager.start();
 
 // One McpServer per MCP session; the TaskManager is shared by all of them.
-const sessions = new Map<string, StreamableHTTPServerTransport>();
+const serveMcp = mcpSessions(() => createRegistryServer(manager, registry).server);
 const serveMetrics = metrics.handler({ path: '/metrics' });
 
-const http = createServer((req, res) => {
-  const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-  if (path === '/metrics') return void serveMetrics(req, res);
-  if (path === '/tasks' || path.startsWith('/tasks/')) return void dashboard.handle(req, res);
-  if (path !== '/mcp') {
-    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found: try /mcp, /tasks/ or /metrics\n');
-    return;
-  }
-  void (async () => {
-    const sessionId = req.headers['mcp-session-id'];
-    let transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-    if (!transport) {
-      if (sessionId !== undefined) {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }));
-        return;
-      }
-      const created = new StreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => void sessions.set(id, created),
-      });
-      created.onclose = () => {
-        if (created.sessionId) sessions.delete(created.sessionId);
-      };
-      await createRegistryServer(manager, registry).server.connect(created);
-      transport = created;
-    }
-    await transport.handleRequest(req, res);
-  })().catch((error: unknown) => {
-    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-    res.end(`Internal error: ${(error as Error).message}\n`);
-  });
-});
+const http = createServer(registryRoutes({ mcp: serveMcp, metrics: serveMetrics, dashboard: (req, res) => dashboard.handle(req, res) }));
 
 http.listen(port, '127.0.0.1', () => {
   const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;

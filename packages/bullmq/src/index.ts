@@ -1,5 +1,13 @@
+export { bullmq } from './bullmq.js';
+export type { BullMqOptions, BullMqSeams } from './bullmq.js';
+export { BullMqScheduler } from './bullmq-scheduler.js';
+export type { BullMqSchedulerOptions } from './bullmq-scheduler.js';
+export { RedisEventRelay } from './redis-event-relay.js';
+export type { RedisEventRelayOptions } from './redis-event-relay.js';
 export { RedisTaskStore } from './redis-task-store.js';
 export type { RedisTaskStoreOptions } from './redis-task-store.js';
+export { createWorker, runWorker } from './worker.js';
+export type { RunWorkerOptions, WorkerModule, WorkerOptions } from './worker.js';
 export { CLIENT_DEFAULTS } from './connection.js';
 export type { RedisConnection } from './connection.js';
 export { RedisStoreError } from './errors.js';

@@ -10,6 +10,11 @@ import { InvalidArgumentError } from '@headway/core';
  * | `{p}:t:<id>` | hash | one record: a field per top-level record key, each value JSON |
  * | `{p}:i:<status>` and `…:o:<owner>`, `…:k:<kind>`, `…:ok:<owner>:<kind>` | sorted sets | ids by `seq`, per status (list and countActive) |
  * | `{p}:exp` | sorted set | terminal records with an `expiresAt`, scored by it (sweeping of the indexes) |
+ * | `{p}:q.<kind>:…` | BullMQ's | one BullMQ queue per kind (BullMQ prefix `{p}`, queue name `q.<kind>`) |
+ * | `{p}:dep:wait` | hash | tasks waiting for dependencies → how to enqueue them (JSON) |
+ * | `{p}:dep:of:<id>` | set | the tasks waiting for task `<id>` |
+ * | `{p}:reconcile` | string | the lock of the fleet's reconciler (one at a time, with a TTL) |
+ * | channel `{p}:ev:<id>` | pub/sub | the events of task `<id>` (not a key: nothing is stored) |
  *
  * Owners and kinds are escaped (`%` → `%25`, `:` → `%3A`) so no two index keys can collide.
  */
@@ -27,9 +32,25 @@ export class KeyLayout {
   record(id: string): string {
     return `${this.base}:t:${id}`;
   }
+  /** BullMQ's queue name for a kind (BullMQ forbids `:` in queue names, so it is escaped). */
+  queueName(kind: string): string {
+    return `q.${escapeName(kind)}`;
+  }
+  get dependencyWait(): string {
+    return `${this.base}:dep:wait`;
+  }
+  dependents(taskId: string): string {
+    return `${this.base}:dep:of:${taskId}`;
+  }
+  get reconcileLock(): string {
+    return `${this.base}:reconcile`;
+  }
   /** Every key of this store, for SCAN MATCH (cleanup in tests and tools). */
   get pattern(): string {
     return `${this.base}:*`;
   }
 }
 
+function escapeName(name: string): string {
+  return name.replace(/%/g, '%25').replace(/:/g, '%3A');
+}

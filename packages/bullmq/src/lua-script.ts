@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
  */
 export class LuaScript {
   private readonly sha: string;
+  /** `numberOfKeys` -1: as many as given. */
   constructor(
     readonly name: string,
     private readonly source: string,
@@ -17,12 +18,12 @@ export class LuaScript {
   }
 
   async run(client: Redis, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
-    if (keys.length !== this.numberOfKeys) throw new Error(`${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
+    if (this.numberOfKeys >= 0 && keys.length !== this.numberOfKeys) throw new Error(`${this.name} takes ${this.numberOfKeys} keys, got ${keys.length}`);
     try {
-      return await client.evalsha(this.sha, this.numberOfKeys, ...keys, ...args);
+      return await client.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {
       if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-      return client.eval(this.source, this.numberOfKeys, ...keys, ...args);
+      return client.eval(this.source, keys.length, ...keys, ...args);
     }
   }
 }

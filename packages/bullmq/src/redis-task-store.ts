@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { ANY_OWNER, HeadwayError, InvalidArgumentError, TASK_STATUSES } from '@headway/core';
-import type { OwnerScope, TaskStatus } from '@headway/core';
+import type { OwnerScope } from '@headway/core';
 import { ACTIVE_STATUSES, checkPageSize, decodeCursor, encodeCursor } from '@headway/core/spi';
-import type { ListPage, ListQuery, TaskPatch, TaskRecord, TaskStore, UpdateResult } from '@headway/core/spi';
+import type { ListPage, ListQuery, TaskPatch, TaskRecord, TaskStore, UpdateOptions, UpdateResult } from '@headway/core/spi';
 import { openClient } from './connection.js';
 import type { RedisConnection } from './connection.js';
 import { RedisStoreError } from './errors.js';
@@ -133,11 +133,11 @@ export class RedisTaskStore implements TaskStore {
   }
 
   /**
-   * Compare-and-set on status (`expect`) and, beyond today's contract, on the attempt number
+   * Compare-and-set on status (`expect`) and on the attempt number
    * (`attempt`): a fencing token, so a worker that lost its job (lock expired, job re-run
-   * elsewhere) cannot overwrite the newer attempt's record. Proposed for the core's contract.
+   * elsewhere) cannot overwrite the newer attempt's record. (the core's contract).
    */
-  async update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[]; attempt?: number }): Promise<UpdateResult> {
+  async update(id: string, patch: TaskPatch, options?: UpdateOptions): Promise<UpdateResult> {
     checkId(id);
     const { set, unset } = patchFields(patch);
     const expect = options?.expect;

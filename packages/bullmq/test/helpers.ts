@@ -6,7 +6,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { TaskManager } from '@headway/core';
+import type { Reporter } from '@headway/core';
 import type { TaskRecord } from '@headway/core/spi';
+import { bullmq, createWorker } from '../src/index.js';
+import type { BullMqOptions, WorkerModule, WorkerOptions } from '../src/index.js';
 
 /** The shared test Redis; every test uses its own prefix and removes its keys. */
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -125,5 +129,37 @@ export class PrivateRedis {
   async stop(): Promise<void> {
     await this.kill();
     await rm(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Server and worker managers of one fleet (one prefix) in this process; `close` shuts them down and removes the keys. */
+export function testFleet(prefix = uniquePrefix()) {
+  const made: TaskManager[] = [];
+  return {
+    prefix,
+    server(options: Omit<BullMqOptions, 'connection' | 'prefix'> & { reporters?: Reporter[] } = {}): TaskManager {
+      const { reporters, ...rest } = options;
+      const manager = new TaskManager({ ...bullmq({ connection: REDIS_URL, prefix, ...rest }), ...(reporters && { reporters }), progress: { minIntervalMs: 0 } });
+      made.push(manager);
+      return manager;
+    },
+    async worker(tasks: WorkerModule, options: Omit<WorkerOptions, 'connection' | 'prefix' | 'tasks'> = {}): Promise<TaskManager> {
+      const manager = await createWorker({ connection: REDIS_URL, prefix, stalledJobBoundMs: 3_000, tasks, ...options, manager: { progress: { minIntervalMs: 0 }, ...options.manager } });
+      made.push(manager);
+      return manager;
+    },
+    async close(): Promise<void> {
+      await Promise.all(made.splice(0).map((m) => m.shutdown({ mode: 'abort', timeoutMs: 3_000 }).catch(() => undefined)));
+      await removeKeys(prefix);
+    },
+  };
+}
+
+/** Polls until `check` holds. */
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await sleep(20);
   }
 }

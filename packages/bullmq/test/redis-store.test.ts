@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { ANY_OWNER, InvalidArgumentError } from '@headway/core';
+import type { TaskRecord } from '@headway/core/spi';
 import { RedisStoreError, RedisTaskStore } from '../src/index.js';
 import { REDIS_URL, removeKeys, scanKeys, sleep, taskRecord, uniquePrefix } from './helpers.js';
 
@@ -17,6 +18,16 @@ describe('RedisTaskStore on Redis', () => {
     await store.close();
     redis.disconnect();
     await removeKeys(prefix);
+  });
+
+  it('keeps what create was given, unknown fields and exact JSON included', async () => {
+    const odd = 'ow:ner%3A/ü "q"';
+    const input = { list: [], nested: { empty: {}, arr: [[], [1, { a: [] }]] }, big: 2 ** 52 + 1, float: 1 / 3, text: 'ß\n"' };
+    await store.create({ ...taskRecord('a', await store.nextSeq(), { owner: odd, input }), future: { field: [] } } as TaskRecord);
+    const got = (await store.get('a', odd)) as TaskRecord & { future?: unknown };
+    expect(got).toMatchObject({ id: 'a', owner: odd, status: 'queued', dependsOn: [], metadata: {} });
+    expect(got.input).toEqual(input);
+    expect(got.future).toEqual({ field: [] });
   });
 
   it('gives a terminal record a Redis expiry at its expiresAt; sweep then clears the indexes', async () => {

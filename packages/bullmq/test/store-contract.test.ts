@@ -1,34 +1,24 @@
-import { MemoryTaskStore } from '@headway/core/spi';
+// The core's TaskStore conformance kit, on Redis: one prefix per store, its keys removed after.
+import { describeTaskStore } from '@headway/core/testing';
+import type { TaskStore } from '@headway/core/spi';
 import { RedisTaskStore } from '../src/index.js';
-import type { TaskStore as SharedTaskStore } from '@headway/core/spi';
 import { REDIS_URL, removeKeys, uniquePrefix } from './helpers.js';
-import { describeTaskStoreContract } from './task-store-contract.js';
 
-describeTaskStoreContract('RedisTaskStore', async () => {
-  const prefix = uniquePrefix();
-  const opened: RedisTaskStore[] = [];
-  const open = async () => {
-    const store = await RedisTaskStore.open({ connection: REDIS_URL, prefix });
-    opened.push(store);
-    return store;
-  };
-  const store = await open();
-  return {
-    store,
-    peer: open,
-    reopen: async () => {
-      await store.close();
-      return open();
-    },
-    async cleanup() {
-      await Promise.all(opened.map((s) => s.close()));
-      await removeKeys(prefix);
-    },
-  };
+const prefixes = new WeakMap<TaskStore, string>();
+
+async function open(prefix: string): Promise<RedisTaskStore> {
+  const store = await RedisTaskStore.open({ connection: REDIS_URL, prefix });
+  prefixes.set(store, prefix);
+  return store;
+}
+
+describeTaskStore('RedisTaskStore', {
+  create: () => open(uniquePrefix()),
+  async reopen(store) {
+    await store.close?.();
+    return open(prefixes.get(store)!);
+  },
+  async cleanup(store) {
+    await removeKeys(prefixes.get(store)!);
+  },
 });
-
-// The same tests against the core's memory store: they assume nothing Redis-specific.
-describeTaskStoreContract('MemoryTaskStore', async () => ({
-  store: new MemoryTaskStore() as unknown as SharedTaskStore,
-  async cleanup() {},
-}));

@@ -2,13 +2,13 @@
 export type { MaybePromise } from './maybe-promise.js';
 export { isPromiseLike } from './maybe-promise.js';
 
-export type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateResult } from './store/task-store.js';
+export type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './store/task-store.js';
 export { MemoryTaskStore } from './store/memory-store.js';
 export { checkPageSize, decodeCursor, encodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './store/cursor.js';
 export { ACTIVE_STATUSES, TERMINAL_STATUSES, toErrorInfo } from './task-record.js';
 export type { ActiveStatus, TaskPatch, TaskRecord, TerminalStatus } from './task-record.js';
 
-export type { AttemptOutcome, Scheduler, SchedulerHost, SchedulerStats, SubmitOptions } from './scheduler/scheduler.js';
+export type { AttemptOutcome, ReclaimOutcome, RunAttemptOptions, Scheduler, SchedulerHost, SchedulerStats, SubmitOptions } from './scheduler/scheduler.js';
 export { InProcessScheduler } from './scheduler/in-process-scheduler.js';
 export type { InProcessSchedulerOptions } from './scheduler/in-process-scheduler.js';
 export type { EventRelay } from './relay/event-relay.js';

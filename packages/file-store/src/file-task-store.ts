@@ -121,7 +121,7 @@ export class FileTaskStore implements TaskStore {
     return record && copyRecord(record);
   }
 
-  async update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[] }): Promise<UpdateResult> {
+  async update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[]; attempt?: number }): Promise<UpdateResult> {
     const writer = this.ready();
     checkId(id);
     if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new InvalidArgumentError('patch', patch, 'an object');
@@ -143,7 +143,7 @@ export class FileTaskStore implements TaskStore {
         clean[key] = undefined;
       }
     }
-    const result = this.index.apply(id, clean as TaskPatch, expect);
+    const result = this.index.apply(id, clean as TaskPatch, expect, options?.attempt);
     if (!result.ok) return result;
     await this.append(writer, unset.length > 0 ? updateOp(id, patchJson, unset) : op);
     // A shallow copy, as from MemoryTaskStore: this result feeds the manager's hot path. get/list copy deeply.

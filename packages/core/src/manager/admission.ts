@@ -67,7 +67,10 @@ export class Admission {
     if (options.deferred !== undefined) checkBoolean('deferred', options.deferred);
     if (options.awaitDefinition !== undefined) checkBoolean('awaitDefinition', options.awaitDefinition);
     checkReporters('reporters', options.reporters);
-    if (options.fn && this.kindRunsElsewhere) {
+    // A function cannot travel to a worker: with a remote scheduler a task runs the definition of its
+    // kind where it runs. A one-off `fn` is accepted only for a kind defined here too (so it is that
+    // kind's function, as @headway/mcp passes for its tools), and not carried.
+    if (options.fn && this.kindRunsElsewhere && !this.definitions.get(kind)) {
       throw new InvalidArgumentError('fn', options.fn, 'no one-off function: this manager runs tasks on remote workers, so define the kind there');
     }
     const dependsOn = checkDependsOn(options.dependsOn);
@@ -82,7 +85,7 @@ export class Admission {
       metadata,
       input: options.input,
       dependsOn,
-      fn: options.fn as TaskFunction | undefined,
+      fn: this.kindRunsElsewhere ? undefined : (options.fn as TaskFunction | undefined),
       reporters: options.reporters,
       deferred,
       awaitDefinition,
@@ -98,10 +101,12 @@ export class Admission {
   admit(spec: CreateSpec): MaybePromise<TaskRecord> {
     const reserved = this.reserve(spec.owner, 1);
     const counted = this.store.countActive(spec.owner);
-    if (isPromiseLike(counted) || spec.dependsOn.length > 0) return this.admitLater(spec, reserved, counted);
-    this.checkCap(counted, reserved);
+    // Asked together with the count: a networked store answers both in one round trip (a seq left
+    // unused when the task is refused is a harmless gap).
     const next = this.store.nextSeq();
-    return isPromiseLike(next) ? next.then((seq) => this.build(spec, seq)) : this.build(spec, next);
+    if (isPromiseLike(counted) || isPromiseLike(next) || spec.dependsOn.length > 0) return this.admitLater(spec, reserved, counted, next);
+    this.checkCap(counted, reserved);
+    return this.build(spec, next);
   }
 
   /** The retry policy a new task of this spec runs with. */
@@ -109,10 +114,15 @@ export class Admission {
     return resolveRetry(spec.options.retry, this.definitions.retryOf(spec.kind));
   }
 
-  private async admitLater(spec: CreateSpec, reserved: number, counted: MaybePromise<number>): Promise<TaskRecord> {
-    this.checkCap(await counted, reserved);
-    if (spec.dependsOn.length > 0) await this.checkDependencies(spec.dependsOn, spec.owner);
-    return this.build(spec, await this.store.nextSeq());
+  private async admitLater(spec: CreateSpec, reserved: number, counted: MaybePromise<number>, next: MaybePromise<number>): Promise<TaskRecord> {
+    try {
+      this.checkCap(await counted, reserved);
+      if (spec.dependsOn.length > 0) await this.checkDependencies(spec.dependsOn, spec.owner);
+    } catch (error) {
+      if (isPromiseLike(next)) next.then(undefined, () => undefined);
+      throw error;
+    }
+    return this.build(spec, await next);
   }
 
   private checkCap(active: number, reserved: number): void {

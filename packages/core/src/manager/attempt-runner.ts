@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { ElicitRequest } from '../context/elicit.js';
 import type { TaskFunction } from '../context/task-context.js';
-import { ShutdownError, StoreWriteError, TaskCancelledError, TaskTimeoutError, UnknownKindError } from '../errors.js';
+import { InterruptedError, ShutdownError, StoreWriteError, TaskCancelledError, TaskTimeoutError, UnknownKindError } from '../errors.js';
 import type { TaskEventBody } from '../events.js';
 import type { Executor } from '../executor/executor.js';
 import type { ResolvedProgressOptions } from '../progress/progress-options.js';
 import { progressRate } from '../progress/progress-rate.js';
-import type { AttemptOutcome } from '../scheduler/scheduler.js';
+import type { AttemptOutcome, ReclaimOutcome, RunAttemptOptions } from '../scheduler/scheduler.js';
 import { ANY_OWNER } from '../store/task-store.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { InputResponse, TaskRecord } from '../task-record.js';
@@ -60,12 +60,28 @@ export class AttemptRunner implements AttemptHost {
     return this.o.oneOffs.has(taskId) || this.o.definitions.get(kind) !== undefined;
   }
 
-  run(taskId: string, retry: ResolvedRetryOptions): Promise<AttemptOutcome> {
+  run(taskId: string, retry: ResolvedRetryOptions, options?: RunAttemptOptions): Promise<AttemptOutcome> {
+    if (options?.remote || options?.resumed) this.recovered.set(taskId, options.resumed === true);
     // Registered before the task is moved to working, so a cancel in between is not missed.
     const attempt = new Attempt(this, taskId, retry, this.o.progress);
     this.attempts.set(taskId, attempt);
     void this.begin(attempt);
     return attempt.outcome;
+  }
+
+  /** See `SchedulerHost.reclaim`. */
+  async reclaim(taskId: string, retry: ResolvedRetryOptions): Promise<ReclaimOutcome> {
+    if (this.attempts.has(taskId)) return { type: 'skipped' };
+    const record = await this.o.store.get(taskId, ANY_OWNER);
+    if (!record || (record.status !== 'working' && record.status !== 'input_required')) return { type: 'skipped' };
+    const next = record.attempt + 1;
+    if (record.resumable) return (await this.o.transitions.reclaim(record, next)) ? { type: 'resume', attempt: next } : { type: 'skipped' };
+    const error = new InterruptedError(`Attempt ${record.attempt} stopped before it finished (its worker died or lost the task)`);
+    if (record.attempt < retry.maxAttempts) {
+      const delayMs = backoffDelay(retry, next);
+      return (await this.o.transitions.retry(record, error, next, delayMs, record.progress)) ? { type: 'retry', attempt: next, delayMs } : { type: 'skipped' };
+    }
+    return (await this.o.transitions.fail(record, error, record.progress, true)) ? { type: 'failed' } : { type: 'skipped' };
   }
 
   /** Ends the attempt of a task running here at once (cancel, timeout, shutdown); its late result is discarded. */
@@ -109,7 +125,8 @@ export class AttemptRunner implements AttemptHost {
     if (body.type === 'progress' && !body.heartbeat && !attempt.finishing) {
       attempt.progress = body.progress;
       if (body.message !== undefined) attempt.statusMessage = body.message;
-      this.o.transitions.progress(attempt.record, body.progress, body.message);
+      // The final 100 of a completed attempt is in the record already (the completion wrote it).
+      if (!attempt.settled) this.o.transitions.progress(attempt.record, body.progress, body.message);
     }
     this.o.transitions.report(attempt.record, attempt.attempt, body);
   }
@@ -139,7 +156,10 @@ export class AttemptRunner implements AttemptHost {
       this.end(attempt, { type: 'failed' });
       return;
     }
-    if (!record) return this.end(attempt, { type: attempt.abortReason instanceof TaskCancelledError ? 'cancelled' : 'skipped' });
+    if (!record) {
+      this.recovered.delete(taskId);
+      return this.end(attempt, { type: attempt.abortReason instanceof TaskCancelledError ? 'cancelled' : 'skipped' });
+    }
     attempt.bind(record);
     if (attempt.abortReason !== undefined) return void this.settle(attempt, { error: attempt.abortReason });
     await this.execute(attempt);
@@ -208,6 +228,12 @@ export class AttemptRunner implements AttemptHost {
       tracker?.close();
       return this.end(attempt, { type: 'interrupted' });
     }
+    // A shared store that could not take a write of this attempt (Redis away): the task is left as
+    // it is, and taken over by another run once the store is back (`SchedulerHost.reclaim`).
+    if (this.o.store.shared && 'error' in outcome && isStoreFailure(outcome.error)) {
+      tracker?.close();
+      return this.end(attempt, { type: 'interrupted' });
+    }
     const record = attempt.record;
     if (!('error' in outcome)) {
       const done = await this.o.transitions.complete(record, outcome.result, attempt);
@@ -222,11 +248,11 @@ export class AttemptRunner implements AttemptHost {
         if (await this.o.transitions.retry(record, error, next, delayMs, reached)) return this.end(attempt, { type: 'retry', attempt: next, delayMs });
         return this.end(attempt, { type: 'cancelled' });
       } catch (writeError) {
-        await this.o.transitions.fail(record, writeError, reached);
+        await this.o.transitions.fail(record, writeError, reached, true);
         return this.end(attempt, { type: 'failed' });
       }
     }
-    await this.o.transitions.fail(record, error, reached);
+    await this.o.transitions.fail(record, error, reached, true);
     this.end(attempt, { type: 'failed' });
   }
 
@@ -273,4 +299,9 @@ export class AttemptRunner implements AttemptHost {
     }
     return Object.freeze(results);
   }
+}
+
+function isStoreFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'store_write_failed' || code === 'store_unavailable';
 }

@@ -68,7 +68,11 @@ export interface CreateTaskOptions<I = unknown> {
   kind: string;
   input?: I;
   owner?: string;
-  /** The function to run (a one-off task); default: the one `define`d for `kind`. */
+  /**
+   * The function to run (a one-off task); default: the one `define`d for `kind`. With a remote
+   * scheduler (workers run the tasks) a function cannot travel: it is accepted only for a kind
+   * defined here as well, and the worker runs its own definition of the kind.
+   */
   fn?: TaskFunction<I>;
   metadata?: Record<string, unknown>;
   ttlMs?: number;

@@ -63,6 +63,8 @@ export class TaskManager {
   readonly #deferred = new Map<string, ReturnType<typeof resolveRetry>>();
   /** Tasks this process follows through the relay, with how many want them. */
   readonly #following = new Map<string, number>();
+  /** Tasks followed for their reporters (`create` with reporters, `watch`) until they end. */
+  readonly #followedToEnd = new Set<string>();
   #ready?: Promise<void>;
   #started = false;
   #stopped?: Promise<void>;
@@ -102,6 +104,7 @@ export class TaskManager {
     transitions.onFinished((record) => {
       this.#oneOffs.delete(record.id);
       waiters.finished(record);
+      if (this.#followedToEnd.delete(record.id)) this.#unfollow(record.id);
     });
     this.#lifecycle = new Lifecycle({
       store,
@@ -129,13 +132,12 @@ export class TaskManager {
 
   /** Registers how tasks of `kind` run. Tasks of that kind waiting for it start now. */
   define<I = unknown, R = unknown>(kind: string, handler: TaskHandler<I, R>, options: TaskDefinitionOptions = {}): void {
-    if (options?.concurrency !== undefined && options.concurrency !== Infinity && !(this.#scheduler instanceof InProcessScheduler)) {
+    const limited = options?.concurrency !== undefined && options.concurrency !== Infinity;
+    if (limited && !this.#scheduler.limitKind) {
       throw new InvalidArgumentError('concurrency', options.concurrency, `no per-kind concurrency here: set it on the ${this.#scheduler.name} scheduler`);
     }
     const definition = this.#definitions.add(kind, handler as TaskHandler, options);
-    if (options.concurrency !== undefined && options.concurrency !== Infinity && this.#scheduler instanceof InProcessScheduler) {
-      this.#scheduler.limitKind(kind, options.concurrency);
-    }
+    if (limited) this.#scheduler.limitKind!(kind, options.concurrency!);
     for (const reporter of definition.options.reporters ?? []) this.#hub.add(reporter, { kind });
     this.#scheduler.runnable(kind);
   }
@@ -163,7 +165,7 @@ export class TaskManager {
     }
     const retry = this.#admission.retryOf(spec);
     if (spec.fn) this.#oneOffs.set(record.id, spec.fn);
-    if (spec.reporters?.length && this.#scheduler.remote) this.#follow(record.id);
+    if (spec.reporters?.length && this.#scheduler.remote) this.#followToEnd(record.id);
     if (spec.deferred && !spec.fn) this.#deferred.set(record.id, retry);
     else {
       const submitted = this.#scheduler.submit(record, { retry });
@@ -187,13 +189,18 @@ export class TaskManager {
     if (record.status !== 'queued' || (!retry && !held)) {
       throw new InvalidArgumentError('task', id, 'a deferred task that has not been executed yet');
     }
+    // As in `create`: with remote workers a function cannot travel, so the kind must be defined here too.
+    const remote = this.#scheduler.remote;
+    if (remote && !this.#definitions.get(record.kind)) {
+      throw new InvalidArgumentError('fn', fn, 'no one-off function: this manager runs tasks on remote workers, so define the kind there');
+    }
     if (input !== undefined) {
       const updated = await this.#transitions.setInput(record, input);
       if (!updated) throw new InvalidArgumentError('task', id, 'a deferred task that is still queued');
       record = updated;
     }
     this.#deferred.delete(id);
-    this.#oneOffs.set(id, fn as TaskFunction);
+    if (!remote) this.#oneOffs.set(id, fn as TaskFunction);
     if (retry) {
       const submitted = this.#scheduler.submit(record, { retry });
       if (isPromiseLike(submitted)) await submitted;
@@ -209,7 +216,7 @@ export class TaskManager {
     const read = this.#store.get(id, owner);
     const record = (isPromiseLike(read) ? await read : read) as (TaskRecord & { queuePosition?: number }) | undefined;
     if (record?.status === 'queued') {
-      const found = this.#scheduler.position(id);
+      const found = this.#scheduler.position(id, record.kind);
       const position = isPromiseLike(found) ? await found : found;
       if (position !== undefined) record.queuePosition = position;
     }
@@ -309,11 +316,11 @@ export class TaskManager {
     if (!record || isTerminal(record.status)) return false;
     const attachment = this.#hub.attach(id, reporters);
     const remote = !this.#scheduler.holds(id) && this.#relay !== undefined;
-    if (remote) this.#follow(id);
+    if (remote) this.#followToEnd(id);
     // It may have ended between the read and the attach: these reporters then get its end from the record.
     const after = await this.#store.get(id, ANY_OWNER);
     if (after && isTerminal(after.status) && attachment.finish(terminalEventOf(after))) {
-      if (remote) this.#unfollow(id);
+      if (remote && this.#followedToEnd.delete(id)) this.#unfollow(id);
       return false;
     }
     return true;
@@ -344,8 +351,14 @@ export class TaskManager {
 
   async #connect(): Promise<void> {
     const runner = this.#runner;
+    // The relay first: a scheduler may start attempts at once, and their events must get out.
+    if (this.#relay) {
+      await this.#relay.open((event) => this.#onRelayed(event));
+      if (this.#hub.takesRemote()) this.#relay.followAll();
+    }
     await this.#scheduler.start({
-      runAttempt: (id, retry) => runner.run(id, retry),
+      runAttempt: (id, retry, options) => runner.run(id, retry, options),
+      reclaim: (id, retry) => runner.reclaim(id, retry),
       abortAttempt: (id, reason) => runner.abort(id, reason),
       canRun: (id, kind) => runner.canRun(id, kind),
       failTask: async (id, error) => {
@@ -355,9 +368,6 @@ export class TaskManager {
       read: (id) => this.#store.get(id, ANY_OWNER),
       onFinished: (listener) => this.#transitions.onFinished(listener),
     });
-    if (!this.#relay) return;
-    await this.#relay.open((event) => this.#onRelayed(event));
-    if (this.#hub.takesRemote()) this.#relay.followAll();
   }
 
   #onRelayed(event: TaskEvent): void {
@@ -369,6 +379,12 @@ export class TaskManager {
         if (record && isTerminal(record.status)) this.#transitions.finishedElsewhere(record);
       }, () => undefined);
     }
+  }
+
+  #followToEnd(id: string): void {
+    if (this.#followedToEnd.has(id)) return;
+    this.#followedToEnd.add(id);
+    this.#follow(id);
   }
 
   #follow(id: string): void {

@@ -14,6 +14,7 @@ const INPUT_REQUIRED: readonly TaskStatus[] = Object.freeze(['input_required']);
 
 /** Progress writes of one task: at most one in flight, the latest value kept for the next. */
 interface ProgressWrite {
+  readonly attempt: number;
   progress: number;
   message: string | undefined;
   dirty: boolean;
@@ -23,7 +24,8 @@ interface ProgressWrite {
  * The only writer of task records: each change is a named compare-and-set move on the status,
  * and announces itself to the sinks. Terminal moves also tell `onFinished` listeners (waiters,
  * dependents). A store that cannot keep a value never leaves a task stuck: the task fails with an
- * error naming what could not be stored.
+ * error naming what could not be stored. Writes made by an attempt are fenced by its number, so an
+ * attempt that lost its task to a newer one (on another worker) changes nothing.
  */
 export class Transitions {
   private readonly finishListeners: ((record: TaskRecord) => void)[] = [];
@@ -73,17 +75,28 @@ export class Transitions {
     return updated.ok ? updated.record : undefined;
   }
 
+  /**
+   * An attempt that stopped unfinished elsewhere is taken over: queued again for `nextAttempt`,
+   * keeping its checkpoint and any question it waits on (fenced by the stopped attempt's number).
+   */
+  async reclaim(record: TaskRecord, nextAttempt: number): Promise<boolean> {
+    const updated = await this.write(record, 'reclaim', { status: 'queued', attempt: nextAttempt }, RUNNING, true);
+    if (updated.ok) this.progressWrites.delete(record.id);
+    return updated.ok;
+  }
+
   /** working → queued for the next attempt, due after `delayMs`. */
   async retry(record: TaskRecord, error: unknown, nextAttempt: number, delayMs: number, progress: number): Promise<boolean> {
     const info = toErrorInfo(error);
-    const updated = await this.write(record, 'retry', { status: 'queued', attempt: nextAttempt, error: info, nextAttemptAt: Date.now() + delayMs, inputRequest: undefined }, RUNNING);
+    const updated = await this.write(record, 'retry', { status: 'queued', attempt: nextAttempt, error: info, nextAttemptAt: Date.now() + delayMs, inputRequest: undefined }, RUNNING, true);
     if (!updated.ok) return false;
+    this.progressWrites.delete(record.id);
     this.emitter.emit(record, record.attempt, { type: 'retrying', error: info, delayMs, nextAttempt, progress });
     return true;
   }
 
   async checkpoint(record: TaskRecord, state: unknown): Promise<boolean> {
-    const updated = await this.write(record, 'checkpoint', { checkpoint: state }, ACTIVE_STATUSES);
+    const updated = await this.write(record, 'checkpoint', { checkpoint: state }, ACTIVE_STATUSES, true);
     if (updated.ok) this.emitter.emit(record, record.attempt, { type: 'checkpoint', state });
     return updated.ok;
   }
@@ -97,7 +110,7 @@ export class Transitions {
       pending.dirty = true;
       return;
     }
-    const write: ProgressWrite = { progress, message, dirty: false };
+    const write: ProgressWrite = { attempt: record.attempt, progress, message, dirty: false };
     this.progressWrites.set(record.id, write);
     this.flushProgress(record.id, write);
   }
@@ -105,13 +118,13 @@ export class Transitions {
   /** `awaitInput`: working ↔ input_required with a status line. */
   async setStatus(record: TaskRecord, status: 'input_required' | 'working', message: string | undefined): Promise<void> {
     const patch: TaskPatch = { status, ...(message !== undefined && { statusMessage: message }) };
-    const updated = await this.write(record, 'status', patch, status === 'working' ? INPUT_REQUIRED : WORKING);
+    const updated = await this.write(record, 'status', patch, status === 'working' ? INPUT_REQUIRED : WORKING, true);
     if (updated.ok) this.emitter.emit(record, record.attempt, { type: 'status', status, ...(message !== undefined && { message }) });
   }
 
   /** working → input_required, the question stored with the record. */
   async inputRequested(record: TaskRecord, request: InputRequest): Promise<boolean> {
-    const updated = await this.write(record, 'input request', { status: 'input_required', inputRequest: request, statusMessage: request.message }, RUNNING);
+    const updated = await this.write(record, 'input request', { status: 'input_required', inputRequest: request, statusMessage: request.message }, RUNNING, true);
     if (!updated.ok) return false;
     this.emitter.emit(record, record.attempt, { type: 'status', status: 'input_required', message: request.message });
     this.emitter.emit(record, record.attempt, { type: 'input', state: 'requested', request });
@@ -120,7 +133,7 @@ export class Transitions {
 
   /** input_required → working: answered, or withdrawn (timed out) when `response` is absent. */
   async inputSettled(record: TaskRecord, request: InputRequest, response: InputResponse | undefined): Promise<void> {
-    const updated = await this.write(record, 'input answer', { status: 'working', inputRequest: undefined, inputResponse: undefined }, RUNNING);
+    const updated = await this.write(record, 'input answer', { status: 'working', inputRequest: undefined, inputResponse: undefined }, RUNNING, true);
     if (!updated.ok) return;
     this.emitter.emit(record, record.attempt, response ? { type: 'input', state: 'answered', request, response } : { type: 'input', state: 'withdrawn', request });
     this.emitter.emit(record, record.attempt, { type: 'status', status: 'working' });
@@ -155,9 +168,9 @@ export class Transitions {
     };
     let updated: UpdateResult;
     try {
-      updated = await this.store.update(record.id, patch, { expect: ACTIVE_STATUSES });
+      updated = await this.store.update(record.id, patch, { expect: ACTIVE_STATUSES, attempt: record.attempt });
     } catch (error) {
-      return this.fail(record, new StoreWriteError('result', record.id, error), record.progress);
+      return this.fail(record, new StoreWriteError('result', record.id, error), record.progress, true);
     }
     if (!updated.ok) return undefined;
     this.progressWrites.delete(record.id);
@@ -167,19 +180,23 @@ export class Transitions {
     return updated.record;
   }
 
-  /** → failed, with the progress the task reached. Never throws: a broken store still ends the task. */
-  async fail(record: TaskRecord, error: unknown, progress: number): Promise<TaskRecord | undefined> {
+  /**
+   * → failed, with the progress the task reached. Never throws: a broken store still ends the task.
+   * `fenced`: the failure of the attempt `record` describes (only that attempt may end the task).
+   */
+  async fail(record: TaskRecord, error: unknown, progress: number, fenced = false): Promise<TaskRecord | undefined> {
     const finishedAt = Date.now();
     const base: TaskPatch = { status: 'failed', finishedAt, expiresAt: finishedAt + record.ttlMs, nextAttemptAt: undefined, inputRequest: undefined };
     const info = toErrorInfo(error);
+    const options = fenced ? { expect: ACTIVE_STATUSES, attempt: record.attempt } : { expect: ACTIVE_STATUSES };
     let updated: UpdateResult | undefined;
     try {
-      updated = await this.store.update(record.id, { ...base, error: info, ...(error instanceof TaskResultError && { result: error.result }) }, { expect: ACTIVE_STATUSES });
+      updated = await this.store.update(record.id, { ...base, error: info, ...(error instanceof TaskResultError && { result: error.result }) }, options);
     } catch (first) {
       try {
         // The error (or its result) may be what the store could not keep: try the bare failure.
         const plain = toErrorInfo(new StoreWriteError('failure', record.id, first));
-        updated = await this.store.update(record.id, { ...base, error: { ...plain, message: `${info.message} (${plain.message})` } }, { expect: ACTIVE_STATUSES });
+        updated = await this.store.update(record.id, { ...base, error: { ...plain, message: `${info.message} (${plain.message})` } }, options);
       } catch {
         updated = undefined;
       }
@@ -226,10 +243,10 @@ export class Transitions {
     for (const listener of this.finishListeners) listener(record);
   }
 
-  /** A store update whose failure names what could not be stored. */
-  private async write(record: TaskRecord, what: string, patch: TaskPatch, expect: readonly TaskStatus[]): Promise<UpdateResult> {
+  /** A store update whose failure names what could not be stored; `fenced` for writes of the attempt `record` describes. */
+  private async write(record: TaskRecord, what: string, patch: TaskPatch, expect: readonly TaskStatus[], fenced = false): Promise<UpdateResult> {
     try {
-      return await this.store.update(record.id, patch, { expect });
+      return await this.store.update(record.id, patch, fenced ? { expect, attempt: record.attempt } : { expect });
     } catch (error) {
       throw new StoreWriteError(what, record.id, error);
     }
@@ -246,7 +263,7 @@ export class Transitions {
     };
     let result;
     try {
-      result = this.store.update(id, patch, { expect: RUNNING });
+      result = this.store.update(id, patch, { expect: RUNNING, attempt: write.attempt });
     } catch {
       // Progress is written on a best-effort basis: the next value or the end of the task writes again.
       done();

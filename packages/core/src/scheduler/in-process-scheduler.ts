@@ -88,7 +88,7 @@ export class InProcessScheduler implements Scheduler {
     this.drop(task);
   }
 
-  position(taskId: string): number | undefined {
+  position(taskId: string, _kind?: string): number | undefined {
     const task = this.live.get(taskId);
     return task && this.queue.positionOf(task);
   }

@@ -10,10 +10,35 @@ export type AttemptOutcome =
   | { readonly type: 'cancelled' }
   /** The record is queued again for `attempt`; run it after `delayMs`. */
   | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number }
-  /** Stopped by shutdown; a durable record stays unfinished for the next start to recover. */
+  /**
+   * Stopped by shutdown (a durable record stays unfinished for the next start to recover), or by
+   * a shared store that could not take its writes (the record stays unfinished for another run
+   * to take over with `reclaim` once the store is back).
+   */
   | { readonly type: 'interrupted' }
   /** Not queued when asked to start (finished meanwhile, or taken by another process). */
   | { readonly type: 'skipped' };
+
+/** How a task whose attempt stopped unfinished in another process was taken over (`SchedulerHost.reclaim`). */
+export type ReclaimOutcome =
+  /** Queued again for `attempt`, to resume from its checkpoint: run it now with `{ resumed: true }`. */
+  | { readonly type: 'resume'; readonly attempt: number }
+  /** Queued again for `attempt` under its retry policy: run it after `delayMs`. */
+  | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number }
+  /** Failed with `InterruptedError` (not resumable, no attempt left). */
+  | { readonly type: 'failed' }
+  /** Not running any more (finished, cancelled, or taken over already). */
+  | { readonly type: 'skipped' };
+
+export interface RunAttemptOptions {
+  /**
+   * The task was created in another process (a queue engine's worker runs it): its `started`
+   * event carries the task's metadata, for sinks here that did not see it created (a trace parent).
+   */
+  readonly remote?: boolean;
+  /** This attempt takes over from one that stopped unfinished (`reclaim` said `resume`). */
+  readonly resumed?: boolean;
+}
 
 /** What the manager offers the scheduler. */
 export interface SchedulerHost {
@@ -22,7 +47,15 @@ export interface SchedulerHost {
    * function, then completes, fails or requeues it for a retry under `retry` (the policy it was
    * submitted with), and says which.
    */
-  runAttempt(taskId: string, retry: ResolvedRetryOptions): Promise<AttemptOutcome>;
+  runAttempt(taskId: string, retry: ResolvedRetryOptions, options?: RunAttemptOptions): Promise<AttemptOutcome>;
+  /**
+   * Takes over a task found `working` or `input_required` though no attempt of it runs any more (its
+   * worker died, or lost the task): a resumable task is queued again for the next attempt to resume
+   * from its checkpoint; another is queued for a retry if its policy allows, else it fails with
+   * `InterruptedError`. The move is fenced by the stopped attempt's number, so that attempt, if it
+   * still runs somewhere, can no longer change the record.
+   */
+  reclaim(taskId: string, retry: ResolvedRetryOptions): Promise<ReclaimOutcome>;
   /** Aborts the attempt of this task running in this process, if any (a cancel made elsewhere). */
   abortAttempt(taskId: string, reason: unknown): void;
   /** Whether this process can run tasks of `kind` (defined here, or given a function). */
@@ -73,8 +106,13 @@ export interface Scheduler {
   runnable(kind: string): void;
   /** The task's record is already `cancelled`: stop it wherever it waits or runs. */
   cancel(taskId: string, reason: unknown): MaybePromise<void>;
-  /** 1-based position among tasks waiting for a slot, or undefined when it is not waiting for one. */
-  position(taskId: string): MaybePromise<number | undefined>;
+  /**
+   * 1-based position among tasks waiting for a slot (of its kind, when the scheduler queues kinds
+   * apart), or undefined when it is not waiting for one.
+   */
+  position(taskId: string, kind: string): MaybePromise<number | undefined>;
+  /** Limits how many tasks of `kind` run at once (a kind's `concurrency` option); absent when the scheduler takes no such limit. */
+  limitKind?(kind: string, limit: number): void;
   /** Whether the task is unfinished and held by this process (so its events are made here). */
   holds(taskId: string): boolean;
   stats(): SchedulerStats;

@@ -3,7 +3,7 @@ import { isTerminal } from '../task-record.js';
 import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
 import { checkPageSize, decodeCursor, encodeCursor } from './cursor.js';
 import { ANY_OWNER } from './task-store.js';
-import type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateResult } from './task-store.js';
+import type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './task-store.js';
 
 /** A list of records in creation order; deletions are lazy and compacted in bulk. */
 class SeqIndex {
@@ -82,15 +82,15 @@ export class MemoryTaskStore implements TaskStore {
     return record;
   }
 
-  async update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[] }): Promise<UpdateResult> {
-    return this.apply(id, patch, options?.expect);
+  async update(id: string, patch: TaskPatch, options?: UpdateOptions): Promise<UpdateResult> {
+    return this.apply(id, patch, options?.expect, options?.attempt);
   }
 
   /** Synchronous compare-and-set; see `TaskStore.update`. */
-  apply(id: string, patch: TaskPatch, expect?: readonly TaskStatus[]): UpdateResult {
+  apply(id: string, patch: TaskPatch, expect?: readonly TaskStatus[], attempt?: number): UpdateResult {
     const record = this.records.get(id);
     if (!record) return { ok: false };
-    if (isTerminal(record.status) || (expect && !expect.includes(record.status))) {
+    if (isTerminal(record.status) || (expect && !expect.includes(record.status)) || (attempt !== undefined && record.attempt !== attempt)) {
       return { ok: false, record: { ...record } };
     }
     const wasActive = !isTerminal(record.status);

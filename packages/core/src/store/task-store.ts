@@ -20,6 +20,18 @@ export interface ListPage<T = TaskRecord> {
   nextCursor?: string;
 }
 
+/** Conditions of an update: it applies only when every one holds. */
+export interface UpdateOptions {
+  /** Compare-and-set: the record's status is one of these. */
+  readonly expect?: readonly TaskStatus[];
+  /**
+   * Fencing: the record's `attempt` is this one. An attempt writes with its own number, so a worker
+   * that lost its task to another (its lock expired and the task runs again elsewhere) cannot
+   * overwrite the newer attempt's record.
+   */
+  readonly attempt?: number;
+}
+
 export type UpdateResult =
   | { readonly ok: true; readonly record: TaskRecord }
   /** `record` is the current state when the compare failed, absent when there is no such task. */
@@ -39,7 +51,8 @@ export type UpdateResult =
  *   checkpoint) may be shared with the store and must be treated as read-only.
  * - `update` may return the stored record itself: treat it as read-only.
  * - `update` with `expect` is a compare-and-set on status; terminal statuses are final
- *   (an update of a terminal record fails whatever `expect` says).
+ *   (an update of a terminal record fails whatever `expect` says). With `attempt` it also requires
+ *   the record's `attempt` to be that number (fencing).
  * - Reads take an owner scope; a record of another owner is reported exactly as a missing one.
  * - Fields of a record the store does not know are kept (store the whole record).
  */
@@ -55,7 +68,7 @@ export interface TaskStore {
   open?(): Promise<void>;
   create(record: TaskRecord): MaybePromise<void>;
   get(id: string, owner: OwnerScope): MaybePromise<TaskRecord | undefined>;
-  update(id: string, patch: TaskPatch, options?: { expect?: readonly TaskStatus[] }): MaybePromise<UpdateResult>;
+  update(id: string, patch: TaskPatch, options?: UpdateOptions): MaybePromise<UpdateResult>;
   list(query: ListQuery): MaybePromise<ListPage>;
   /** Number of tasks of this owner not yet terminal. */
   countActive(owner: string): MaybePromise<number>;

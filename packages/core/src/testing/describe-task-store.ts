@@ -108,6 +108,20 @@ export function describeTaskStore(name: string, factory: TaskStoreFactory): void
       expect(await store.update('missing', { progress: 1 })).toEqual({ ok: false });
     });
 
+    it('fences an update by attempt: a stale attempt changes nothing', async () => {
+      const store = await open();
+      await add(store, { id: 'a', status: 'working', attempt: 2 });
+      const stale = await store.update('a', { status: 'completed', result: 'old' }, { expect: ['working'], attempt: 1 });
+      expect(stale.ok).toBe(false);
+      expect(stale.record).toMatchObject({ status: 'working', attempt: 2 });
+      const current = await store.update('a', { progress: 50 }, { expect: ['working'], attempt: 2 });
+      expect(current).toMatchObject({ ok: true, record: { progress: 50, attempt: 2 } });
+      const next = await store.update('a', { status: 'queued', attempt: 3 }, { attempt: 2 });
+      expect(next).toMatchObject({ ok: true, record: { status: 'queued', attempt: 3 } });
+      expect((await store.update('a', { progress: 60 }, { attempt: 2 })).ok).toBe(false);
+      expect((await store.get('a', ANY_OWNER))!).toMatchObject({ status: 'queued', attempt: 3, progress: 50 });
+    });
+
     it('a patch with an undefined field clears it', async () => {
       const store = await open();
       await add(store, { id: 'a' });
