@@ -1,8 +1,9 @@
-export { OtelReporter, otelReporter, TRACER_NAME, TRACER_VERSION } from './otel-reporter.js';
-export type { OtelReporterOptions } from './otel-reporter.js';
+// Sinks are made by their factory functions (`otelReporter`, `otelWorkerReporter`); the classes are types.
+export { otelReporter, TRACER_NAME, TRACER_VERSION } from './otel-reporter.js';
+export type { OtelReporter, OtelReporterOptions } from './otel-reporter.js';
 export { ATTR, EVENT } from './attributes.js';
-export { OtelWorkerReporter, otelWorkerReporter } from './worker/otel-worker-reporter.js';
-export type { OtelWorkerReporterOptions } from './worker/otel-worker-reporter.js';
+export { otelWorkerReporter } from './worker/otel-worker-reporter.js';
+export type { OtelWorkerReporter, OtelWorkerReporterOptions } from './worker/otel-worker-reporter.js';
 export {
   TRACEPARENT_KEY,
   TRACESTATE_KEY,

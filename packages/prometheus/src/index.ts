@@ -1,7 +1,7 @@
-export { PrometheusReporter, prometheusReporter } from './prometheus-reporter.js';
-export type { PrometheusReporterOptions } from './prometheus-reporter.js';
+// The sink is made by `prometheusReporter(options)`; the class is a type.
+export { prometheusReporter } from './prometheus-reporter.js';
+export type { PrometheusReporter, PrometheusReporterOptions } from './prometheus-reporter.js';
 export { metricsHandler } from './metrics-handler.js';
-export { HistogramSeries, SeriesHistogram } from './series-histogram.js';
 export type { MetricsHandler, MetricsHandlerOptions } from './metrics-handler.js';
 export type { ReporterStatsSource } from './reporter-health.js';
 export {
