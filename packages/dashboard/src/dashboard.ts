@@ -103,6 +103,8 @@ class DashboardImpl implements Dashboard, HandlerContext {
 
   /** Counts a task's first start and its end for the activity charts. */
   private count(event: TaskEvent): void {
+    // The dashboard's first millisecond belongs to the backfill (`<= since`), so nothing counts twice or not at all.
+    if (event.at <= this.since) return;
     if (event.type === 'started') {
       if (this.board.get(event.taskId)?.startedAt === undefined) this.activity.started(event.at);
     } else if (event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled') {
@@ -211,8 +213,8 @@ class DashboardImpl implements Dashboard, HandlerContext {
   /** Counts what a record tells of the hour before the dashboard existed (later, events count). */
   private backfill(record: TaskRecord): void {
     const { startedAt, finishedAt } = record;
-    if (startedAt !== undefined && startedAt < this.since) this.activity.started(startedAt);
-    if (finishedAt !== undefined && finishedAt < this.since && isTerminal(record.status)) {
+    if (startedAt !== undefined && startedAt <= this.since) this.activity.started(startedAt);
+    if (finishedAt !== undefined && finishedAt <= this.since && isTerminal(record.status)) {
       this.activity.finished(finishedAt, record.id, record.kind, record.status, finishedAt - (startedAt ?? record.createdAt));
     }
   }
