@@ -12,7 +12,7 @@ import { createDashboard } from '@headway/dashboard';
 import { prometheusReporter } from '@headway/prometheus';
 import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { SchemaRegistry } from '../schema-registry/registry.js';
-import { mcpSessions, registryRoutes } from '../schema-registry/mcp-sessions.js';
+import { mcpSessions, registryRoutes } from '../shared/mcp-sessions.js';
 import { createRegistryServer } from '../schema-registry/server.js';
 import { fleetConfig } from './config.js';
 

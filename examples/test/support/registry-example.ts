@@ -17,17 +17,21 @@ export interface HttpExample {
   readonly mcpUrl: string;
   readonly metricsUrl: string;
   readonly dashboardUrl: string;
+  readonly dataDir: string;
   output(): string;
+  /** SIGTERM (drains), and removes the data directory unless it was given. */
   stop(): Promise<void>;
+  /** SIGKILL, as a crash; the data directory stays. */
+  kill(): Promise<void>;
 }
 
-/** Starts the example on a free port with its data in a temporary directory. */
-export async function startHttpExample(env: Record<string, string> = {}): Promise<HttpExample> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'headway-http-example-'));
-  const child = spawnChild(process.execPath, [SCRIPT, dataDir], { env: { ...process.env, PORT: '0', HEADWAY_DATA_DIR: dataDir, ...env } });
+/** Starts the example on a free port with its data in `dataDir`, else in a temporary directory. */
+export async function startHttpExample(env: Record<string, string> = {}, dataDir?: string): Promise<HttpExample> {
+  const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'headway-http-example-'));
+  const child = spawnChild(process.execPath, [SCRIPT, dir], { env: { ...process.env, PORT: '0', ...env } });
   const stop = async () => {
     await child.stop(15_000);
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir === undefined) rmSync(dir, { recursive: true, force: true });
   };
   try {
     const urls = await new Promise<Record<'mcp' | 'tasks' | 'metrics', string>>((resolve, reject) => {
@@ -49,8 +53,13 @@ export async function startHttpExample(env: Record<string, string> = {}): Promis
       mcpUrl: urls.mcp,
       metricsUrl: urls.metrics,
       dashboardUrl: urls.tasks,
+      dataDir: dir,
       output: () => child.output(),
       stop,
+      kill: async () => {
+        child.process.kill('SIGKILL');
+        await child.exited;
+      },
     };
   } catch (error) {
     await stop();
@@ -74,10 +83,10 @@ export async function runRegistryWorkload(mcpUrl: string): Promise<{ completed: 
       (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult;
     const [count, clear, bad] = await Promise.all([
       call('count_schemas', { context: 'staging' }),
-      call('clear_context_batch', { context: 'dev', dryRun: false }),
-      call('clear_context_batch', { context: 'not a context!', dryRun: false }),
+      call('clear_context_batch', { context: 'dev', dry_run: false }),
+      call('clear_context_batch', { context: 'not a context!', dry_run: false }),
     ]);
-    const dry = await call('clear_context_batch', { context: 'staging', dryRun: true });
+    const dry = await call('clear_context_batch', { context: 'staging', dry_run: true });
     const outcomes = [count, clear, bad, dry].map((r) => (r.isError ? 'failed' : 'completed'));
     return { completed: outcomes.filter((o) => o === 'completed').length, failed: outcomes.filter((o) => o === 'failed').length };
   } finally {
