@@ -12,6 +12,7 @@ import { createDashboard } from '@headway/dashboard';
 import { otelReporter, otelWorkerReporter } from '@headway/otel';
 import { prometheusReporter } from '@headway/prometheus';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
+import { withBearerPrincipal } from '../shared/bearer-principal.js';
 import { mcpSessions, registryRoutes } from '../shared/mcp-sessions.js';
 import { startOrExit } from '../shared/startup.js';
 import { startRegistryApp } from './server.js';
@@ -40,7 +41,9 @@ metrics.observe(manager);
 const serveMcp = mcpSessions(app.newServer, { idleMs: settings.sessionIdleMs });
 const serveMetrics = metrics.handler({ path: '/metrics' });
 
-const http = createServer(registryRoutes({ mcp: serveMcp, metrics: serveMetrics, dashboard: (req, res) => dashboard.handle(req, res) }));
+// `Authorization: Bearer <name>` names the caller (a stand-in for real authentication): tasks are
+// then that caller's in every session; without it, they belong to the MCP session.
+const http = createServer(registryRoutes({ mcp: (req, res) => serveMcp(withBearerPrincipal(req), res), metrics: serveMetrics, dashboard: (req, res) => dashboard.handle(req, res) }));
 
 http.on('error', (error: NodeJS.ErrnoException) => {
   process.stderr.write(`schema-registry: cannot listen on 127.0.0.1:${settings.port} (${error.code ?? error.message}); set PORT to a free port\n`);
