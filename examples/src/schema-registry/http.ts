@@ -7,13 +7,13 @@
 //   dataDir: else HEADWAY_DATA_DIR, else ~/.local/share/headway/schema-registry (per user)
 //   PORT (3000; loopback only), SESSION_IDLE_MS (30 min), REGISTRY_SEED_SUBJECTS (200),
 //   REGISTRY_LATENCY_MS (100), INLINE_BUDGET_MS (10000)
-import { createServer } from 'node:http';
 import { createDashboard } from '@headway/dashboard';
 import { otelReporter, otelWorkerReporter } from '@headway/otel';
 import { prometheusReporter } from '@headway/prometheus';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
 import { withBearerPrincipal } from '../shared/bearer-principal.js';
 import { mcpSessions, registryRoutes } from '../shared/mcp-sessions.js';
+import { listenOrExit } from '../shared/listen.js';
 import { startOrExit } from '../shared/startup.js';
 import { startRegistryApp } from './server.js';
 import type { RegistryApp } from './server.js';
@@ -43,16 +43,11 @@ const serveMetrics = metrics.handler({ path: '/metrics' });
 
 // `Authorization: Bearer <name>` names the caller (a stand-in for real authentication): tasks are
 // then that caller's in every session; without it, they belong to the MCP session.
-const http = createServer(registryRoutes({ mcp: (req, res) => serveMcp(withBearerPrincipal(req), res), metrics: serveMetrics, dashboard: (req, res) => dashboard.handle(req, res) }));
-
-http.on('error', (error: NodeJS.ErrnoException) => {
-  process.stderr.write(`schema-registry: cannot listen on 127.0.0.1:${settings.port} (${error.code ?? error.message}); set PORT to a free port\n`);
-  process.exit(1);
-});
-http.listen(settings.port, '127.0.0.1', () => {
-  const base = `http://127.0.0.1:${(http.address() as { port: number }).port}`;
-  console.log(`MCP on ${base}/mcp · tasks on ${base}/tasks/ · metrics on ${base}/metrics · data in ${settings.dataDir}`);
-});
+const http = listenOrExit('schema-registry', settings.port, settings.dataDir, registryRoutes({
+  mcp: (req, res) => serveMcp(withBearerPrincipal(req), res),
+  metrics: serveMetrics,
+  dashboard: (req, res) => dashboard.handle(req, res),
+}));
 
 const stop = async () => {
   http.close();

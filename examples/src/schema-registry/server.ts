@@ -1,10 +1,9 @@
 import { join } from 'node:path';
-import { TaskManager } from '@headway/core';
-import type { Reporter } from '@headway/core';
-import { FileEventLog, FileTaskStore } from '@headway/file-store';
+import type { Reporter, TaskManager } from '@headway/core';
 import { attachHeadway } from '@headway/mcp';
 import type { HeadwayMcp } from '@headway/mcp';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { durableManager } from '../shared/durable-manager.js';
 import { SchemaRegistry } from './registry.js';
 import type { RegistrySettings } from './settings.js';
 import { registerRegistryTools } from './tools.js';
@@ -30,13 +29,7 @@ export interface RegistryMcpOptions {
 /** The example's one TaskManager on the embedded durable defaults: a file store and a file event log. */
 export async function createRegistryManager(options: RegistryServerOptions): Promise<{ manager: TaskManager; registry: SchemaRegistry }> {
   const registry = new SchemaRegistry({ dir: join(options.dataDir, 'registry'), latencyMs: options.latencyMs ?? 20 });
-  const manager = new TaskManager({
-    store: new FileTaskStore(join(options.dataDir, 'tasks')),
-    reporters: [await FileEventLog.open(join(options.dataDir, 'events')), ...(options.reporters ?? [])],
-    maxActivePerOwner: options.maxActivePerOwner ?? 100,
-    progress: { heartbeatMs: 5_000 },
-  });
-  return { manager, registry };
+  return { manager: await durableManager(options), registry };
 }
 
 /** One McpServer (one per session over HTTP) with Headway and the registry tools. */
