@@ -44,6 +44,12 @@ export function createRegistryServer(manager: TaskManager, registry: SchemaRegis
   return { server, headway };
 }
 
+/** Seeds `subjects` subjects into `dev` and `staging`, each only when it is empty. */
+export async function seedContexts(registry: SchemaRegistry, subjects: number): Promise<void> {
+  if (subjects <= 0) return;
+  for (const context of ['dev', 'staging']) if ((await registry.subjects(context)).length === 0) await registry.seed(context, subjects);
+}
+
 export interface RegistryApp {
   manager: TaskManager;
   registry: SchemaRegistry;
@@ -63,9 +69,7 @@ export async function startRegistryApp(settings: RegistrySettings, options: Regi
     ...(options.reporters && { reporters: options.reporters }),
     ...(options.maxActivePerOwner !== undefined && { maxActivePerOwner: options.maxActivePerOwner }),
   });
-  if (settings.seedSubjects > 0) {
-    for (const context of ['dev', 'staging']) if ((await registry.subjects(context)).length === 0) await registry.seed(context, settings.seedSubjects);
-  }
+  await seedContexts(registry, settings.seedSubjects);
   const mcpOptions: RegistryMcpOptions = { inlineBudgetMs: settings.inlineBudgetMs, ...(options.anonymousListing !== undefined && { anonymousListing: options.anonymousListing }) };
   const newServer = () => createRegistryServer(manager, registry, mcpOptions).server;
   const first = newServer();
