@@ -2,30 +2,21 @@
 // directory tree: its index holds each file's real sha256; it is cancellable; SIGKILLed mid-hash and
 // restarted on the same data directory, it resumes hashing where it stopped instead of from zero.
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startHttpServer } from './support/http-example.js';
 import type { HttpExample } from './support/http-example.js';
+import { useCleanup } from './support/cleanup.js';
 import { callTool, connectStdio } from './support/stdio-client.js';
 
 const STDIO = fileURLToPath(new URL('../dist/file-indexer/stdio.js', import.meta.url));
 const HTTP = fileURLToPath(new URL('../dist/file-indexer/http.js', import.meta.url));
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { defer, tempDir } = useCleanup();
 
 /** `count` files in nested folders (every tenth a copy of the first), a `.git` folder and a symlink that are skipped. */
 function makeTree(count: number): { root: string; sha: Map<string, string> } {
@@ -61,7 +52,7 @@ function expectIndexMatches(indexPath: string, root: string, sha: Map<string, st
 async function stdioIndexer(env: Record<string, string> = {}): Promise<{ client: Client; dataDir: string }> {
   const dataDir = tempDir('headway-indexer-');
   const client = await connectStdio({ script: STDIO, args: [dataDir], env });
-  cleanup.push(() => client.close());
+  defer(() => client.close());
   return { client, dataDir };
 }
 
@@ -111,14 +102,14 @@ describe('file-indexer over stdio', () => {
 describe('file-indexer over Streamable HTTP', () => {
   async function server(env: Record<string, string>, dataDir: string): Promise<HttpExample> {
     const started = await startHttpServer(HTTP, env, dataDir);
-    cleanup.push(() => started.stop());
+    defer(() => started.stop());
     return started;
   }
 
   async function connect(url: string): Promise<Client> {
     const client = new Client({ name: 'file-indexer-test', version: '0.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: 'Bearer alice' } } }));
-    cleanup.push(() => client.close());
+    defer(() => client.close());
     return client;
   }
 

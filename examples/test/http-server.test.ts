@@ -1,31 +1,28 @@
 // The schema-registry example over Streamable HTTP, with every sink, driven by the SDK's own client:
 // a tool call shows up in /metrics and the dashboard; idle sessions expire; a task interrupted by a
 // SIGKILL completes after a restart on the same data directory with no client connected.
-import { mkdtempSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from './support/cleanup.js';
 import { startHttpExample } from './support/registry-example.js';
 import type { HttpExample } from './support/registry-example.js';
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
+const { defer, tempDir } = useCleanup();
 
 async function example(env: Record<string, string>, dataDir?: string): Promise<HttpExample> {
   const started = await startHttpExample(env, dataDir);
-  cleanup.push(() => started.stop());
+  defer(() => started.stop());
   return started;
 }
 
 async function connect(url: string): Promise<Client> {
   const client = new Client({ name: 'http-example-test', version: '0.0.0' });
   await client.connect(new StreamableHTTPClientTransport(new URL(url)));
-  cleanup.push(() => client.close());
+  defer(() => client.close());
   return client;
 }
 
@@ -71,7 +68,7 @@ describe('schema-registry server over Streamable HTTP with every sink', () => {
   it('runs a tool for an MCP client; /metrics and the dashboard show the task; on SIGTERM the OpenTelemetry worker exported its spans', async () => {
     // OTEL_WORKER: the OpenTelemetry SDK on a worker thread, exporting to the console (the example's stdout).
     const ex = await startHttpExample({ REGISTRY_SEED_SUBJECTS: '8', REGISTRY_LATENCY_MS: '2', OTEL_WORKER: '1' });
-    cleanup.push(() => ex.stop());
+    defer(() => ex.stop());
     const client = await connect(ex.mcpUrl);
     const progress: number[] = [];
     const result = (await client.callTool({ name: 'clear_context_batch', arguments: { context: 'dev', dry_run: false } }, undefined, {
@@ -122,8 +119,7 @@ describe('schema-registry server over Streamable HTTP with every sink', () => {
   }, 60_000);
 
   it('a task interrupted by SIGKILL completes after a restart on the same data directory, with no client connected', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'headway-http-restart-'));
-    cleanup.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    const dataDir = tempDir('headway-http-restart-');
     const env = { REGISTRY_SEED_SUBJECTS: '60', REGISTRY_LATENCY_MS: '100', INLINE_BUDGET_MS: '1000' };
     const first = await example(env, dataDir);
     const client = await connect(first.mcpUrl);

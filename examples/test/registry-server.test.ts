@@ -1,30 +1,21 @@
 // The schema-registry example over stdio, driven by the SDK's own client: its tools for real, its
 // long-running defaults and modes, and a launch the way desktop clients do it (cwd `/`, no args).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from './support/cleanup.js';
 import { callTool, connectStdio } from './support/stdio-client.js';
 
 const SCRIPT = fileURLToPath(new URL('../dist/schema-registry/stdio.js', import.meta.url));
 
-const cleanup: (() => Promise<void> | void)[] = [];
-afterEach(async () => {
-  for (const step of cleanup.splice(0).reverse()) await step();
-});
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+const { defer, tempDir } = useCleanup();
 
 async function start(env: Record<string, string>, options: { args?: string[]; cwd?: string } = {}): Promise<Client> {
   const client = await connectStdio({ script: SCRIPT, env, ...options });
-  cleanup.push(() => client.close());
+  defer(() => client.close());
   return client;
 }
 

@@ -17,9 +17,9 @@ import { listenOrExit } from '../shared/listen.js';
 import { startOrExit } from '../shared/startup.js';
 import { startRegistryApp } from './server.js';
 import type { RegistryApp } from './server.js';
-import { httpSettings } from './settings.js';
+import { registryHttpSettings } from './settings.js';
 
-const settings = await startOrExit('schema-registry', async () => httpSettings());
+const settings = await startOrExit('schema-registry', async () => registryHttpSettings());
 
 // Bring your own OpenTelemetry SDK: Headway's sink only uses @opentelemetry/api.
 const otelSdk = process.env.OTEL_CONSOLE === '1' ? new NodeSDK({ serviceName: 'schema-registry-mcp', traceExporter: new tracing.ConsoleSpanExporter() }) : undefined;
