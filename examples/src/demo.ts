@@ -38,6 +38,7 @@ process.once('SIGINT', () => {
 try {
   server = await ServerProcess.start({ dataDir, token });
   const mcpUrl = new URL('/mcp', server.url);
+  // The server starts again on the same port after the crash step: this one client and transport serve the whole demo.
   await client.connect(new StreamableHTTPClientTransport(mcpUrl, { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
   const tools = (await client.listTools()).tools.map((t) => t.name);
   board.print(`Headway demo: the MCP SDK's own client and a real MCP server in its own process (pid ${server.pid}), over Streamable HTTP at ${mcpUrl.href}`);
@@ -45,6 +46,8 @@ try {
 
   const demo: Demo = {
     client,
+    mcpUrl,
+    authorization: `Bearer ${token}`,
     board,
     get server() {
       return server!;

@@ -11,7 +11,11 @@ import type { ServerProcess } from './server-process.js';
 
 /** What a step works with. */
 export interface Demo {
+  /** The demo's client (SDK 1.x), connected. */
   readonly client: Client;
+  /** Where the server's MCP endpoint is, and the Authorization header value it wants: for a step that brings a client of its own. */
+  readonly mcpUrl: URL;
+  readonly authorization: string;
   readonly board: ProgressBoard;
   /** The server process now. */
   readonly server: ServerProcess;
@@ -102,9 +106,9 @@ const crashAndResume: DemoStep = {
 };
 
 /**
- * The story, in order. When the SDK v2 binding lands, the extension-task step (a client that
- * declares the 2026-07-28 tasks extension gets a task for the same long call) goes after
- * `handleAfterBudget`.
+ * The story, in order. When the SDK v2 binding lands, the extension-task step goes after
+ * `handleAfterBudget`: a client of its own (from `mcpUrl` and `authorization`) that declares the
+ * 2026-07-28 tasks extension makes the same long call and gets an extension task instead of a handle.
  */
 export const DEMO_STEPS: readonly DemoStep[] = [liveProgress, handleAfterBudget, cancellation, crashAndResume];
 
