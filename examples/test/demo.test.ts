@@ -41,7 +41,7 @@ function checkStory(lines: readonly string[]): void {
   find(/^\[4\/4\] Crash and resume/);
   const started = find(/→ epsilon: start_batch answered at once: task (\S+) is/)[1];
   const killed = find(/✗ server pid (\d+) killed with SIGKILL while epsilon was at (\d+)%/);
-  const restarted = find(/↻ server started again \(pid (\d+), same port, same store\): task_status finds task (\S+), working at (\d+)%$/);
+  const restarted = find(/↻ server started again \(pid (\d+), same port, same store\): task_status finds task (\S+), (?:queued|working) at (\d+)%$/);
   expect(restarted[1]).not.toBe(killed[1]);
   expect(restarted[2]).toBe(started);
   // (Its progress then may be a little below what was seen before the kill: a progress write in flight may be lost; checkpoints are not.)
