@@ -4,6 +4,8 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 export interface StdioLaunch {
+  /** The program; default this Node (`process.execPath`). */
+  command?: string;
   /** Absolute path of the built server script. */
   script: string;
   args?: string[];
@@ -16,7 +18,7 @@ export async function connectStdio(launch: StdioLaunch): Promise<Client> {
   const client = new Client({ name: 'headway-example-test', version: '0.0.0' });
   await client.connect(
     new StdioClientTransport({
-      command: process.execPath,
+      command: launch.command ?? process.execPath,
       args: [launch.script, ...(launch.args ?? [])],
       env: { ...(process.env as Record<string, string>), ...launch.env },
       ...(launch.cwd !== undefined && { cwd: launch.cwd }),
