@@ -65,9 +65,11 @@ async function post(url: string, body: object, sessionId?: string): Promise<{ st
 }
 
 describe('schema-registry server over Streamable HTTP with every sink', () => {
-  it('runs a tool for an MCP client; /metrics and the dashboard show the task; on SIGTERM the OpenTelemetry worker exported its spans', async () => {
+  it('runs a tool for an MCP client; /metrics and the dashboard show the task; the OpenTelemetry worker exports its spans; SIGTERM stops the server', async () => {
     // OTEL_WORKER: the OpenTelemetry SDK on a worker thread, exporting to the console (the example's stdout).
-    const ex = await startHttpExample({ REGISTRY_SEED_SUBJECTS: '8', REGISTRY_LATENCY_MS: '2', OTEL_WORKER: '1' });
+    // OTEL_BSP_SCHEDULE_DELAY: the worker's batch processor exports within 200 ms, not only at shutdown
+    // (a worker's stdout reaches the process's asynchronously, so what it prints as the process exits may be lost).
+    const ex = await startHttpExample({ REGISTRY_SEED_SUBJECTS: '8', REGISTRY_LATENCY_MS: '2', OTEL_WORKER: '1', OTEL_BSP_SCHEDULE_DELAY: '200' });
     defer(() => ex.stop());
     const client = await connect(ex.mcpUrl);
     const progress: number[] = [];
@@ -86,8 +88,9 @@ describe('schema-registry server over Streamable HTTP with every sink', () => {
     expect(await page.text()).toContain('<html');
     expect(await dashboardTasks(ex)).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cleanup', status: 'completed' })]));
 
-    await ex.stop();
     // The console exporter on the worker printed the task's span and its phases.
+    await until('the worker to print the task span', async () => ex.output(), (out) => /'headway\.task\.outcome': 'completed'/.test(out), 30_000);
+    await ex.stop();
     expect(ex.output()).toMatch(/name: 'task cleanup'/);
     expect(ex.output()).toMatch(/name: 'phase /);
     expect(ex.output()).toMatch(/'headway\.task\.outcome': 'completed'/);
