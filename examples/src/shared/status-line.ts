@@ -1,5 +1,8 @@
-// Status lines for a phase over items: "Deleting subjects: 42/200 (21 %), about 30 s left". They
-// are what a task's progress message says, so every client and sink shows phase, counts and ETA.
+// Status lines for a phase over items: "Deleting subjects: 42/200, about 30 s left". They are what
+// a task's progress message says, so every client and sink of the v1 binding shows phase, counts and
+// ETA next to the overall percent it already shows. (The coming v2 binding of @headway/mcp composes
+// such lines itself from the phase and its counts: a tool moved onto it should pass plain item
+// messages instead.)
 
 /** Counts items done in one phase and words its status line, with an ETA from the pace so far. */
 export class ItemStatus {
@@ -22,10 +25,8 @@ export class ItemStatus {
   }
 
   line(now = Date.now()): string {
-    const percent = this.total > 0 ? Math.floor((100 * this.done) / this.total) : 100;
-    const counts = `${this.done}/${this.total} (${percent} %)`;
     const eta = this.etaMs(now);
-    return `${this.phase}: ${counts}${eta === undefined ? '' : `, ${etaText(eta)}`}`;
+    return `${this.phase}: ${this.done}/${this.total}${eta === undefined ? '' : `, ${etaText(eta)}`}`;
   }
 
   private etaMs(now: number): number | undefined {
@@ -36,7 +37,7 @@ export class ItemStatus {
   }
 }
 
-/** "a few seconds left", "about 40 s left", "about 3 min left", "about 2 h left". */
+/** "a few seconds left", "about 40 s left", "about 3 min left", "about 2 h left" (@headway/mcp's wording). */
 export function etaText(ms: number): string {
   const seconds = Math.max(0, ms) / 1000;
   if (seconds < 10) return 'a few seconds left';
