@@ -1,5 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import type { Attributes, Context, HrTime, Link, Span, SpanContext, Tracer, TracerProvider } from '@opentelemetry/api';
+import type { Attributes, Context, HrTime, Span, SpanContext, SpanOptions, Tracer, TracerProvider } from '@opentelemetry/api';
 import { InvalidArgumentError, LOG_LEVELS, TASK_EVENT_TYPES } from '@headway/core';
 import type {
   CancelledEvent,
@@ -52,7 +52,8 @@ interface TaskSpans {
   createdAt?: number;
   maxAttempts?: number;
   attempt?: Span;
-  phases?: Map<string, Span>;
+  /** Open phase spans, in the order they started: few at a time, so a list (no Map per task). */
+  phases?: OpenPhase[];
   /** Highest progress seen on milestones and phase ends: what an interrupted attempt reached. */
   progress?: number;
   previous?: SpanContext;
@@ -60,7 +61,16 @@ interface TaskSpans {
   usage?: ResourceUsage;
 }
 
+interface OpenPhase {
+  /** The phase path, joined. */
+  readonly key: string;
+  readonly span: Span;
+}
+
 const PATH_SEPARATOR = '\u001f';
+
+// Span names and milestone attributes kept per kind and per value, for at most this many of each.
+const MAX_CACHED_NAMES = 256;
 
 /** Every event type but progress: where a task got to is on its terminal (and retrying) event. */
 export const OTEL_EVENT_TYPES: readonly TaskEventType[] = Object.freeze(TASK_EVENT_TYPES.filter((type) => type !== 'progress'));
@@ -82,6 +92,8 @@ export class OtelReporter implements Reporter {
   private readonly maxLogDataLength: number;
   private readonly endOpenSpansOnClose: boolean;
   private readonly tasks = new Map<string, TaskSpans>();
+  private readonly taskSpanNames = new Map<string, string>();
+  private readonly milestones = new Map<number, Attributes>();
 
   constructor(options: OtelReporterOptions = {}) {
     checkReporterOptions(options);
@@ -120,7 +132,7 @@ export class OtelReporter implements Reporter {
         const state = this.tasks.get(event.taskId);
         if (!state?.attempt) return;
         state.progress = event.progress;
-        state.attempt.addEvent(EVENT.milestone, { [ATTR.milestone]: event.milestone }, hrTime(event.at));
+        state.attempt.addEvent(EVENT.milestone, this.milestoneAttributes(event.milestone), hrTime(event.at));
         return;
       }
       case 'log':
@@ -188,16 +200,15 @@ export class OtelReporter implements Reporter {
     }
     const at = hrTime(event.at);
     if (state.attempt) this.endAttempt(state, state.attempt, 'interrupted', at, state.progress);
-    const attributes = this.baseAttributes(event);
-    attributes[ATTR.queueWaitMs] = event.queueWaitMs;
-    if (state.maxAttempts !== undefined) attributes[ATTR.maxAttempts] = state.maxAttempts;
-    if (event.resumed) attributes[ATTR.resumed] = true;
-    const links: Link[] | undefined = state.previous ? [{ context: state.previous }] : undefined;
-    state.attempt = this.tracer.startSpan(
-      `task ${event.kind}`,
-      { kind: this.spanKind, startTime: at, attributes, ...(links && { links }) },
-      state.parent,
-    );
+    // Identity attributes at the start, where samplers see them; the rest just after (the SDK checks
+    // and copies the attributes given to startSpan twice more than those set on the span).
+    const options: SpanOptions = { kind: this.spanKind, startTime: at, attributes: this.baseAttributes(event) };
+    if (state.previous) options.links = [{ context: state.previous }];
+    const span = this.tracer.startSpan(this.taskSpanName(event.kind), options, state.parent);
+    span.setAttribute(ATTR.queueWaitMs, event.queueWaitMs);
+    if (state.maxAttempts !== undefined) span.setAttribute(ATTR.maxAttempts, state.maxAttempts);
+    if (event.resumed) span.setAttribute(ATTR.resumed, true);
+    state.attempt = span;
   }
 
   private phase(event: PhaseEvent): void {
@@ -206,18 +217,23 @@ export class OtelReporter implements Reporter {
     const path = event.path;
     const at = hrTime(event.at);
     const key = path.length === 1 ? path[0]! : path.join(PATH_SEPARATOR);
-    const phases = (state.phases ??= new Map());
+    const phases = (state.phases ??= []);
+    const index = openPhase(phases, key);
     if (event.state === 'ended') {
-      const span = phases.get(key);
-      if (!span) return;
-      phases.delete(key);
+      if (index < 0) return;
+      const span = phases[index]!.span;
+      phases.splice(index, 1);
       span.setAttribute(ATTR.progress, event.progress);
       span.end(at);
       if (event.progress > (state.progress ?? 0)) state.progress = event.progress;
       return;
     }
-    phases.get(key)?.end(at);
-    const parentSpan = (path.length > 1 && phases.get(path.slice(0, -1).join(PATH_SEPARATOR))) || state.attempt;
+    if (index >= 0) {
+      phases[index]!.span.end(at);
+      phases.splice(index, 1);
+    }
+    const parentIndex = path.length > 1 ? openPhase(phases, path.slice(0, -1).join(PATH_SEPARATOR)) : -1;
+    const parentSpan = parentIndex >= 0 ? phases[parentIndex]!.span : state.attempt;
     // The task id is on the attempt span, the phase span's parent or ancestor.
     // Attributes are set after the start: the SDK checks those given to startSpan three times, and a
     // phase span's sampling follows its task's.
@@ -227,7 +243,7 @@ export class OtelReporter implements Reporter {
     span.setAttribute(ATTR.phaseFrom, event.from);
     span.setAttribute(ATTR.phaseTo, event.to);
     if (event.total !== undefined) span.setAttribute(ATTR.phaseTotal, event.total);
-    phases.set(key, span);
+    phases.push({ key, span });
   }
 
   private log(event: LogEvent): void {
@@ -281,18 +297,18 @@ export class OtelReporter implements Reporter {
     const attributes = this.baseAttributes(event);
     attributes[ATTR.started] = false;
     return this.tracer.startSpan(
-      `task ${event.kind}`,
+      this.taskSpanName(event.kind),
       { kind: this.spanKind, startTime: hrTime(state?.createdAt ?? event.at), attributes },
       state?.parent ?? ROOT_CONTEXT,
     );
   }
 
   private endAttempt(state: TaskSpans | undefined, span: Span, outcome: string, at: HrTime, progress?: number): void {
-    if (state?.phases && state.phases.size > 0) {
+    if (state?.phases && state.phases.length > 0) {
       // Innermost first, so children end no later than their parents.
-      const open = [...state.phases.entries()].sort((a, b) => b[0].length - a[0].length);
-      for (const [, phase] of open) phase.end(at);
-      state.phases.clear();
+      const open = state.phases.sort((a, b) => b.key.length - a.key.length);
+      for (const phase of open) phase.span.end(at);
+      state.phases.length = 0;
     }
     if (state?.usage) setResourceAttributes(span, state.usage);
     span.setAttribute(ATTR.outcome, outcome);
@@ -304,6 +320,26 @@ export class OtelReporter implements Reporter {
       state.usage = undefined;
       state.progress = undefined;
     }
+  }
+
+  /** `task <kind>`, made once per kind (of the first `MAX_CACHED_NAMES`). */
+  private taskSpanName(kind: string): string {
+    let name = this.taskSpanNames.get(kind);
+    if (name === undefined) {
+      name = `task ${kind}`;
+      if (this.taskSpanNames.size < MAX_CACHED_NAMES) this.taskSpanNames.set(kind, name);
+    }
+    return name;
+  }
+
+  /** A milestone event's attributes, one object per milestone value (the SDK copies them). */
+  private milestoneAttributes(milestone: number): Attributes {
+    let attributes = this.milestones.get(milestone);
+    if (attributes === undefined) {
+      attributes = Object.freeze({ [ATTR.milestone]: milestone });
+      if (this.milestones.size < MAX_CACHED_NAMES) this.milestones.set(milestone, attributes);
+    }
+    return attributes;
   }
 
   private baseAttributes(event: TaskEvent): Attributes {
@@ -326,14 +362,25 @@ export function otelReporter(options: OtelReporterOptions = {}): OtelReporter {
   return new OtelReporter(options);
 }
 
+/** Where the phase of path `key` is in the open phases; -1 if it is not open. */
+function openPhase(phases: readonly OpenPhase[], key: string): number {
+  for (let i = phases.length - 1; i >= 0; i--) if (phases[i]!.key === key) return i;
+  return -1;
+}
+
 /**
  * Event times as `HrTime`: the SDK reads a number as either epoch or performance time and asks the
  * clock which one it is, for every span start, end and event.
  */
 function hrTime(epochMs: number): HrTime {
+  if (epochMs === lastMs) return lastHrTime;
   const seconds = Math.floor(epochMs / 1000);
-  return [seconds, Math.round((epochMs - seconds * 1000) * 1e6)];
+  lastMs = epochMs;
+  lastHrTime = Object.freeze([seconds, Math.round((epochMs - seconds * 1000) * 1e6)]) as unknown as HrTime;
+  return lastHrTime;
 }
+let lastMs = NaN;
+let lastHrTime: HrTime = [0, 0];
 
 function recordError(span: Span, error: TaskErrorInfo, at: HrTime): void {
   const attributes: Attributes = { [ATTR.exceptionType]: error.name, [ATTR.exceptionMessage]: error.message };
