@@ -9,7 +9,7 @@ import { checkPayloadSize, encodeFrames } from './framing.js';
 import { fsyncDir } from './fs-util.js';
 import { logGen, logPath, LOCK_FILE, SNAPSHOT_FILE, SNAPSHOT_TEMP } from './layout.js';
 import { DirectoryLock } from './lock.js';
-import { createOp, deleteOp, updateOp } from './log-ops.js';
+import { createOp, deleteOp, sealOp, seqOp, updateOp } from './log-ops.js';
 import { LogWriter } from './log-writer.js';
 import { resolveOptions } from './options.js';
 import type { CompactionStep, FileTaskStoreOptions, ResolvedFileTaskStoreOptions } from './options.js';
@@ -33,6 +33,8 @@ export class FileTaskStore implements TaskStore {
   private writer: LogWriter | undefined;
   private lock: DirectoryLock | undefined;
   private seq = 0;
+  /** The highest seq the log (or snapshot) records; `close()` records the rest. */
+  private loggedSeq = 0;
   private gen = 1;
   private snapshotBytes = 0;
   private compacting: Promise<void> | undefined;
@@ -77,6 +79,7 @@ export class FileTaskStore implements TaskStore {
       this.index = index;
       this.ids = ids;
       this.seq = recovered.seq;
+      this.loggedSeq = recovered.seq;
       this.gen = recovered.gen;
       this.snapshotBytes = recovered.snapshotBytes;
       this.writer = new LogWriter(recovered.handle, recovered.size, this.options.durability, encodeFrames);
@@ -110,6 +113,7 @@ export class FileTaskStore implements TaskStore {
     this.index.insert(stored);
     this.ids.add(stored.id);
     if (stored.seq > this.seq) this.seq = stored.seq;
+    if (stored.seq > this.loggedSeq) this.loggedSeq = stored.seq;
     await this.append(writer, op);
   }
 
@@ -188,6 +192,7 @@ export class FileTaskStore implements TaskStore {
     checkId(id);
     if (!(await this.index.delete(id))) return false;
     this.ids.delete(id);
+    this.loggedSeq = this.seq;
     await this.append(writer, deleteOp(id, this.seq));
     return true;
   }
@@ -216,6 +221,10 @@ export class FileTaskStore implements TaskStore {
     this.state = 'closing';
     await this.compacting?.catch(() => undefined);
     try {
+      // Seqs handed out without a record: recorded so nextSeq stays monotonic across a reopen.
+      if (this.writer && this.writer.failure === undefined && this.seq > this.loggedSeq) {
+        await this.writer.append(seqOp(this.seq)).catch(() => undefined);
+      }
       await this.writer?.close();
     } finally {
       await this.lock?.release();
@@ -262,10 +271,11 @@ export class FileTaskStore implements TaskStore {
     const records: TaskRecord[] = [];
     for (const id of this.ids) records.push({ ...this.index.peek(id, ANY_OWNER)! });
     await writer.rotate(
-      async () => ({ handle: await createLog(dir, nextGen), size: 8 }),
+      () => createLog(dir, nextGen),
       () => {
         this.gen = nextGen;
       },
+      sealOp(nextGen),
     );
     await this.step('rotated');
     async function* pages(): AsyncGenerator<TaskRecord[]> {

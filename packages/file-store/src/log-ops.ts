@@ -7,6 +7,10 @@ import { StoreCorruptionError } from './errors.js';
  *   {"o":"c","r":record}                       create
  *   {"o":"u","i":id,"p":patch,"x":[keys]}      update; `x` lists keys set to undefined
  *   {"o":"d","i":id,"q":seq}                   delete; `q` keeps nextSeq monotonic
+ *   {"o":"q","q":seq}                          seqs handed out by nextSeq, written on close
+ * Two more frames chain the segments, so recovery can prove none is missing:
+ *   {"o":"h","g":gen,"p":prev}                 segment header, the first frame of every log
+ *   {"o":"s","n":next}                         seal, the last frame of a log once `next` exists
  */
 export interface ReplayState {
   records: Map<string, TaskRecord>;
@@ -24,6 +28,20 @@ export function updateOp(id: string, patchJson: string, unset: readonly string[]
 
 export function deleteOp(id: string, seq: number): string {
   return `{"o":"d","i":${JSON.stringify(id)},"q":${seq}}`;
+}
+
+/** First frame of log `gen`: names the segment itself and its predecessor (0 for the first log). */
+export function headerOp(gen: number): string {
+  return `{"o":"h","g":${gen},"p":${gen - 1}}`;
+}
+
+/** Last frame of a log whose successor `next` has been created (and made durable). */
+export function sealOp(next: number): string {
+  return `{"o":"s","n":${next}}`;
+}
+
+export function seqOp(seq: number): string {
+  return `{"o":"q","q":${seq}}`;
 }
 
 export function isRecordShape(value: unknown): value is TaskRecord {
@@ -49,6 +67,11 @@ export function replayOp(state: ReplayState, op: Record<string, unknown>, file: 
       if (!record) return;
       Object.assign(record, op.p as TaskPatch);
       if (Array.isArray(op.x)) for (const key of op.x) delete (record as unknown as Record<string, unknown>)[String(key)];
+      return;
+    }
+    case 'q': {
+      if (typeof op.q !== 'number') break;
+      if (op.q > state.seq) state.seq = op.q;
       return;
     }
     case 'd': {

@@ -10,6 +10,8 @@ interface Waiter {
 
 interface Rotation {
   open: () => Promise<{ handle: FileHandle; size: number }>;
+  /** Appended (and synced) to the old file once the new one exists, before the switch. */
+  seal?: string;
   /** Runs synchronously right after the switch, before any later write reaches the new file. */
   onSwitched: () => void;
 }
@@ -53,10 +55,10 @@ export class LogWriter {
   }
 
   /** Switches to a new file; the old one is synced and closed. */
-  rotate(open: Rotation['open'], onSwitched: () => void): Promise<void> {
+  rotate(open: Rotation['open'], onSwitched: () => void, seal?: string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ rotation: { open, onSwitched }, waiter: { resolve, reject } });
+      this.queue.push({ rotation: { open, onSwitched, ...(seal !== undefined && { seal }) }, waiter: { resolve, reject } });
       this.kick();
     });
   }
@@ -136,6 +138,20 @@ export class LogWriter {
     try {
       await this.handle.sync();
       const next = await rotation.open();
+      if (rotation.seal !== undefined) {
+        // The new file is durable first: a crash before the seal is durable leaves an unsealed old
+        // file and an empty new one, which recovery accepts (and seals).
+        const seal = this.encode([rotation.seal]);
+        try {
+          await writeFully(this.handle, seal, this.size);
+          await this.handle.sync();
+        } catch (error) {
+          await next.handle.close().catch(() => undefined);
+          this.failure = error;
+          throw error;
+        }
+        this.size += seal.length;
+      }
       const old = this.handle;
       this.handle = next.handle;
       this.size = next.size;
