@@ -1,4 +1,4 @@
-import type { TaskPatch, TaskRecord } from '@headway/core/spi';
+import type { MemoryTaskStore, TaskRecord } from '@headway/core/spi';
 import { StoreCorruptionError } from './errors.js';
 
 /**
@@ -13,8 +13,15 @@ import { StoreCorruptionError } from './errors.js';
  *   {"o":"s","n":next}                         seal, the last frame of a log once `next` exists
  */
 export interface ReplayState {
-  records: Map<string, TaskRecord>;
+  /** Replay goes straight into the index the store will use (one copy of each record). */
+  index: MemoryTaskStore;
   seq: number;
+}
+
+/** Stores `record` under its id, replacing any record there (create, and snapshot entries). */
+export function putRecord(state: ReplayState, record: TaskRecord): void {
+  state.index.adopt(record, true);
+  if (record.seq > state.seq) state.seq = record.seq;
 }
 
 export function createOp(recordJson: string): string {
@@ -56,17 +63,13 @@ export function replayOp(state: ReplayState, op: Record<string, unknown>, file: 
   switch (op.o) {
     case 'c': {
       if (!isRecordShape(op.r)) break;
-      state.records.set(op.r.id, op.r);
-      if (op.r.seq > state.seq) state.seq = op.r.seq;
+      putRecord(state, op.r);
       return;
     }
     case 'u': {
       if (typeof op.i !== 'string' || typeof op.p !== 'object' || op.p === null) break;
-      const record = state.records.get(op.i);
-      // Missing: deleted later in the same log, after a snapshot that already left it out.
-      if (!record) return;
-      Object.assign(record, op.p as TaskPatch);
-      if (Array.isArray(op.x)) for (const key of op.x) delete (record as unknown as Record<string, unknown>)[String(key)];
+      // A missing record was deleted later in the same log, after a snapshot that left it out.
+      state.index.restore(op.i, op.p as Record<string, unknown>, Array.isArray(op.x) ? op.x.map(String) : []);
       return;
     }
     case 'q': {
@@ -76,7 +79,7 @@ export function replayOp(state: ReplayState, op: Record<string, unknown>, file: 
     }
     case 'd': {
       if (typeof op.i !== 'string') break;
-      state.records.delete(op.i);
+      state.index.delete(op.i);
       if (typeof op.q === 'number' && op.q > state.seq) state.seq = op.q;
       return;
     }

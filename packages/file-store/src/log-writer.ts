@@ -17,6 +17,8 @@ interface Rotation {
 }
 
 const EAGER_BATCH = 256;
+/** At most this many writes per batch, so encoding one never holds the event loop for long. */
+const MAX_BATCH = 4096;
 
 type Entry = { payload: string; waiter: Waiter } | { rotation: Rotation; waiter: Waiter };
 
@@ -109,7 +111,7 @@ export class LogWriter {
         continue;
       }
       let end = 1;
-      while (end < this.queue.length && 'payload' in this.queue[end]!) end++;
+      while (end < this.queue.length && end < MAX_BATCH && 'payload' in this.queue[end]!) end++;
       const entries = this.queue.splice(0, end) as { payload: string; waiter: Waiter }[];
       try {
         const batch = this.encode(entries.map((e) => e.payload));

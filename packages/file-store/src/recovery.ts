@@ -1,18 +1,20 @@
-import { open, readdir, readFile, unlink } from 'node:fs/promises';
+import { open, readdir, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { TaskRecord } from '@headway/core/spi';
+import { MemoryTaskStore } from '@headway/core/spi';
 import { StoreCorruptionError } from './errors.js';
-import { encodeFrame, LOG_MAGIC, parsePayload, scanFrames } from './framing.js';
+import { readFrames } from './frame-reader.js';
+import type { ScanResult } from './frame-reader.js';
+import { encodeFrame, LOG_MAGIC, parsePayload } from './framing.js';
 import { fsyncDir, writeFully } from './fs-util.js';
 import { logGen, logName, logPath, SNAPSHOT_FILE, SNAPSHOT_TEMP } from './layout.js';
-import { headerOp, replayOp, sealOp } from './log-ops.js';
+import { headerOp, putRecord, replayOp, sealOp } from './log-ops.js';
 import type { ReplayState } from './log-ops.js';
 import { readSnapshot } from './snapshot.js';
 
 export interface Recovered {
-  /** Records sorted by seq. */
-  records: TaskRecord[];
+  /** The records, indexed. */
+  index: MemoryTaskStore;
   seq: number;
   /** The log to append to, positioned at its end. */
   gen: number;
@@ -41,11 +43,7 @@ export async function createLog(dir: string, gen: number): Promise<{ handle: Fil
   }
 }
 
-interface LogScan {
-  /** Offset just past the last intact frame. */
-  validEnd: number;
-  bytes: number;
-  torn?: { offset: number; reason: string };
+interface LogScan extends ScanResult {
   /** The successor this log was sealed with, if it was. */
   sealedNext?: number;
 }
@@ -56,10 +54,9 @@ interface LogScan {
  * last record is reported as `torn` (a crash mid-write).
  */
 async function replayLog(path: string, gen: number, state: ReplayState, allowTornTail: boolean): Promise<LogScan> {
-  const buf = await readFile(path);
   let frames = 0;
   let sealedNext: number | undefined;
-  const result = scanFrames(buf, path, LOG_MAGIC, allowTornTail, (payload, offset) => {
+  const result = await readFrames(path, LOG_MAGIC, allowTornTail, (payload, offset) => {
     const op = parsePayload(payload, path, offset);
     if (frames++ === 0) {
       if (op.o !== 'h') throw new StoreCorruptionError(path, offset, 'log segment header missing');
@@ -79,9 +76,9 @@ async function replayLog(path: string, gen: number, state: ReplayState, allowTor
   if (frames === 0 && !result.torn) {
     // Only the magic: a crash while the newest log was being created, else damage.
     if (!allowTornTail) throw new StoreCorruptionError(path, result.validEnd, 'log segment header missing');
-    return { validEnd: result.validEnd, bytes: buf.length, torn: { offset: result.validEnd, reason: 'log segment header missing' } };
+    return { validEnd: result.validEnd, bytes: result.bytes, torn: { offset: result.validEnd, reason: 'log segment header missing' } };
   }
-  return { ...result, bytes: buf.length, ...(sealedNext !== undefined && { sealedNext }) };
+  return { ...result, ...(sealedNext !== undefined && { sealedNext }) };
 }
 
 /**
@@ -95,17 +92,13 @@ async function replayLog(path: string, gen: number, state: ReplayState, allowTor
 export async function recover(dir: string, warn: (message: string) => void): Promise<Recovered> {
   const names = await readdir(dir);
   if (names.includes(SNAPSHOT_TEMP)) await unlink(join(dir, SNAPSHOT_TEMP));
-  const state: ReplayState = { records: new Map(), seq: 0 };
+  const state: ReplayState = { index: new MemoryTaskStore(), seq: 0 };
   const hasSnapshot = names.includes(SNAPSHOT_FILE);
   let firstGen = 1;
   let snapshotBytes = 0;
   if (hasSnapshot) {
-    const snapshot = await readSnapshot(join(dir, SNAPSHOT_FILE));
-    state.seq = snapshot.seq;
-    for (const record of snapshot.records) {
-      state.records.set(record.id, record);
-      if (record.seq > state.seq) state.seq = record.seq;
-    }
+    const snapshot = await readSnapshot(join(dir, SNAPSHOT_FILE), (record) => putRecord(state, record));
+    if (snapshot.seq > state.seq) state.seq = snapshot.seq;
     firstGen = snapshot.gen;
     snapshotBytes = snapshot.bytes;
   }
@@ -126,7 +119,7 @@ export async function recover(dir: string, warn: (message: string) => void): Pro
   const newest = live[live.length - 1]!;
   // The newest log holds only its header (or less) when a crash came during a rotation: then the
   // log before it may end in a seal cut short.
-  const newestEmpty = (await readFile(logPath(dir, newest))).length <= logStart(newest).length;
+  const newestEmpty = (await stat(logPath(dir, newest))).size <= logStart(newest).length;
   for (const gen of gens.filter((g) => g < firstGen)) await unlink(logPath(dir, gen));
   for (const gen of live) {
     const path = logPath(dir, gen);
@@ -184,6 +177,5 @@ async function repair(path: string, end: number, tail: Buffer): Promise<void> {
 }
 
 function finish(state: ReplayState, gen: number, handle: FileHandle, size: number, snapshotBytes: number): Recovered {
-  const records = [...state.records.values()].sort((a, b) => a.seq - b.seq);
-  return { records, seq: state.seq, gen, handle, size, snapshotBytes };
+  return { index: state.index, seq: state.seq, gen, handle, size, snapshotBytes };
 }

@@ -53,8 +53,20 @@ export class MemoryTaskStore implements TaskStore {
 
   /** Synchronous create, for stores that wrap this one (e.g. an in-memory index of a log). */
   insert(record: TaskRecord): void {
-    if (this.records.has(record.id)) throw new HeadwayError('duplicate_id', `Task ${record.id} already exists`);
-    const stored = { ...record };
+    this.adopt({ ...record });
+  }
+
+  /**
+   * Like `insert`, but keeps this very object: the caller hands it over (e.g. a record just parsed
+   * while loading a file) and must not touch it again, which saves a copy per record. With
+   * `replace`, a record with the same id is replaced instead of refused (replaying a log).
+   */
+  adopt(stored: TaskRecord, replace = false): void {
+    const existing = this.records.get(stored.id);
+    if (existing) {
+      if (!replace) throw new HeadwayError('duplicate_id', `Task ${stored.id} already exists`);
+      this.remove(existing);
+    }
     this.records.set(stored.id, stored);
     this.all.add(stored);
     indexed(this.byOwner, stored.owner).add(stored);
@@ -90,15 +102,22 @@ export class MemoryTaskStore implements TaskStore {
     }
     const before = record.status;
     Object.assign(record, patch);
-    if (record.status !== before) {
-      unindex(this.byStatus, before, record);
-      indexed(this.byStatus, record.status).add(record);
-      if (isTerminal(record.status)) {
-        this.bumpActive(record.owner, -1);
-        this.expiring(record);
-      }
-    }
+    this.restatus(record, before);
     return { ok: true, record };
+  }
+
+  /**
+   * Applies a patch whatever the record's status, then removes the `unset` keys: for replaying a
+   * log into this store. False when there is no such record.
+   */
+  restore(id: string, patch: Readonly<Record<string, unknown>>, unset: readonly string[] = []): boolean {
+    const record = this.records.get(id);
+    if (!record) return false;
+    const before = record.status;
+    Object.assign(record, patch);
+    for (const key of unset) delete (record as unknown as Record<string, unknown>)[key];
+    this.restatus(record, before);
+    return true;
   }
 
   async list(query: ListQuery): Promise<ListPage> {
@@ -170,7 +189,15 @@ export class MemoryTaskStore implements TaskStore {
     return due;
   }
 
-  async delete(id: string): Promise<boolean> {
+  /**
+   * Every stored record itself (read-only), in insertion order. A live walk: records added while
+   * it runs are visited, records deleted before they are reached are not.
+   */
+  scan(): IterableIterator<TaskRecord> {
+    return this.records.values();
+  }
+
+  delete(id: string): boolean {
     const record = this.records.get(id);
     if (!record) return false;
     this.remove(record);
@@ -179,6 +206,20 @@ export class MemoryTaskStore implements TaskStore {
 
   get size(): number {
     return this.records.size;
+  }
+
+  /** Keeps the status index, the active counts and the expiry index right after a status change. */
+  private restatus(record: TaskRecord, before: TaskStatus): void {
+    if (record.status === before) return;
+    unindex(this.byStatus, before, record);
+    indexed(this.byStatus, record.status).add(record);
+    const was = isTerminal(before);
+    const now = isTerminal(record.status);
+    if (was && !now) this.bumpActive(record.owner, 1);
+    if (!was && now) {
+      this.bumpActive(record.owner, -1);
+      this.expiring(record);
+    }
   }
 
   private expiring(record: TaskRecord): void {
