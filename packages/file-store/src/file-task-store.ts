@@ -11,7 +11,7 @@ import { logGen, logPath, LOCK_FILE, SNAPSHOT_FILE, SNAPSHOT_TEMP } from './layo
 import { DirectoryLock } from './lock.js';
 import { createOp, deleteOp, sealOp, seqOp, updateOp } from './log-ops.js';
 import { LogWriter } from './log-writer.js';
-import { resolveOptions } from './options.js';
+import { appendFlags, durableWrites, resolveOptions } from './options.js';
 import type { CompactionStep, FileTaskStoreOptions, ResolvedFileTaskStoreOptions } from './options.js';
 import { createLog, recover } from './recovery.js';
 import { writeSnapshot } from './snapshot.js';
@@ -67,13 +67,13 @@ export class FileTaskStore implements TaskStore {
     try {
       await mkdir(this.directory, { recursive: true });
       this.lock = await DirectoryLock.acquire(this.directory, LOCK_FILE);
-      const recovered = await recover(this.directory, this.options.onWarning);
+      const recovered = await recover(this.directory, this.options.onWarning, appendFlags(this.options));
       this.index = recovered.index;
       this.seq = recovered.seq;
       this.loggedSeq = recovered.seq;
       this.gen = recovered.gen;
       this.snapshotBytes = recovered.snapshotBytes;
-      this.writer = new LogWriter(recovered.handle, recovered.size, this.options.durability, encodeFrames);
+      this.writer = new LogWriter(recovered.handle, recovered.size, this.options.durability, encodeFrames, durableWrites(this.options));
       this.state = 'open';
     } catch (error) {
       await this.lock?.release();
@@ -260,7 +260,7 @@ export class FileTaskStore implements TaskStore {
     // (replay is idempotent). So the walk needs no copy and no pause.
     const seqAtSwitch = this.seq;
     await writer.rotate(
-      () => createLog(dir, nextGen),
+      () => createLog(dir, nextGen, appendFlags(this.options)),
       () => {
         this.gen = nextGen;
       },

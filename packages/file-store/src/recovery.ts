@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open, readdir, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,9 +29,12 @@ function logStart(gen: number): Buffer {
   return Buffer.concat([LOG_MAGIC, encodeFrame(headerOp(gen))]);
 }
 
-/** Creates a log file holding only its magic and header, synced, and makes its name durable. */
-export async function createLog(dir: string, gen: number): Promise<{ handle: FileHandle; size: number }> {
-  const handle = await open(logPath(dir, gen), 'wx+');
+/**
+ * Creates a log file holding only its magic and header, synced, and makes its name durable. It is
+ * opened with `flags` (plus create-exclusive) for appending.
+ */
+export async function createLog(dir: string, gen: number, flags: number): Promise<{ handle: FileHandle; size: number }> {
+  const handle = await open(logPath(dir, gen), flags | constants.O_CREAT | constants.O_EXCL);
   try {
     const start = logStart(gen);
     await writeFully(handle, start, 0);
@@ -89,7 +93,7 @@ async function replayLog(path: string, gen: number, state: ReplayState, allowTor
  * silent loss. Leftovers of an interrupted compaction are removed; a torn tail of the newest log is
  * dropped (and of the one before it when it is the seal a crash cut short).
  */
-export async function recover(dir: string, warn: (message: string) => void): Promise<Recovered> {
+export async function recover(dir: string, warn: (message: string) => void, flags: number): Promise<Recovered> {
   const names = await readdir(dir);
   if (names.includes(SNAPSHOT_TEMP)) await unlink(join(dir, SNAPSHOT_TEMP));
   const state: ReplayState = { index: new MemoryTaskStore(), seq: 0 };
@@ -113,7 +117,7 @@ export async function recover(dir: string, warn: (message: string) => void): Pro
   }
   if (live.length === 0) {
     // A new store: nothing on disk yet.
-    const created = await createLog(dir, firstGen);
+    const created = await createLog(dir, firstGen, flags);
     return finish(state, firstGen, created.handle, created.size, snapshotBytes);
   }
   const newest = live[live.length - 1]!;
@@ -141,7 +145,7 @@ export async function recover(dir: string, warn: (message: string) => void): Pro
     if (scan.torn) {
       warn(`Dropped a torn last record in ${path} at byte offset ${scan.torn.offset} (${scan.torn.reason}); ${scan.bytes - scan.validEnd} bytes discarded, everything before kept`);
     }
-    const handle = await open(path, 'r+');
+    const handle = await open(path, flags);
     try {
       if (scan.validEnd < logStart(gen).length) {
         // Torn within its own header: the crash came while the log was being created.
