@@ -13,7 +13,7 @@ export interface ScanResult {
   torn?: { offset: number; reason: string };
 }
 
-const CHUNK_BYTES = 4 << 20;
+const CHUNK_BYTES = 1 << 20;
 
 /** Reads into `buf` from `position` until it is full or the file ends; returns the bytes read. */
 async function fill(handle: FileHandle, buf: Buffer, from: number, position: number, until: number): Promise<number> {

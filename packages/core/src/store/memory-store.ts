@@ -7,6 +7,9 @@ import { SeqSet } from './seq-set.js';
 import { ANY_OWNER } from './task-store.js';
 import type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './task-store.js';
 
+/** Expired records removed per slice of a sweep. */
+const SWEEP_SLICE = 2000;
+
 /** Records in seq order, merged from several sets (each in seq order). */
 function* merged(sets: readonly SeqSet[], afterSeq: number): Generator<TaskRecord> {
   if (sets.length === 1) {
@@ -164,13 +167,19 @@ export class MemoryTaskStore implements TaskStore {
     return this.active.get(owner) ?? 0;
   }
 
+  /** Removes expired finished records a slice at a time, letting the event loop run between slices. */
   async sweep(now: number): Promise<number> {
     let removed = 0;
-    for (const record of this.takeExpired(now, Infinity)) {
-      this.remove(record);
-      removed++;
+    for (;;) {
+      const due = this.takeExpired(now, SWEEP_SLICE);
+      for (const record of due) {
+        if (!isTerminal(record.status)) continue;
+        this.remove(record);
+        removed++;
+      }
+      if (due.length < SWEEP_SLICE) return removed;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return removed;
   }
 
   /**

@@ -1,26 +1,47 @@
 import type { TaskRecord } from '../task-record.js';
 
-const CHUNK = 512;
+const CHUNK = 128;
 
-/** Index of the first element of `items` whose seq is ≥ `seq` (items sorted by seq). */
-function lowerBound(items: readonly TaskRecord[], seq: number): number {
+/** A run of records in seq order, with their seqs beside them (searching reads plain numbers). */
+interface Chunk {
+  seqs: number[];
+  items: TaskRecord[];
+}
+
+/** Index of the first of `seqs` (sorted) that is ≥ `seq`. */
+function lowerBound(seqs: readonly number[], seq: number): number {
   let lo = 0;
-  let hi = items.length;
+  let hi = seqs.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (items[mid]!.seq < seq) lo = mid + 1;
+    if (seqs[mid]! < seq) lo = mid + 1;
     else hi = mid;
   }
   return lo;
 }
 
+// In place, without the array `splice` allocates for what it removes.
+function insertAt<T>(array: T[], at: number, value: T): void {
+  for (let k = array.length; k > at; k--) array[k] = array[k - 1]!;
+  array[at] = value;
+}
+
+function removeAt<T>(array: T[], at: number): void {
+  for (let k = at; k < array.length - 1; k++) array[k] = array[k + 1]!;
+  array.pop();
+}
+
+function last(chunk: Chunk): number {
+  return chunk.seqs[chunk.seqs.length - 1]!;
+}
+
 /**
- * Records ordered by seq, in chunks of at most 2 × 512: adding or removing one costs a binary
+ * Records ordered by seq, in chunks of at most 2 × 128: adding or removing one costs a binary
  * search and a move within one chunk, whatever the size; walking from a seq starts where it lands.
  * Holds each record once (by identity); records sharing a seq keep their insertion order.
  */
 export class SeqSet {
-  private chunks: TaskRecord[][] = [];
+  private chunks: Chunk[] = [];
   private count = 0;
 
   get size(): number {
@@ -30,37 +51,46 @@ export class SeqSet {
   add(record: TaskRecord): void {
     this.count++;
     const chunks = this.chunks;
-    const last = chunks[chunks.length - 1];
-    if (!last) {
-      chunks.push([record]);
+    const seq = record.seq;
+    const tail = chunks[chunks.length - 1];
+    if (!tail) {
+      chunks.push({ seqs: [seq], items: [record] });
       return;
     }
     // Creation order is the common case: append to the last chunk.
-    if (last[last.length - 1]!.seq <= record.seq) {
-      last.push(record);
-      if (last.length >= 2 * CHUNK) chunks.splice(chunks.length - 1, 1, last.slice(0, CHUNK), last.slice(CHUNK));
-      return;
+    let ci = chunks.length - 1;
+    if (last(tail) <= seq) {
+      tail.seqs.push(seq);
+      tail.items.push(record);
+    } else {
+      ci = Math.min(this.chunkFor(seq + 1), chunks.length - 1);
+      const chunk = chunks[ci]!;
+      // After any records with the same seq (upper bound).
+      const at = lowerBound(chunk.seqs, seq + 1);
+      insertAt(chunk.seqs, at, seq);
+      insertAt(chunk.items, at, record);
     }
-    const ci = Math.min(this.chunkFor(record.seq + 1), chunks.length - 1);
     const chunk = chunks[ci]!;
-    // After any records with the same seq (upper bound).
-    chunk.splice(lowerBound(chunk, record.seq + 1), 0, record);
-    if (chunk.length >= 2 * CHUNK) chunks.splice(ci, 1, chunk.slice(0, CHUNK), chunk.slice(CHUNK));
+    if (chunk.seqs.length >= 2 * CHUNK) {
+      chunks.splice(ci, 1, { seqs: chunk.seqs.slice(0, CHUNK), items: chunk.items.slice(0, CHUNK) }, { seqs: chunk.seqs.slice(CHUNK), items: chunk.items.slice(CHUNK) });
+    }
   }
 
   /** Removes this very record; false when it is not in the set. */
   delete(record: TaskRecord): boolean {
     const chunks = this.chunks;
-    for (let ci = this.chunkFor(record.seq); ci < chunks.length; ci++) {
-      const chunk = chunks[ci]!;
-      for (let i = lowerBound(chunk, record.seq); i < chunk.length && chunk[i]!.seq === record.seq; i++) {
-        if (chunk[i] !== record) continue;
-        chunk.splice(i, 1);
-        if (chunk.length === 0) chunks.splice(ci, 1);
+    const seq = record.seq;
+    for (let ci = this.chunkFor(seq); ci < chunks.length; ci++) {
+      const { seqs, items } = chunks[ci]!;
+      for (let i = lowerBound(seqs, seq); i < seqs.length && seqs[i] === seq; i++) {
+        if (items[i] !== record) continue;
+        removeAt(seqs, i);
+        removeAt(items, i);
+        if (seqs.length === 0) chunks.splice(ci, 1);
         this.count--;
         return true;
       }
-      if (chunk.length > 0 && chunk[chunk.length - 1]!.seq > record.seq) return false;
+      if (seqs.length > 0 && seqs[seqs.length - 1]! > seq) return false;
     }
     return false;
   }
@@ -70,10 +100,10 @@ export class SeqSet {
     const chunks = this.chunks;
     let ci = this.chunkFor(afterSeq + 1);
     if (ci >= chunks.length) return;
-    let i = lowerBound(chunks[ci]!, afterSeq + 1);
+    let i = lowerBound(chunks[ci]!.seqs, afterSeq + 1);
     for (; ci < chunks.length; ci++, i = 0) {
-      const chunk = chunks[ci]!;
-      for (; i < chunk.length; i++) yield chunk[i]!;
+      const items = chunks[ci]!.items;
+      for (; i < items.length; i++) yield items[i]!;
     }
   }
 
@@ -84,8 +114,7 @@ export class SeqSet {
     let hi = chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const chunk = chunks[mid]!;
-      if (chunk[chunk.length - 1]!.seq < seq) lo = mid + 1;
+      if (last(chunks[mid]!) < seq) lo = mid + 1;
       else hi = mid;
     }
     return lo;
