@@ -2,14 +2,14 @@
 // async write + fdatasync of one create record's frame; then FileTaskStore creates with 1 creator
 // and with 16, for each way of syncing (O_DSYNC writes, write + fdatasync). The variants take turns
 // in blocks of 20 operations, so the load of a shared disk hits them alike; medians over rounds.
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TaskRecord } from '@headway/core/spi';
 import { FileTaskStore } from '@headway/file-store';
 import type { SyncMethod } from '@headway/file-store';
+import { benchRecord, withTempDir } from './bench-records.js';
 import { median, writeResult } from './harness.js';
 
 const ROUNDS = 5;
@@ -20,35 +20,14 @@ const FRAME_HEADER_BYTES = 12;
 
 let counter = 0;
 function record(seq: number): TaskRecord {
-  const n = counter++;
-  return {
-    id: `task-${n}-${Math.random().toString(36).slice(2, 10)}`,
-    owner: `owner-${n % 16}`,
-    kind: 'bench',
-    seq,
-    status: 'queued',
-    input: { n },
-    metadata: {},
-    progress: 0,
-    attempt: 1,
-    maxAttempts: 1,
-    createdAt: Date.now(),
-    ttlMs: 3_600_000,
-    dependsOn: [],
-    resumable: false,
-  };
+  return benchRecord(counter++, seq);
 }
 
 /** Bytes one create appends to the log: the frame of `{"o":"c","r":record}`. */
 const FRAME_BYTES = FRAME_HEADER_BYTES + Buffer.byteLength(JSON.stringify({ o: 'c', r: record(1) }));
 
-async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'hw-bench-commit-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  return withTempDir('hw-bench-commit-', fn);
 }
 
 interface Target {

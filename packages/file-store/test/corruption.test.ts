@@ -16,6 +16,22 @@ async function seed(dir: string, count: number): Promise<void> {
   await store.close();
 }
 
+/**
+ * `count` records, then a compaction stopped right after its rotation (log 1 sealed, log 2 begun,
+ * no snapshot); with `more`, one more record goes into log 2.
+ */
+async function rotateOnly(dir: string, count: number, more: boolean): Promise<void> {
+  const store = await FileTaskStore.open(dir, {
+    onCompactionStep: (step) => {
+      if (step === 'rotated') throw new Error('stop after rotating');
+    },
+  });
+  for (let i = 0; i < count; i++) await store.create(taskRecord(`t${i}`, store.nextSeq()));
+  await expect(store.compact()).rejects.toThrow('stop after rotating');
+  if (more) await store.create(taskRecord('later', store.nextSeq()));
+  await store.close();
+}
+
 /** The first log of a fresh store holding one record. */
 async function seedLog(): Promise<Buffer> {
   const { dir, cleanup } = await tempDir();
@@ -106,15 +122,7 @@ describe('corruption', () => {
   });
 
   it('rejects a torn tail in a log that is not the newest', async () => {
-    const store = await FileTaskStore.open(dir, {
-      onCompactionStep: (step) => {
-        if (step === 'rotated') throw new Error('stop after rotating');
-      },
-    });
-    for (let i = 0; i < 5; i++) await store.create(taskRecord(`t${i}`, store.nextSeq()));
-    await expect(store.compact()).rejects.toThrow('stop after rotating');
-    await store.create(taskRecord('later', store.nextSeq()));
-    await store.close();
+    await rotateOnly(dir, 5, true);
     expect((await readdir(dir)).filter((n) => n.endsWith('.hwl'))).toHaveLength(2);
     const path = join(dir, LOG1);
     await truncate(path, (await stat(path)).size - 3);
@@ -149,15 +157,7 @@ describe('corruption', () => {
   });
 
   it('rejects a missing newest log segment: the one before it is sealed naming it', async () => {
-    const store = await FileTaskStore.open(dir, {
-      onCompactionStep: (step) => {
-        if (step === 'rotated') throw new Error('stop after rotating');
-      },
-    });
-    for (let i = 0; i < 3; i++) await store.create(taskRecord(`t${i}`, store.nextSeq()));
-    await expect(store.compact()).rejects.toThrow('stop after rotating');
-    await store.create(taskRecord('later', store.nextSeq()));
-    await store.close();
+    await rotateOnly(dir, 3, true);
     const missing = join(dir, 'log-0000000002.hwl');
     await unlink(missing);
     const error = (await FileTaskStore.open(dir).catch((e: unknown) => e)) as StoreCorruptionError;
@@ -176,14 +176,7 @@ describe('corruption', () => {
   });
 
   it('accepts a seal cut short by a crash during a rotation, and seals the log again', async () => {
-    const store = await FileTaskStore.open(dir, {
-      onCompactionStep: (step) => {
-        if (step === 'rotated') throw new Error('stop after rotating');
-      },
-    });
-    for (let i = 0; i < 3; i++) await store.create(taskRecord(`t${i}`, store.nextSeq()));
-    await expect(store.compact()).rejects.toThrow('stop after rotating');
-    await store.close();
+    await rotateOnly(dir, 3, false);
     const path = join(dir, LOG1);
     await truncate(path, (await stat(path)).size - 3);
     const warnings: string[] = [];
