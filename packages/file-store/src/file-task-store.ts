@@ -292,7 +292,7 @@ export class FileTaskStore implements TaskStore {
 }
 
 /** Expired records removed per slice of a sweep. */
-const SWEEP_SLICE = 2000;
+const SWEEP_SLICE = 1000;
 
 const NESTED = ['input', 'result', 'checkpoint', 'metadata', 'error', 'dependsOn'] as const;
 

@@ -8,7 +8,7 @@ import { ANY_OWNER } from './task-store.js';
 import type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './task-store.js';
 
 /** Expired records removed per slice of a sweep. */
-const SWEEP_SLICE = 2000;
+const SWEEP_SLICE = 500;
 
 /** Records in seq order, merged from several sets (each in seq order). */
 function* merged(sets: readonly SeqSet[], afterSeq: number): Generator<TaskRecord> {
