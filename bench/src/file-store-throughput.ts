@@ -2,15 +2,15 @@
 // durability) vs the MemoryTaskStore vs a naive store that writes and fsyncs every record on its
 // own, all in one run; plus size on disk per finished task and recovery time for 100,000 records.
 import { fdatasyncSync, writeSync } from 'node:fs';
-import { mkdtemp, open, readdir, rm, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TaskStatus } from '@headway/core';
 import { MemoryTaskStore } from '@headway/core/spi';
 import type { TaskPatch, TaskRecord, TaskStore, UpdateResult } from '@headway/core/spi';
 import { FileTaskStore } from '@headway/file-store';
+import { benchRecord, withTempDir } from './bench-records.js';
 import { median, writeResult } from './harness.js';
 
 const CONCURRENCY = 1024;
@@ -59,23 +59,7 @@ class NaiveFileStore extends MemoryTaskStore {
 
 let counter = 0;
 function record(store: TaskStore): TaskRecord {
-  const n = counter++;
-  return {
-    id: `task-${n}-${Math.random().toString(36).slice(2, 10)}`,
-    owner: `owner-${n % 16}`,
-    kind: 'bench',
-    seq: store.nextSeq() as number,
-    status: 'queued',
-    input: { n },
-    metadata: {},
-    progress: 0,
-    attempt: 1,
-    maxAttempts: 1,
-    createdAt: Date.now(),
-    ttlMs: 3_600_000,
-    dependsOn: [],
-    resumable: false,
-  };
+  return benchRecord(counter++, store.nextSeq() as number);
 }
 
 /** The store side of one task's life as the TaskManager drives it: create, start, complete. */
@@ -112,13 +96,8 @@ async function dirBytes(dir: string): Promise<number> {
   return total;
 }
 
-async function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(join(tmpdir(), 'hw-bench-fs-'));
-  try {
-    return await fn(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+function withDir<T>(fn: (dir: string) => Promise<T>): Promise<T> {
+  return withTempDir('hw-bench-fs-', fn);
 }
 
 export async function main(): Promise<void> {

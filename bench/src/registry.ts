@@ -10,6 +10,8 @@ export const BENCHMARKS: Benchmark[] = [
   { name: 'task-memory', run: async () => (await import('./task-memory.js')).main() },
   { name: 'mcp-overhead', run: async () => (await import('./mcp-overhead.js')).main() },
   { name: 'file-store-throughput', run: async () => (await import('./file-store-throughput.js')).main() },
+  { name: 'file-store-commit', run: async () => (await import('./file-store-commit.js')).main() },
+  { name: 'scale', run: async () => (await import('./scale.js')).main() },
   { name: 'sinks-overhead', run: async () => (await import('./sinks-overhead.js')).main() },
   { name: 'bullmq-throughput', run: async () => (await import('./bullmq-throughput.js')).main() },
 ];

@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MemoryTaskStore } from '../src/store/memory-store.js';
 import { ANY_OWNER } from '../src/store/task-store.js';
-import type { TaskRecord } from '../src/task-record.js';
+import { isTerminal } from '../src/task-record.js';
+import type { TaskRecord, TaskStatus } from '../src/task-record.js';
 
 function record(store: MemoryTaskStore, id: string, owner = 'o', status: TaskRecord['status'] = 'queued'): TaskRecord {
   return { id, owner, kind: 'k', seq: store.nextSeq(), status, metadata: {}, progress: 0, attempt: 1, maxAttempts: 1, createdAt: 0, ttlMs: 10, dependsOn: [], resumable: false };
@@ -43,5 +45,122 @@ describe('MemoryTaskStore', () => {
     const filtered = await store.list({ owner: ANY_OWNER, status: ['queued'], limit: 10 });
     expect(filtered.tasks).toHaveLength(10);
     expect(filtered.nextCursor).toBeDefined();
+  });
+
+  it('a list filter that matches nothing reads no record, and a matching one reads about a page', async () => {
+    const store = new MemoryTaskStore();
+    for (let i = 0; i < 5000; i++) await store.create({ ...record(store, `t${i}`, `o${i % 3}`), kind: i % 2 ? 'odd' : 'even' });
+    for (let i = 0; i < 5000; i += 7) await store.update(`t${i}`, { status: 'working' });
+    // Count every read of a stored record's filtered fields (status, kind, owner).
+    let reads = 0;
+    for (let i = 0; i < 5000; i++) {
+      const stored = store.peek(`t${i}`, ANY_OWNER) as unknown as Record<string, unknown>;
+      for (const field of ['status', 'kind', 'owner']) {
+        let value = stored[field];
+        Object.defineProperty(stored, field, {
+          enumerable: true,
+          get: () => (reads++, value),
+          set: (v: unknown) => (value = v),
+        });
+      }
+    }
+    const none = [
+      await store.list({ owner: ANY_OWNER, status: ['cancelled', 'failed'] }),
+      await store.list({ owner: 'o1', status: ['completed'] }),
+      await store.list({ owner: ANY_OWNER, kind: 'no-such-kind' }),
+      await store.list({ owner: 'nobody', status: ['queued'] }),
+    ];
+    expect(none.map((p) => p.tasks.length)).toEqual([0, 0, 0, 0]);
+    expect(reads).toBe(0);
+    // 715 working records; a page of 10 of them costs about 10 records, not 5,000.
+    const page = await store.list({ owner: ANY_OWNER, status: ['working'], limit: 10 });
+    expect(page.tasks.map((t) => t.id)).toEqual(Array.from({ length: 10 }, (_, i) => `t${i * 7}`));
+    expect(reads).toBeLessThan(200);
+  });
+
+  it('sweeping with nothing expired reads no record', async () => {
+    const store = new MemoryTaskStore();
+    for (let i = 0; i < 2000; i++) {
+      await store.create(record(store, `t${i}`));
+      await store.update(`t${i}`, { status: 'completed', expiresAt: 1_000 + i });
+    }
+    let reads = 0;
+    for (let i = 0; i < 2000; i++) {
+      const stored = store.peek(`t${i}`, ANY_OWNER) as unknown as Record<string, unknown>;
+      for (const field of ['status', 'expiresAt']) {
+        const value = stored[field];
+        Object.defineProperty(stored, field, { enumerable: true, get: () => (reads++, value) });
+      }
+    }
+    expect(await store.sweep(999)).toBe(0);
+    expect(reads).toBe(0);
+    expect(await store.sweep(1_009)).toBe(10);
+    expect(store.size).toBe(1990);
+  });
+
+  it('lists and sweeps like a plain filter over the records, whatever the operations (property)', async () => {
+    const statuses: TaskStatus[] = ['queued', 'working', 'input_required', 'completed', 'failed', 'cancelled'];
+    const op = fc.oneof(
+      fc.record({ op: fc.constant('create' as const), owner: fc.constantFrom('a', 'b'), kind: fc.constantFrom('x', 'y'), seqGap: fc.integer({ min: -3, max: 3 }) }),
+      fc.record({ op: fc.constant('update' as const), target: fc.nat(), status: fc.constantFrom(...statuses), expiresAt: fc.option(fc.integer({ min: 0, max: 20 }), { nil: undefined }) }),
+      fc.record({ op: fc.constant('delete' as const), target: fc.nat() }),
+      fc.record({ op: fc.constant('sweep' as const), now: fc.integer({ min: 0, max: 20 }) }),
+    );
+    const query = fc.record({
+      owner: fc.constantFrom<'a' | 'b' | typeof ANY_OWNER>('a', 'b', ANY_OWNER),
+      status: fc.option(fc.subarray(statuses), { nil: undefined }),
+      kind: fc.option(fc.constantFrom('x', 'y', 'z'), { nil: undefined }),
+      limit: fc.integer({ min: 1, max: 4 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { maxLength: 60 }), fc.array(query, { minLength: 1, maxLength: 5 }), async (ops, queries) => {
+        const store = new MemoryTaskStore();
+        const model = new Map<string, TaskRecord>();
+        let n = 0;
+        let seq = 100;
+        for (const o of ops) {
+          const ids = [...model.keys()];
+          if (o.op === 'create') {
+            seq = Math.max(1, seq + o.seqGap); // seqs out of order and shared, as a wrapper may insert them
+            const r = { ...record(store, `t${n++}`, o.owner), kind: o.kind, seq };
+            await store.create(r);
+            model.set(r.id, { ...r });
+          } else if (o.op === 'update' && ids.length > 0) {
+            const id = ids[o.target % ids.length]!;
+            const ok = (await store.update(id, { status: o.status, expiresAt: o.expiresAt })).ok;
+            const m = model.get(id)!;
+            expect(ok).toBe(!isTerminal(m.status));
+            if (ok) Object.assign(m, { status: o.status, expiresAt: o.expiresAt });
+          } else if (o.op === 'delete' && ids.length > 0) {
+            const id = ids[o.target % ids.length]!;
+            expect(await store.delete(id)).toBe(true);
+            model.delete(id);
+          } else if (o.op === 'sweep') {
+            const gone = [...model.values()].filter((r) => isTerminal(r.status) && r.expiresAt !== undefined && r.expiresAt <= o.now);
+            expect(await store.sweep(o.now)).toBe(gone.length);
+            for (const r of gone) model.delete(r.id);
+          }
+        }
+        for (const q of queries) {
+          const expected = [...model.values()]
+            .filter((r) => (q.owner === ANY_OWNER || r.owner === q.owner) && (!q.status || q.status.includes(r.status)) && (q.kind === undefined || r.kind === q.kind))
+            .sort((x, y) => x.seq - y.seq || Number(x.id.slice(1)) - Number(y.id.slice(1)))
+            .map((r) => r.id);
+          const got: string[] = [];
+          let cursor: string | undefined;
+          let pages = 0;
+          do {
+            const page = await store.list({ ...q, ...(cursor && { cursor }) });
+            got.push(...page.tasks.map((t) => t.id));
+            cursor = page.nextCursor;
+          } while (cursor && ++pages < 100);
+          // Cursors are seqs: records sharing a seq across a page boundary are skipped, as before.
+          if (new Set([...model.values()].map((r) => r.seq)).size === model.size) expect(got).toEqual(expected);
+          else expect(got.every((id) => expected.includes(id))).toBe(true);
+        }
+        expect(store.size).toBe(model.size);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -2,16 +2,16 @@ import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ANY_OWNER, InvalidArgumentError, TASK_STATUSES, isTerminal } from '@headway/core';
 import type { OwnerScope, TaskStatus } from '@headway/core';
-import { MemoryTaskStore, TERMINAL_STATUSES } from '@headway/core/spi';
+import { MemoryTaskStore } from '@headway/core/spi';
 import type { ListPage, ListQuery, TaskPatch, TaskRecord, TaskStore, UpdateResult } from '@headway/core/spi';
 import { StoreUnavailableError } from './errors.js';
 import { checkPayloadSize, encodeFrames } from './framing.js';
 import { fsyncDir } from './fs-util.js';
 import { logGen, logPath, LOCK_FILE, SNAPSHOT_FILE, SNAPSHOT_TEMP } from './layout.js';
 import { DirectoryLock } from './lock.js';
-import { createOp, deleteOp, updateOp } from './log-ops.js';
+import { createOp, deleteOp, sealOp, seqOp, updateOp } from './log-ops.js';
 import { LogWriter } from './log-writer.js';
-import { resolveOptions } from './options.js';
+import { appendFlags, durableWrites, resolveOptions } from './options.js';
 import type { CompactionStep, FileTaskStoreOptions, ResolvedFileTaskStoreOptions } from './options.js';
 import { createLog, recover } from './recovery.js';
 import { writeSnapshot } from './snapshot.js';
@@ -33,11 +33,11 @@ export class FileTaskStore implements TaskStore {
   private writer: LogWriter | undefined;
   private lock: DirectoryLock | undefined;
   private seq = 0;
+  /** The highest seq the log (or snapshot) records; `close()` records the rest. */
+  private loggedSeq = 0;
   private gen = 1;
   private snapshotBytes = 0;
   private compacting: Promise<void> | undefined;
-  /** Ids in creation order, to capture every record synchronously for a snapshot. */
-  private ids = new Set<string>();
 
   constructor(directory: string, options?: FileTaskStoreOptions) {
     if (typeof directory !== 'string' || directory.length === 0) {
@@ -67,19 +67,13 @@ export class FileTaskStore implements TaskStore {
     try {
       await mkdir(this.directory, { recursive: true });
       this.lock = await DirectoryLock.acquire(this.directory, LOCK_FILE);
-      const recovered = await recover(this.directory, this.options.onWarning);
-      const index = new MemoryTaskStore();
-      const ids = new Set<string>();
-      for (const record of recovered.records) {
-        index.insert(record);
-        ids.add(record.id);
-      }
-      this.index = index;
-      this.ids = ids;
+      const recovered = await recover(this.directory, this.options.onWarning, appendFlags(this.options));
+      this.index = recovered.index;
       this.seq = recovered.seq;
+      this.loggedSeq = recovered.seq;
       this.gen = recovered.gen;
       this.snapshotBytes = recovered.snapshotBytes;
-      this.writer = new LogWriter(recovered.handle, recovered.size, this.options.durability, encodeFrames);
+      this.writer = new LogWriter(recovered.handle, recovered.size, this.options.durability, encodeFrames, durableWrites(this.options));
       this.state = 'open';
     } catch (error) {
       await this.lock?.release();
@@ -107,9 +101,9 @@ export class FileTaskStore implements TaskStore {
     const stored = JSON.parse(json) as TaskRecord;
     const op = createOp(json);
     checkPayloadSize(op);
-    this.index.insert(stored);
-    this.ids.add(stored.id);
+    this.index.adopt(stored);
     if (stored.seq > this.seq) this.seq = stored.seq;
+    if (stored.seq > this.loggedSeq) this.loggedSeq = stored.seq;
     await this.append(writer, op);
   }
 
@@ -165,29 +159,29 @@ export class FileTaskStore implements TaskStore {
     return this.index.countActive(owner);
   }
 
+  /**
+   * Removes expired finished records. Costs nothing when none expired (the index keeps them by
+   * expiry); many are removed a slice at a time, each slice's deletions written before the next.
+   */
   async sweep(now: number): Promise<number> {
     this.ready();
     if (typeof now !== 'number' || Number.isNaN(now)) throw new InvalidArgumentError('now', now, 'a time in epoch milliseconds');
-    const expired: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.index.list({ owner: ANY_OWNER, status: TERMINAL_STATUSES, limit: 1000, ...(cursor && { cursor }) });
-      for (const record of page.tasks) if (record.expiresAt !== undefined && record.expiresAt <= now) expired.push(record.id);
-      cursor = page.nextCursor;
-    } while (cursor);
-    const writes: Promise<boolean>[] = [];
-    for (const id of expired) {
-      const record = this.index.peek(id, ANY_OWNER);
-      if (record && isTerminal(record.status)) writes.push(this.delete(id));
+    let removed = 0;
+    for (;;) {
+      const due = this.index.takeExpired(now, SWEEP_SLICE);
+      if (due.length === 0) return removed;
+      const writes: Promise<boolean>[] = [];
+      for (const record of due) if (isTerminal(record.status)) writes.push(this.delete(record.id));
+      for (const deleted of await Promise.all(writes)) if (deleted) removed++;
+      if (due.length < SWEEP_SLICE) return removed;
     }
-    return (await Promise.all(writes)).filter(Boolean).length;
   }
 
   async delete(id: string): Promise<boolean> {
     const writer = this.ready();
     checkId(id);
     if (!(await this.index.delete(id))) return false;
-    this.ids.delete(id);
+    this.loggedSeq = this.seq;
     await this.append(writer, deleteOp(id, this.seq));
     return true;
   }
@@ -216,6 +210,10 @@ export class FileTaskStore implements TaskStore {
     this.state = 'closing';
     await this.compacting?.catch(() => undefined);
     try {
+      // Seqs handed out without a record: recorded so nextSeq stays monotonic across a reopen.
+      if (this.writer && this.writer.failure === undefined && this.seq > this.loggedSeq) {
+        await this.writer.append(seqOp(this.seq)).catch(() => undefined);
+      }
       await this.writer?.close();
     } finally {
       await this.lock?.release();
@@ -255,27 +253,25 @@ export class FileTaskStore implements TaskStore {
     const writer = this.ready();
     const dir = this.directory;
     const nextGen = this.gen + 1;
-    // Capture the state and queue the rotation in one synchronous step: the snapshot then holds
-    // exactly the writes queued before the rotation (all in the old logs, synced before the switch),
-    // and every later write goes to the new log.
+    // Every write queued before the rotation goes to the old logs (synced before the switch), every
+    // later one to the new log. The snapshot is then written from the live index a slice at a time:
+    // it holds at least every write of the old logs (each record is read after the rotation), and
+    // maybe some later ones, which replaying the new log on top of it reapplies harmlessly
+    // (replay is idempotent). So the walk needs no copy and no pause.
     const seqAtSwitch = this.seq;
-    const records: TaskRecord[] = [];
-    for (const id of this.ids) records.push({ ...this.index.peek(id, ANY_OWNER)! });
     await writer.rotate(
-      async () => ({ handle: await createLog(dir, nextGen), size: 8 }),
+      () => createLog(dir, nextGen, appendFlags(this.options)),
       () => {
         this.gen = nextGen;
       },
+      sealOp(nextGen),
     );
     await this.step('rotated');
-    async function* pages(): AsyncGenerator<TaskRecord[]> {
-      for (let i = 0; i < records.length; i += 1000) yield records.slice(i, i + 1000);
-    }
     const temp = join(dir, SNAPSHOT_TEMP);
     const handle = await open(temp, 'w');
     let bytes: number;
     try {
-      bytes = await writeSnapshot(handle, { gen: nextGen, seq: seqAtSwitch }, pages());
+      bytes = await writeSnapshot(handle, { gen: nextGen, seq: seqAtSwitch }, this.index.scan());
       await this.step('snapshot-written');
       await handle.sync();
     } finally {
@@ -294,6 +290,9 @@ export class FileTaskStore implements TaskStore {
     await this.step('old-logs-removed');
   }
 }
+
+/** Expired records removed per slice of a sweep. */
+const SWEEP_SLICE = 1000;
 
 const NESTED = ['input', 'result', 'checkpoint', 'metadata', 'error', 'dependsOn'] as const;
 

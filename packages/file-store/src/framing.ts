@@ -55,62 +55,6 @@ export function encodeFrames(payloads: readonly string[]): Buffer {
   return buf;
 }
 
-export interface ScanResult {
-  /** Offset just past the last intact frame. */
-  validEnd: number;
-  /** Set when the file ends in an incomplete or damaged last record (a crash mid-write). */
-  torn?: { offset: number; reason: string };
-}
-
-function allZero(buf: Buffer, from: number): boolean {
-  for (let i = from; i < buf.length; i++) if (buf[i] !== 0) return false;
-  return true;
-}
-
-/**
- * Walks the frames of a whole file. With `allowTornTail`, damage confined to the last record is
- * reported as `torn`; any other damage throws `StoreCorruptionError` naming the file and offset.
- */
-export function scanFrames(
-  buf: Buffer,
-  file: string,
-  magic: Buffer,
-  allowTornTail: boolean,
-  onFrame: (payload: Buffer, offset: number) => void,
-): ScanResult {
-  if (buf.length < MAGIC_BYTES) {
-    if (allowTornTail && magic.subarray(0, buf.length).equals(buf)) {
-      return { validEnd: 0, torn: { offset: 0, reason: 'file header incomplete' } };
-    }
-    throw new StoreCorruptionError(file, 0, 'file header missing or damaged');
-  }
-  if (!buf.subarray(0, MAGIC_BYTES).equals(magic)) throw new StoreCorruptionError(file, 0, 'not a file-store file of the expected kind');
-  let offset = MAGIC_BYTES;
-  const torn = (reason: string): ScanResult => {
-    if (!allowTornTail) throw new StoreCorruptionError(file, offset, reason);
-    return { validEnd: offset, torn: { offset, reason } };
-  };
-  while (offset < buf.length) {
-    const rest = buf.length - offset;
-    if (rest < FRAME_HEADER_BYTES) return torn('record header cut short');
-    const length = buf.readUInt32LE(offset);
-    if (((~length) >>> 0) !== buf.readUInt32LE(offset + 4)) {
-      if (allZero(buf, offset)) return torn('zero-filled tail');
-      throw new StoreCorruptionError(file, offset, 'record header checksum mismatch');
-    }
-    if (length > rest - FRAME_HEADER_BYTES) return torn(`record of ${length} bytes cut short at ${rest - FRAME_HEADER_BYTES}`);
-    const end = offset + FRAME_HEADER_BYTES + length;
-    const payload = buf.subarray(offset + FRAME_HEADER_BYTES, end);
-    if (crc32(payload) !== buf.readUInt32LE(offset + 8)) {
-      if (end === buf.length) return torn('last record checksum mismatch');
-      throw new StoreCorruptionError(file, offset, 'record checksum mismatch');
-    }
-    onFrame(payload, offset);
-    offset = end;
-  }
-  return { validEnd: offset };
-}
-
 export function parsePayload(payload: Buffer, file: string, offset: number): Record<string, unknown> {
   let value: unknown;
   try {

@@ -1,6 +1,6 @@
 export { FileTaskStore } from './file-task-store.js';
 export { COMPACTION_STEPS, DEFAULT_COMPACT_AFTER_BYTES } from './options.js';
-export type { CompactionStep, FileTaskStoreOptions } from './options.js';
+export type { CompactionStep, FileTaskStoreOptions, SyncMethod } from './options.js';
 export type { Durability } from './log-writer.js';
 export { FileEventLog } from './event-log.js';
 export type { FileEventLogOptions } from './event-log.js';

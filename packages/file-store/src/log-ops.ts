@@ -1,4 +1,4 @@
-import type { TaskPatch, TaskRecord } from '@headway/core/spi';
+import type { MemoryTaskStore, TaskRecord } from '@headway/core/spi';
 import { StoreCorruptionError } from './errors.js';
 
 /**
@@ -7,10 +7,21 @@ import { StoreCorruptionError } from './errors.js';
  *   {"o":"c","r":record}                       create
  *   {"o":"u","i":id,"p":patch,"x":[keys]}      update; `x` lists keys set to undefined
  *   {"o":"d","i":id,"q":seq}                   delete; `q` keeps nextSeq monotonic
+ *   {"o":"q","q":seq}                          seqs handed out by nextSeq, written on close
+ * Two more frames chain the segments, so recovery can prove none is missing:
+ *   {"o":"h","g":gen,"p":prev}                 segment header, the first frame of every log
+ *   {"o":"s","n":next}                         seal, the last frame of a log once `next` exists
  */
 export interface ReplayState {
-  records: Map<string, TaskRecord>;
+  /** Replay goes straight into the index the store will use (one copy of each record). */
+  index: MemoryTaskStore;
   seq: number;
+}
+
+/** Stores `record` under its id, replacing any record there (create, and snapshot entries). */
+export function putRecord(state: ReplayState, record: TaskRecord): void {
+  state.index.adopt(record, true);
+  if (record.seq > state.seq) state.seq = record.seq;
 }
 
 export function createOp(recordJson: string): string {
@@ -26,6 +37,20 @@ export function deleteOp(id: string, seq: number): string {
   return `{"o":"d","i":${JSON.stringify(id)},"q":${seq}}`;
 }
 
+/** First frame of log `gen`: names the segment itself and its predecessor (0 for the first log). */
+export function headerOp(gen: number): string {
+  return `{"o":"h","g":${gen},"p":${gen - 1}}`;
+}
+
+/** Last frame of a log whose successor `next` has been created (and made durable). */
+export function sealOp(next: number): string {
+  return `{"o":"s","n":${next}}`;
+}
+
+export function seqOp(seq: number): string {
+  return `{"o":"q","q":${seq}}`;
+}
+
 export function isRecordShape(value: unknown): value is TaskRecord {
   const r = value as Partial<TaskRecord> | null;
   return (
@@ -38,22 +63,23 @@ export function replayOp(state: ReplayState, op: Record<string, unknown>, file: 
   switch (op.o) {
     case 'c': {
       if (!isRecordShape(op.r)) break;
-      state.records.set(op.r.id, op.r);
-      if (op.r.seq > state.seq) state.seq = op.r.seq;
+      putRecord(state, op.r);
       return;
     }
     case 'u': {
       if (typeof op.i !== 'string' || typeof op.p !== 'object' || op.p === null) break;
-      const record = state.records.get(op.i);
-      // Missing: deleted later in the same log, after a snapshot that already left it out.
-      if (!record) return;
-      Object.assign(record, op.p as TaskPatch);
-      if (Array.isArray(op.x)) for (const key of op.x) delete (record as unknown as Record<string, unknown>)[String(key)];
+      // A missing record was deleted later in the same log, after a snapshot that left it out.
+      state.index.restore(op.i, op.p as Record<string, unknown>, Array.isArray(op.x) ? op.x.map(String) : []);
+      return;
+    }
+    case 'q': {
+      if (typeof op.q !== 'number') break;
+      if (op.q > state.seq) state.seq = op.q;
       return;
     }
     case 'd': {
       if (typeof op.i !== 'string') break;
-      state.records.delete(op.i);
+      state.index.delete(op.i);
       if (typeof op.q === 'number' && op.q > state.seq) state.seq = op.q;
       return;
     }

@@ -10,18 +10,23 @@ interface Waiter {
 
 interface Rotation {
   open: () => Promise<{ handle: FileHandle; size: number }>;
+  /** Appended (and synced) to the old file once the new one exists, before the switch. */
+  seal?: string;
   /** Runs synchronously right after the switch, before any later write reaches the new file. */
   onSwitched: () => void;
 }
 
-const EAGER_BATCH = 256;
+/** At most this many writes per batch, so encoding one never holds the event loop for long. */
+const MAX_BATCH = 4096;
 
 type Entry = { payload: string; waiter: Waiter } | { rotation: Rotation; waiter: Waiter };
 
 /**
  * Appends frames to one file at a time with group commit: while one batch is being written and
- * synced, new frames queue up, and the next batch writes (and syncs) them all at once. A rotation
- * takes its place in the queue: frames queued before it go to the old file, later ones to the new.
+ * synced, new frames queue up, and the next batch writes (and syncs) them all at once. An idle
+ * writer starts a batch at once (after the current synchronous code, in a microtask, so writes
+ * issued together share it); no turn of the event loop is waited for. A rotation takes its place
+ * in the queue: frames queued before it go to the old file, later ones to the new.
  */
 export class LogWriter {
   private queue: Entry[] = [];
@@ -31,12 +36,17 @@ export class LogWriter {
   /** Set once a write or sync failed: the file may end in a partial batch, so nothing more is written. */
   failure: unknown;
 
-  /** `encode` turns a batch of payloads into the bytes to append (frames, or lines). */
+  /**
+   * `encode` turns a batch of payloads into the bytes to append (frames, or lines). With
+   * `durableWrites`, the file was opened with O_DSYNC: each write returns once the data is on disk
+   * (one trip to the thread pool per batch), so no fdatasync follows it.
+   */
   constructor(
     private handle: FileHandle,
     private size: number,
     private readonly durability: Durability,
     private readonly encode: (payloads: readonly string[]) => Buffer,
+    private readonly durableWrites = false,
   ) {}
 
   /** Bytes in the current file, written so far. */
@@ -53,10 +63,10 @@ export class LogWriter {
   }
 
   /** Switches to a new file; the old one is synced and closed. */
-  rotate(open: Rotation['open'], onSwitched: () => void): Promise<void> {
+  rotate(open: Rotation['open'], onSwitched: () => void, seal?: string): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ rotation: { open, onSwitched }, waiter: { resolve, reject } });
+      this.queue.push({ rotation: { open, onSwitched, ...(seal !== undefined && { seal }) }, waiter: { resolve, reject } });
       this.kick();
     });
   }
@@ -81,21 +91,14 @@ export class LogWriter {
   }
 
   private kick(): void {
-    if (this.running) return;
-    // Start on the next turn, so every write issued in this one (and its microtasks) shares the
-    // batch; but once a batch is large, start writing it now so the disk works while the CPU does.
-    if (this.queue.length >= EAGER_BATCH) {
+    if (this.running || this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      if (this.running) return;
       this.running = true;
       void this.loop();
-    } else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        if (this.running) return;
-        this.running = true;
-        void this.loop();
-      });
-    }
+    });
   }
 
   private async loop(): Promise<void> {
@@ -107,12 +110,12 @@ export class LogWriter {
         continue;
       }
       let end = 1;
-      while (end < this.queue.length && 'payload' in this.queue[end]!) end++;
+      while (end < this.queue.length && end < MAX_BATCH && 'payload' in this.queue[end]!) end++;
       const entries = this.queue.splice(0, end) as { payload: string; waiter: Waiter }[];
       try {
         const batch = this.encode(entries.map((e) => e.payload));
         await writeFully(this.handle, batch, this.size);
-        if (this.durability === 'fsync') await this.handle.datasync();
+        if (this.durability === 'fsync' && !this.durableWrites) await this.handle.datasync();
         this.size += batch.length;
         for (const e of entries) e.waiter.resolve();
       } catch (error) {
@@ -136,6 +139,20 @@ export class LogWriter {
     try {
       await this.handle.sync();
       const next = await rotation.open();
+      if (rotation.seal !== undefined) {
+        // The new file is durable first: a crash before the seal is durable leaves an unsealed old
+        // file and an empty new one, which recovery accepts (and seals).
+        const seal = this.encode([rotation.seal]);
+        try {
+          await writeFully(this.handle, seal, this.size);
+          await this.handle.sync();
+        } catch (error) {
+          await next.handle.close().catch(() => undefined);
+          this.failure = error;
+          throw error;
+        }
+        this.size += seal.length;
+      }
       const old = this.handle;
       this.handle = next.handle;
       this.size = next.size;

@@ -1,8 +1,8 @@
-import { readFile } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import type { TaskRecord } from '@headway/core/spi';
 import { StoreCorruptionError } from './errors.js';
-import { encodeFrame, parsePayload, scanFrames, SNAPSHOT_MAGIC } from './framing.js';
+import { readFrames } from './frame-reader.js';
+import { encodeFrames, parsePayload, SNAPSHOT_MAGIC } from './framing.js';
 import { writeFully } from './fs-util.js';
 import { isRecordShape } from './log-ops.js';
 
@@ -16,41 +16,43 @@ export interface SnapshotHeader {
   seq: number;
 }
 
-const CHUNK_BYTES = 1 << 20;
+/** Records serialised per slice: each slice is a few ms of CPU, then the loop runs while it is written. */
+const SLICE_RECORDS = 1000;
 
-/** Writes the snapshot body to `handle` (not synced); returns its size. */
-export async function writeSnapshot(handle: FileHandle, header: SnapshotHeader, pages: AsyncIterable<TaskRecord[]>): Promise<number> {
+/**
+ * Writes the snapshot body to `handle` (not synced) from `records`, a live iterator: it is walked a
+ * slice at a time, each slice written before the next is taken, so the event loop never waits on
+ * more than one slice. Returns its size.
+ */
+export async function writeSnapshot(handle: FileHandle, header: SnapshotHeader, records: Iterator<TaskRecord>): Promise<number> {
   let position = 0;
-  let chunk: Buffer[] = [SNAPSHOT_MAGIC, encodeFrame(JSON.stringify({ v: 1, gen: header.gen, seq: header.seq, at: Date.now() }))];
-  let chunkBytes = 0;
-  let count = 0;
-  const flush = async () => {
-    const buf = Buffer.concat(chunk);
-    chunk = [];
-    chunkBytes = 0;
+  const write = async (buf: Buffer) => {
     await writeFully(handle, buf, position);
     position += buf.length;
   };
-  for await (const page of pages) {
-    for (const record of page) {
-      const frame = encodeFrame(JSON.stringify(record));
-      chunk.push(frame);
-      chunkBytes += frame.length;
-      count++;
+  await write(Buffer.concat([SNAPSHOT_MAGIC, encodeFrames([JSON.stringify({ v: 1, gen: header.gen, seq: header.seq, at: Date.now() })])]));
+  let count = 0;
+  for (;;) {
+    const slice: string[] = [];
+    while (slice.length < SLICE_RECORDS) {
+      const next = records.next();
+      if (next.done) break;
+      slice.push(JSON.stringify(next.value));
     }
-    if (chunkBytes >= CHUNK_BYTES) await flush();
+    if (slice.length > 0) await write(encodeFrames(slice));
+    count += slice.length;
+    if (slice.length < SLICE_RECORDS) break;
   }
-  chunk.push(encodeFrame(JSON.stringify({ end: true, count })));
-  await flush();
+  await write(encodeFrames([JSON.stringify({ end: true, count })]));
   return position;
 }
 
-export async function readSnapshot(path: string): Promise<SnapshotHeader & { records: TaskRecord[]; bytes: number }> {
-  const buf = await readFile(path);
+/** Streams a snapshot: each record goes to `onRecord` as it is read. */
+export async function readSnapshot(path: string, onRecord: (record: TaskRecord) => void): Promise<SnapshotHeader & { bytes: number }> {
   let header: SnapshotHeader | undefined;
   let footer: { count: number; offset: number } | undefined;
-  const records: TaskRecord[] = [];
-  scanFrames(buf, path, SNAPSHOT_MAGIC, false, (payload, offset) => {
+  let count = 0;
+  const scan = await readFrames(path, SNAPSHOT_MAGIC, false, (payload, offset) => {
     const value = parsePayload(payload, path, offset);
     if (footer) throw new StoreCorruptionError(path, offset, 'data after the snapshot footer');
     if (!header) {
@@ -61,15 +63,16 @@ export async function readSnapshot(path: string): Promise<SnapshotHeader & { rec
     } else if (value.end === true) {
       footer = { count: Number(value.count), offset };
     } else if (isRecordShape(value)) {
-      records.push(value);
+      count++;
+      onRecord(value);
     } else {
       throw new StoreCorruptionError(path, offset, 'snapshot entry is not a task record');
     }
   });
-  if (!header) throw new StoreCorruptionError(path, buf.length, 'snapshot has no header');
-  if (!footer) throw new StoreCorruptionError(path, buf.length, 'snapshot has no footer (incomplete)');
-  if (footer.count !== records.length) {
-    throw new StoreCorruptionError(path, footer.offset, `snapshot footer counts ${footer.count} records, found ${records.length}`);
+  if (!header) throw new StoreCorruptionError(path, scan.bytes, 'snapshot has no header');
+  if (!footer) throw new StoreCorruptionError(path, scan.bytes, 'snapshot has no footer (incomplete)');
+  if (footer.count !== count) {
+    throw new StoreCorruptionError(path, footer.offset, `snapshot footer counts ${footer.count} records, found ${count}`);
   }
-  return { ...header, records, bytes: buf.length };
+  return { ...header, bytes: scan.bytes };
 }

@@ -16,6 +16,33 @@ async function seed(dir: string, count: number): Promise<void> {
   await store.close();
 }
 
+/**
+ * `count` records, then a compaction stopped right after its rotation (log 1 sealed, log 2 begun,
+ * no snapshot); with `more`, one more record goes into log 2.
+ */
+async function rotateOnly(dir: string, count: number, more: boolean): Promise<void> {
+  const store = await FileTaskStore.open(dir, {
+    onCompactionStep: (step) => {
+      if (step === 'rotated') throw new Error('stop after rotating');
+    },
+  });
+  for (let i = 0; i < count; i++) await store.create(taskRecord(`t${i}`, store.nextSeq()));
+  await expect(store.compact()).rejects.toThrow('stop after rotating');
+  if (more) await store.create(taskRecord('later', store.nextSeq()));
+  await store.close();
+}
+
+/** The first log of a fresh store holding one record. */
+async function seedLog(): Promise<Buffer> {
+  const { dir, cleanup } = await tempDir();
+  try {
+    await seed(dir, 1);
+    return await readFile(join(dir, LOG1));
+  } finally {
+    await cleanup();
+  }
+}
+
 async function flipByte(path: string, offset: number): Promise<void> {
   const buf = await readFile(path);
   buf[offset] = buf[offset]! ^ 0xff;
@@ -95,15 +122,7 @@ describe('corruption', () => {
   });
 
   it('rejects a torn tail in a log that is not the newest', async () => {
-    const store = await FileTaskStore.open(dir, {
-      onCompactionStep: (step) => {
-        if (step === 'rotated') throw new Error('stop after rotating');
-      },
-    });
-    for (let i = 0; i < 5; i++) await store.create(taskRecord(`t${i}`, store.nextSeq()));
-    await expect(store.compact()).rejects.toThrow('stop after rotating');
-    await store.create(taskRecord('later', store.nextSeq()));
-    await store.close();
+    await rotateOnly(dir, 5, true);
     expect((await readdir(dir)).filter((n) => n.endsWith('.hwl'))).toHaveLength(2);
     const path = join(dir, LOG1);
     await truncate(path, (await stat(path)).size - 3);
@@ -118,6 +137,58 @@ describe('corruption', () => {
     await store.close();
     await unlink(join(dir, 'snapshot.hws'));
     await expect(FileTaskStore.open(dir)).rejects.toThrow(/log segment missing/);
+  });
+
+  it('rejects a missing log segment after the snapshot (compact, write more, delete that log), naming it', async () => {
+    await seed(dir, 3);
+    const store = await FileTaskStore.open(dir);
+    await store.compact();
+    for (let i = 0; i < 3; i++) await store.create(taskRecord(`later${i}`, store.nextSeq()));
+    await store.close();
+    const missing = join(dir, 'log-0000000002.hwl');
+    await unlink(missing);
+    const error = (await FileTaskStore.open(dir).catch((e: unknown) => e)) as StoreCorruptionError;
+    expect(error).toBeInstanceOf(StoreCorruptionError);
+    expect(error.file).toBe(missing);
+    expect(error.message).toMatch(/log segment missing \(the snapshot .*snapshot\.hws names it/);
+    // Nothing was created in its place: the next open refuses again.
+    expect(await readdir(dir)).not.toContain('log-0000000002.hwl');
+    await expect(FileTaskStore.open(dir)).rejects.toBeInstanceOf(StoreCorruptionError);
+  });
+
+  it('rejects a missing newest log segment: the one before it is sealed naming it', async () => {
+    await rotateOnly(dir, 3, true);
+    const missing = join(dir, 'log-0000000002.hwl');
+    await unlink(missing);
+    const error = (await FileTaskStore.open(dir).catch((e: unknown) => e)) as StoreCorruptionError;
+    expect(error).toBeInstanceOf(StoreCorruptionError);
+    expect(error.file).toBe(missing);
+    expect(error.message).toMatch(/log segment missing \(.*log-0000000001\.hwl is sealed naming it/);
+  });
+
+  it('rejects a log segment under another generation\'s name', async () => {
+    await seed(dir, 2);
+    const store = await FileTaskStore.open(dir);
+    await store.compact();
+    await store.close();
+    await writeFile(join(dir, 'log-0000000002.hwl'), await seedLog());
+    await expect(FileTaskStore.open(dir)).rejects.toThrow(/log-0000000002\.hwl at byte offset 8: log segment header names generation 1/);
+  });
+
+  it('accepts a seal cut short by a crash during a rotation, and seals the log again', async () => {
+    await rotateOnly(dir, 3, false);
+    const path = join(dir, LOG1);
+    await truncate(path, (await stat(path)).size - 3);
+    const warnings: string[] = [];
+    const again = await FileTaskStore.open(dir, { onWarning: (m) => warnings.push(m) });
+    expect(again.size).toBe(3);
+    expect(warnings).toEqual([expect.stringMatching(/torn seal in .*log-0000000001\.hwl/)]);
+    await again.create(taskRecord('later', again.nextSeq()));
+    await again.close();
+    const third = await FileTaskStore.open(dir, { onWarning: (m) => warnings.push(m) });
+    expect(third.size).toBe(4);
+    expect(warnings).toHaveLength(1);
+    await third.close();
   });
 
   it('removes a half-written snapshot temp file left by a killed compaction', async () => {

@@ -2,50 +2,47 @@ import { HeadwayError } from '../errors.js';
 import { isTerminal } from '../task-record.js';
 import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
 import { checkPageSize, decodeCursor, encodeCursor } from './cursor.js';
+import { ExpiryQueue } from './expiry-queue.js';
+import { SeqSet } from './seq-set.js';
 import { ANY_OWNER } from './task-store.js';
 import type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './task-store.js';
 
-/** A list of records in creation order; deletions are lazy and compacted in bulk. */
-class SeqIndex {
-  private items: TaskRecord[] = [];
-  private dead = 0;
+/** Expired records removed per slice of a sweep. */
+const SWEEP_SLICE = 500;
 
-  push(record: TaskRecord): void {
-    this.items.push(record);
+/** Records in seq order, merged from several sets (each in seq order). */
+function* merged(sets: readonly SeqSet[], afterSeq: number): Generator<TaskRecord> {
+  if (sets.length === 1) {
+    yield* sets[0]!.after(afterSeq);
+    return;
   }
-
-  markDeleted(): void {
-    this.dead++;
-  }
-
-  /** Records after `afterSeq`, in order, that are still in `live`. */
-  *after(afterSeq: number, live: Map<string, TaskRecord>): Generator<TaskRecord> {
-    if (this.dead > 64 && this.dead * 2 > this.items.length) this.compact(live);
-    let lo = 0;
-    let hi = this.items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.items[mid]!.seq <= afterSeq) lo = mid + 1;
-      else hi = mid;
+  const iterators = sets.map((s) => s.after(afterSeq));
+  const heads = iterators.map((it) => it.next());
+  for (;;) {
+    let best = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i]!;
+      if (!head.done && (best < 0 || head.value.seq < (heads[best]!.value as TaskRecord).seq)) best = i;
     }
-    for (let i = lo; i < this.items.length; i++) {
-      const record = this.items[i]!;
-      if (live.get(record.id) === record) yield record;
-    }
-  }
-
-  private compact(live: Map<string, TaskRecord>): void {
-    this.items = this.items.filter((r) => live.get(r.id) === r);
-    this.dead = 0;
+    if (best < 0) return;
+    yield heads[best]!.value as TaskRecord;
+    heads[best] = iterators[best]!.next();
   }
 }
 
-/** The default store: everything in memory, nothing survives a restart. */
+/**
+ * The default store: everything in memory, nothing survives a restart. Indexed by owner, status
+ * and kind (each in seq order), and finished records by expiry, so a filtered list walks the
+ * smallest index that can hold its matches, and a sweep costs only the records it removes.
+ */
 export class MemoryTaskStore implements TaskStore {
   readonly durable = false;
   private readonly records = new Map<string, TaskRecord>();
-  private readonly all = new SeqIndex();
-  private readonly byOwner = new Map<string, SeqIndex>();
+  private readonly all = new SeqSet();
+  private readonly byOwner = new Map<string, SeqSet>();
+  private readonly byStatus = new Map<TaskStatus, SeqSet>();
+  private readonly byKind = new Map<string, SeqSet>();
+  private readonly expiry = new ExpiryQueue();
   private readonly active = new Map<string, number>();
   private seq = 0;
 
@@ -59,14 +56,27 @@ export class MemoryTaskStore implements TaskStore {
 
   /** Synchronous create, for stores that wrap this one (e.g. an in-memory index of a log). */
   insert(record: TaskRecord): void {
-    if (this.records.has(record.id)) throw new HeadwayError('duplicate_id', `Task ${record.id} already exists`);
-    const stored = { ...record };
+    this.adopt({ ...record });
+  }
+
+  /**
+   * Like `insert`, but keeps this very object: the caller hands it over (e.g. a record just parsed
+   * while loading a file) and must not touch it again, which saves a copy per record. With
+   * `replace`, a record with the same id is replaced instead of refused (replaying a log).
+   */
+  adopt(stored: TaskRecord, replace = false): void {
+    const existing = this.records.get(stored.id);
+    if (existing) {
+      if (!replace) throw new HeadwayError('duplicate_id', `Task ${stored.id} already exists`);
+      this.remove(existing);
+    }
     this.records.set(stored.id, stored);
-    this.all.push(stored);
-    let ownerIndex = this.byOwner.get(stored.owner);
-    if (!ownerIndex) this.byOwner.set(stored.owner, (ownerIndex = new SeqIndex()));
-    ownerIndex.push(stored);
-    if (!isTerminal(stored.status)) this.bumpActive(stored.owner, 1);
+    this.all.add(stored);
+    indexed(this.byOwner, stored.owner).add(stored);
+    indexed(this.byStatus, stored.status).add(stored);
+    indexed(this.byKind, stored.kind).add(stored);
+    if (isTerminal(stored.status)) this.expiring(stored);
+    else this.bumpActive(stored.owner, 1);
     if (stored.seq > this.seq) this.seq = stored.seq;
   }
 
@@ -93,21 +103,60 @@ export class MemoryTaskStore implements TaskStore {
     if (isTerminal(record.status) || (expect && !expect.includes(record.status)) || (attempt !== undefined && record.attempt !== attempt)) {
       return { ok: false, record: { ...record } };
     }
-    const wasActive = !isTerminal(record.status);
+    const before = record.status;
     Object.assign(record, patch);
-    if (wasActive && isTerminal(record.status)) this.bumpActive(record.owner, -1);
+    this.restatus(record, before);
     return { ok: true, record };
+  }
+
+  /**
+   * Applies a patch whatever the record's status, then removes the `unset` keys: for replaying a
+   * log into this store. False when there is no such record.
+   */
+  restore(id: string, patch: Readonly<Record<string, unknown>>, unset: readonly string[] = []): boolean {
+    const record = this.records.get(id);
+    if (!record) return false;
+    const before = record.status;
+    Object.assign(record, patch);
+    for (const key of unset) delete (record as unknown as Record<string, unknown>)[key];
+    this.restatus(record, before);
+    return true;
   }
 
   async list(query: ListQuery): Promise<ListPage> {
     const limit = checkPageSize(query.limit);
     const afterSeq = query.cursor === undefined ? 0 : decodeCursor(query.cursor);
-    const index = query.owner === ANY_OWNER ? this.all : this.byOwner.get(query.owner);
+    const owner = query.owner;
+    const statuses = query.status;
+    const kind = query.kind;
     const tasks: TaskRecord[] = [];
-    if (!index) return { tasks };
-    for (const record of index.after(afterSeq, this.records)) {
-      if (query.status && !query.status.includes(record.status)) continue;
-      if (query.kind !== undefined && record.kind !== query.kind) continue;
+    // Walk the smallest index that holds every match; the other filters are checked per record.
+    const base = owner === ANY_OWNER ? this.all : this.byOwner.get(owner);
+    if (!base) return { tasks };
+    let source: SeqSet[] = [base];
+    let size = base.size;
+    if (kind !== undefined) {
+      const byKind = this.byKind.get(kind);
+      if (!byKind) return { tasks };
+      if (byKind.size < size) [source, size] = [[byKind], byKind.size];
+    }
+    if (statuses) {
+      const sets: SeqSet[] = [];
+      let total = 0;
+      for (const status of new Set(statuses)) {
+        const set = this.byStatus.get(status);
+        if (set) {
+          sets.push(set);
+          total += set.size;
+        }
+      }
+      if (total === 0) return { tasks };
+      if (total < size) source = sets;
+    }
+    for (const record of merged(source, afterSeq)) {
+      if (owner !== ANY_OWNER && record.owner !== owner) continue;
+      if (statuses && !statuses.includes(record.status)) continue;
+      if (kind !== undefined && record.kind !== kind) continue;
       if (tasks.length === limit) return { tasks, nextCursor: encodeCursor(tasks[tasks.length - 1]!.seq) };
       tasks.push({ ...record });
     }
@@ -118,18 +167,46 @@ export class MemoryTaskStore implements TaskStore {
     return this.active.get(owner) ?? 0;
   }
 
+  /** Removes expired finished records a slice at a time, letting the event loop run between slices. */
   async sweep(now: number): Promise<number> {
     let removed = 0;
-    for (const record of this.records.values()) {
-      if (record.expiresAt !== undefined && record.expiresAt <= now && isTerminal(record.status)) {
+    for (;;) {
+      const due = this.takeExpired(now, SWEEP_SLICE);
+      for (const record of due) {
+        if (!isTerminal(record.status)) continue;
         this.remove(record);
         removed++;
       }
+      if (due.length < SWEEP_SLICE) return removed;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return removed;
   }
 
-  async delete(id: string): Promise<boolean> {
+  /**
+   * Up to `max` finished records whose `expiresAt` ≤ `now`, earliest first, taken off the expiry
+   * index (for wrappers that delete them in their own way). Costs the records returned.
+   */
+  takeExpired(now: number, max: number): TaskRecord[] {
+    const due: TaskRecord[] = [];
+    while (due.length < max) {
+      const entry = this.expiry.popDue(now);
+      if (!entry) break;
+      const { record, expiresAt } = entry;
+      // Skip entries of records deleted (or replaced) since.
+      if (this.records.get(record.id) === record && record.expiresAt === expiresAt) due.push(record);
+    }
+    return due;
+  }
+
+  /**
+   * Every stored record itself (read-only), in insertion order. A live walk: records added while
+   * it runs are visited, records deleted before they are reached are not.
+   */
+  scan(): IterableIterator<TaskRecord> {
+    return this.records.values();
+  }
+
+  delete(id: string): boolean {
     const record = this.records.get(id);
     if (!record) return false;
     this.remove(record);
@@ -140,10 +217,30 @@ export class MemoryTaskStore implements TaskStore {
     return this.records.size;
   }
 
+  /** Keeps the status index, the active counts and the expiry index right after a status change. */
+  private restatus(record: TaskRecord, before: TaskStatus): void {
+    if (record.status === before) return;
+    unindex(this.byStatus, before, record);
+    indexed(this.byStatus, record.status).add(record);
+    const was = isTerminal(before);
+    const now = isTerminal(record.status);
+    if (was && !now) this.bumpActive(record.owner, 1);
+    if (!was && now) {
+      this.bumpActive(record.owner, -1);
+      this.expiring(record);
+    }
+  }
+
+  private expiring(record: TaskRecord): void {
+    if (typeof record.expiresAt === 'number') this.expiry.push(record, record.expiresAt);
+  }
+
   private remove(record: TaskRecord): void {
     this.records.delete(record.id);
-    this.all.markDeleted();
-    this.byOwner.get(record.owner)?.markDeleted();
+    this.all.delete(record);
+    unindex(this.byOwner, record.owner, record);
+    unindex(this.byStatus, record.status, record);
+    unindex(this.byKind, record.kind, record);
     if (!isTerminal(record.status)) this.bumpActive(record.owner, -1);
   }
 
@@ -152,4 +249,15 @@ export class MemoryTaskStore implements TaskStore {
     if (next === 0) this.active.delete(owner);
     else this.active.set(owner, next);
   }
+}
+
+function indexed<K>(map: Map<K, SeqSet>, key: K): SeqSet {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new SeqSet()));
+  return set;
+}
+
+function unindex<K>(map: Map<K, SeqSet>, key: K, record: TaskRecord): void {
+  const set = map.get(key);
+  if (set?.delete(record) && set.size === 0) map.delete(key);
 }

@@ -1,0 +1,122 @@
+import type { TaskRecord } from '../task-record.js';
+
+const CHUNK = 128;
+
+/** A run of records in seq order, with their seqs beside them (searching reads plain numbers). */
+interface Chunk {
+  seqs: number[];
+  items: TaskRecord[];
+}
+
+/** Index of the first of `seqs` (sorted) that is ≥ `seq`. */
+function lowerBound(seqs: readonly number[], seq: number): number {
+  let lo = 0;
+  let hi = seqs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (seqs[mid]! < seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// In place, without the array `splice` allocates for what it removes.
+function insertAt<T>(array: T[], at: number, value: T): void {
+  for (let k = array.length; k > at; k--) array[k] = array[k - 1]!;
+  array[at] = value;
+}
+
+function removeAt<T>(array: T[], at: number): void {
+  for (let k = at; k < array.length - 1; k++) array[k] = array[k + 1]!;
+  array.pop();
+}
+
+function last(chunk: Chunk): number {
+  return chunk.seqs[chunk.seqs.length - 1]!;
+}
+
+/**
+ * Records ordered by seq, in chunks of at most 2 × 128: adding or removing one costs a binary
+ * search and a move within one chunk, whatever the size; walking from a seq starts where it lands.
+ * Holds each record once (by identity); records sharing a seq keep their insertion order.
+ */
+export class SeqSet {
+  private chunks: Chunk[] = [];
+  private count = 0;
+
+  get size(): number {
+    return this.count;
+  }
+
+  add(record: TaskRecord): void {
+    this.count++;
+    const chunks = this.chunks;
+    const seq = record.seq;
+    const tail = chunks[chunks.length - 1];
+    if (!tail) {
+      chunks.push({ seqs: [seq], items: [record] });
+      return;
+    }
+    // Creation order is the common case: append to the last chunk.
+    let ci = chunks.length - 1;
+    if (last(tail) <= seq) {
+      tail.seqs.push(seq);
+      tail.items.push(record);
+    } else {
+      ci = Math.min(this.chunkFor(seq + 1), chunks.length - 1);
+      const chunk = chunks[ci]!;
+      // After any records with the same seq (upper bound).
+      const at = lowerBound(chunk.seqs, seq + 1);
+      insertAt(chunk.seqs, at, seq);
+      insertAt(chunk.items, at, record);
+    }
+    const chunk = chunks[ci]!;
+    if (chunk.seqs.length >= 2 * CHUNK) {
+      chunks.splice(ci, 1, { seqs: chunk.seqs.slice(0, CHUNK), items: chunk.items.slice(0, CHUNK) }, { seqs: chunk.seqs.slice(CHUNK), items: chunk.items.slice(CHUNK) });
+    }
+  }
+
+  /** Removes this very record; false when it is not in the set. */
+  delete(record: TaskRecord): boolean {
+    const chunks = this.chunks;
+    const seq = record.seq;
+    for (let ci = this.chunkFor(seq); ci < chunks.length; ci++) {
+      const { seqs, items } = chunks[ci]!;
+      for (let i = lowerBound(seqs, seq); i < seqs.length && seqs[i] === seq; i++) {
+        if (items[i] !== record) continue;
+        removeAt(seqs, i);
+        removeAt(items, i);
+        if (seqs.length === 0) chunks.splice(ci, 1);
+        this.count--;
+        return true;
+      }
+      if (seqs.length > 0 && seqs[seqs.length - 1]! > seq) return false;
+    }
+    return false;
+  }
+
+  /** Records whose seq is greater than `afterSeq`, in order. */
+  *after(afterSeq: number): Generator<TaskRecord> {
+    const chunks = this.chunks;
+    let ci = this.chunkFor(afterSeq + 1);
+    if (ci >= chunks.length) return;
+    let i = lowerBound(chunks[ci]!.seqs, afterSeq + 1);
+    for (; ci < chunks.length; ci++, i = 0) {
+      const items = chunks[ci]!.items;
+      for (; i < items.length; i++) yield items[i]!;
+    }
+  }
+
+  /** Index of the first chunk whose last seq is ≥ `seq` (chunks.length when none). */
+  private chunkFor(seq: number): number {
+    const chunks = this.chunks;
+    let lo = 0;
+    let hi = chunks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (last(chunks[mid]!) < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+}
