@@ -158,8 +158,12 @@ export class HeadwayMcp {
   private serve(tool: ServedTool): void {
     this.served.set(tool.name, tool);
     if (this.routing) return;
-    installToolRouter(this.rt.server, this.served);
     this.routing = true;
+    if (!installToolRouter(this.rt.server, this.served)) {
+      // Public route: the SDK calls the tools' callbacks. Lost: task-augmented calls (native), and
+      // the refusal of arguments the schema does not name.
+      process.emitWarning('this @modelcontextprotocol/sdk has no tools/call handler Headway can route (tested with 1.32); Headway tools run through their SDK callbacks, without native tasks', { code: 'HEADWAY_MCP_SDK_SHAPE' });
+    }
   }
 }
 

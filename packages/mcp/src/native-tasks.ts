@@ -1,7 +1,7 @@
 import { HeadwayError, TaskNotFoundError, isTerminal } from '@headway/core';
 import { ErrorCode, CancelTaskRequestSchema, GetTaskPayloadRequestSchema, GetTaskRequestSchema, ListTasksRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { protocolError } from './errors.js';
+import { protocolError } from './v1-errors.js';
 import type { Runtime } from './runtime.js';
 import { TaskGoneError } from './task-store-adapter.js';
 import { finalToolResult, withRelatedTask } from './task-view.js';

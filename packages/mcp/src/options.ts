@@ -1,5 +1,5 @@
 import { InvalidArgumentError, TaskManager } from '@headway/core';
-import type { Reporter, RetryOptions } from '@headway/core';
+import type { Reporter } from '@headway/core';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { LoggingLevel, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { isLoggingLevel } from './log-levels.js';
@@ -7,8 +7,11 @@ import { UNKNOWN_ARGUMENTS } from './tool-args.js';
 import type { UnknownArguments } from './tool-args.js';
 import { defaultPrincipal } from './owner.js';
 import type { PrincipalResolver } from './owner.js';
-import { TOOL_MODES } from './types.js';
-import type { ToolMode } from './types.js';
+import { checkFlag, checkMs } from './task-options.js';
+import type { ToolTaskOptions } from './task-options.js';
+
+export type { ResolvedToolTask, ToolTaskOptions } from './task-options.js';
+export { resolveToolTask } from './task-options.js';
 
 export interface HeadwayMcpOptions {
   /** The server's one task manager (shared by every McpServer of the process). */
@@ -52,21 +55,6 @@ export interface HeadwayMcpOptions {
 
 export interface ResolvedOptions extends Required<Omit<HeadwayMcpOptions, 'reporters'>> {
   reporters: readonly Reporter[];
-}
-
-/** The `task` block of a Headway tool. */
-export interface ToolTaskOptions {
-  /** Default `auto`. */
-  mode?: ToolMode;
-  /** Task kind (for sinks, concurrency limits and recovery). Default: the tool name. */
-  kind?: string;
-  ttlMs?: number;
-  timeoutMs?: number;
-  retry?: RetryOptions;
-  /** After a restart, the task runs again from its last checkpoint (with `ctx.mcp` undefined). */
-  resumable?: boolean;
-  /** `auto` only: how long the call stays inline before it answers with a handle. */
-  inlineBudgetMs?: number;
 }
 
 export interface HeadwayToolConfig<In extends ZodRawShapeCompat | AnySchema | undefined = undefined, Out extends ZodRawShapeCompat | AnySchema | undefined = undefined> {
@@ -121,51 +109,8 @@ export function resolveOptions(options: HeadwayMcpOptions): ResolvedOptions {
   };
 }
 
-export interface ResolvedToolTask {
-  mode: ToolMode;
-  kind: string;
-  ttlMs?: number;
-  timeoutMs?: number;
-  retry?: RetryOptions;
-  resumable: boolean;
-  inlineBudgetMs: number;
-}
-
-export function resolveToolTask(name: string, task: ToolTaskOptions | undefined, defaults: ResolvedOptions): ResolvedToolTask {
-  if (task !== undefined && (typeof task !== 'object' || task === null)) throw new InvalidArgumentError('task', task, 'an object');
-  const t = task ?? {};
-  const mode = t.mode ?? 'auto';
-  if (!TOOL_MODES.includes(mode)) throw new InvalidArgumentError('task.mode', mode, TOOL_MODES.join(', '));
-  const kind = t.kind ?? name;
-  if (typeof kind !== 'string' || kind.length === 0 || kind.length > 256) throw new InvalidArgumentError('task.kind', kind, 'a non-empty string');
-  if (t.ttlMs !== undefined) checkMs('task.ttlMs', t.ttlMs, 0);
-  if (t.timeoutMs !== undefined) checkMs('task.timeoutMs', t.timeoutMs, 0);
-  if (t.retry !== undefined && (typeof t.retry !== 'object' || t.retry === null)) throw new InvalidArgumentError('task.retry', t.retry, 'retry options');
-  return {
-    mode,
-    kind,
-    ...(t.ttlMs !== undefined && { ttlMs: t.ttlMs }),
-    ...(t.timeoutMs !== undefined && { timeoutMs: t.timeoutMs }),
-    ...(t.retry !== undefined && { retry: t.retry }),
-    resumable: checkFlag('task.resumable', t.resumable, false),
-    inlineBudgetMs: checkMs('task.inlineBudgetMs', t.inlineBudgetMs, defaults.inlineBudgetMs),
-  };
-}
-
 export function checkUnknownArguments(name: string, value: unknown, fallback: UnknownArguments): UnknownArguments {
   if (value === undefined) return fallback;
   if (!UNKNOWN_ARGUMENTS.includes(value as UnknownArguments)) throw new InvalidArgumentError(name, value, UNKNOWN_ARGUMENTS.map((v) => `'${v}'`).join(' or '));
   return value as UnknownArguments;
-}
-
-function checkFlag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(name, value, 'true or false');
-  return value;
-}
-
-function checkMs(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new InvalidArgumentError(name, value, 'a finite number of milliseconds greater than 0');
-  return value;
 }

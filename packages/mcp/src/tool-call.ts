@@ -1,11 +1,13 @@
-import { HeadwayError, TaskResultError, isTerminal } from '@headway/core';
-import type { CreateTaskOptions, TaskContext, TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
+import { HeadwayError, TaskResultError } from '@headway/core';
+import type { TaskContext, TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
-import { errorText, problemOf, protocolError, toolError } from './errors.js';
+import { callStart, createCallTask, followInline, startAfterAnswer } from './call-engine.js';
+import type { CallSpec } from './call-engine.js';
+import { ErrorCode, errorText, problemOf, toolError } from './errors.js';
+import { protocolError } from './v1-errors.js';
 import type { Problem } from './errors.js';
 import type { ResolvedToolTask } from './options.js';
 import { RequestSink } from './request-sink.js';
@@ -56,29 +58,25 @@ export async function callTool(
   const ttlMs = native && taskParams.ttl !== undefined ? rt.store.ttl(taskParams.ttl) : tool.task.ttlMs;
 
   const fn = taskFunction(tool, extra, childSink.sends ? [childSink] : []);
-  // Built field by field: this runs on every call, where conditional spreads allocate and copy.
   const metadata: Record<string, unknown> = { tool: tool.name, mode: native ? 'native' : mode };
   const trace = traceMetadata(extra._meta);
   if (trace.traceparent !== undefined) metadata.traceparent = trace.traceparent;
   if (trace.tracestate !== undefined) metadata.tracestate = trace.tracestate;
-  const options: CreateTaskOptions = {
+  const start = callStart(mode, native);
+  const spec: CallSpec = {
     kind: tool.task.kind,
     input: args,
     owner: caller.owner,
     metadata,
     reporters: sink.sends ? [sink] : [],
     resumable: tool.task.resumable,
+    ttlMs,
+    timeoutMs: tool.task.timeoutMs,
+    retry: tool.task.retry,
   };
-  // A handle or native answer goes out before the work starts (see `startAfterAnswer`).
-  if (inline) options.fn = fn;
-  else options.deferred = true;
-  if (ttlMs !== undefined) options.ttlMs = ttlMs;
-  if (tool.task.timeoutMs !== undefined) options.timeoutMs = tool.task.timeoutMs;
-  if (tool.task.retry !== undefined) options.retry = tool.task.retry;
   let record: TaskRecord;
   try {
-    const handle = await manager.create(options);
-    record = (await manager.get(handle.id, { owner: caller.owner }))!;
+    record = await createCallTask(manager, spec, fn, start);
   } catch (error) {
     sink.closeRequest();
     childSink.closeRequest();
@@ -87,31 +85,25 @@ export async function callTool(
     return toolError(problemOf(error));
   }
 
-  if (native) {
-    startAfterAnswer(rt, record, fn);
-    return { task: toMcpTask(record, rt.options.pollIntervalMs) };
-  }
-  if (mode === 'handle') {
-    startAfterAnswer(rt, record, fn);
-    return handleResult(rt, record, undefined);
+  if (start !== 'inline') {
+    startAfterAnswer(manager, record, fn);
+    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleResult(rt, record, undefined);
   }
 
   // Inline (and auto until its budget): the request stays open and follows the task.
-  const owner = caller.owner;
-  const onAbort = () => void manager.cancel(record.id, { owner, reason: 'Cancelled by the client (notifications/cancelled)' }).catch(() => undefined);
-  extra.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const latest = await manager.wait(record.id, {
-      owner,
+    const followed = await followInline(manager, record, {
+      owner: caller.owner,
       signal: extra.signal,
-      ...(mode === 'auto' && { timeoutMs: tool.task.inlineBudgetMs }),
+      cancelReason: 'Cancelled by the client (notifications/cancelled)',
+      budgetMs: mode === 'auto' ? tool.task.inlineBudgetMs : undefined,
     });
     let answer: CallToolResult;
-    if (isTerminal(latest.status)) {
+    if (followed.end === 'ended') {
       await Promise.race([sink.terminal, delay(DRAIN_MS)]);
-      answer = finalToolResult(latest);
+      answer = finalToolResult(followed.record);
     } else {
-      answer = handleResult(rt, latest, tool.task.inlineBudgetMs);
+      answer = handleResult(rt, followed.record, tool.task.inlineBudgetMs);
     }
     // Nothing more goes out on the request; the client confirms it handled what did, then the answer goes.
     sink.closeRequest();
@@ -119,7 +111,6 @@ export async function callTool(
     await sink.settle();
     return answer;
   } finally {
-    extra.signal.removeEventListener('abort', onAbort);
     sink.closeRequest();
     childSink.closeRequest();
   }
@@ -137,16 +128,6 @@ function sinkOptions(rt: Runtime, extra: McpExtra, caller: Caller, open: boolean
     progress,
     native: native ? { pollIntervalMs: rt.options.pollIntervalMs } : undefined,
   };
-}
-
-/**
- * Runs a deferred task one macrotask later, so the answer that carries its id is written before
- * the work competes with it for the event loop. A task cancelled in between just stays cancelled.
- */
-function startAfterAnswer(rt: Runtime, record: TaskRecord, fn: TaskFunction): void {
-  setImmediate(() => {
-    rt.options.manager.execute(record.id, fn, undefined, { owner: record.owner }).catch(() => undefined);
-  });
 }
 
 function taskFunction(tool: HeadwayTool, extra: McpExtra | undefined, reporters: RequestSink[]): TaskFunction {
