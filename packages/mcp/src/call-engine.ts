@@ -2,9 +2,13 @@
 // follows the task), become a task (answered at once with its id), or become a handle (answered
 // at once, followed through the companion tools). The adapters (2025-11-25 on SDK v1, 2025-11-25
 // and 2026-07-28 on SDK v2) decide how each outcome is encoded; this file knows no SDK.
-import { isTerminal } from '@headway/core';
-import type { CreateTaskOptions, InputEvent, InputRequest, Reporter, RetryOptions, TaskEvent, TaskFunction, TaskManager, TaskSnapshot } from '@headway/core';
-import type { ToolMode } from './types.js';
+import { TaskResultError, isTerminal } from '@headway/core';
+import type { CreateTaskOptions, InputEvent, InputRequest, Reporter, RetryOptions, TaskContext, TaskEvent, TaskFunction, TaskManager, TaskSnapshot } from '@headway/core';
+import { errorText, toolError } from './errors.js';
+import type { Problem } from './errors.js';
+import { toCallToolResult } from './task-view.js';
+import type { ToolResult } from './task-view.js';
+import type { ToolMode } from './tool-mode.js';
 
 /** How a call starts: inline (until its budget, for `auto`), or answered at once as a task or a handle. */
 export type CallStart = 'inline' | 'task' | 'handle';
@@ -19,6 +23,25 @@ export function callStart(mode: ToolMode, taskRequested: boolean): CallStart {
   if (mode === 'native') return 'task';
   if (mode === 'auto' && taskRequested) return 'task';
   return 'inline';
+}
+
+/**
+ * The task function of a tool: runs the handler, makes its value a tool result, and fails the task
+ * (keeping the result) when the result has `isError` or its structured content fails the output schema.
+ */
+export function toolTaskFunction(toolName: string, run: (input: unknown, ctx: TaskContext) => unknown, checkOutput?: (result: ToolResult) => Promise<Problem | undefined>): TaskFunction {
+  return async (input: unknown, ctx: TaskContext) => {
+    const result = toCallToolResult(await run(input, ctx));
+    if (result.isError) throw new TaskResultError(firstText(result) ?? `Tool ${toolName} reported an error`, result);
+    const invalid = checkOutput ? await checkOutput(result) : undefined;
+    if (invalid) throw new TaskResultError(errorText(invalid), toolError(invalid));
+    return result;
+  };
+}
+
+function firstText(result: ToolResult): string | undefined {
+  for (const item of result.content) if (item.type === 'text') return item.text;
+  return undefined;
 }
 
 /** What the task of one call is made of. */
@@ -82,54 +105,79 @@ export interface FollowOptions {
   readonly questions?: QuestionWatch | undefined;
 }
 
-/** Follows an inline call's task until it ends, the budget passes, or it asks a question. */
+/**
+ * Follows an inline call's task until it ends, the budget passes, or it asks a question (`input`:
+ * `record.inputRequest` is the question). The request's abort cancels the task.
+ */
 export async function followInline(manager: TaskManager, record: TaskSnapshot, options: FollowOptions): Promise<{ record: TaskSnapshot; end: InlineEnd }> {
-  const { owner } = options;
+  const { owner, questions } = options;
+  if (questions && record.status === 'input_required' && record.inputRequest && !questions.handled(record.inputRequest.id)) return { record, end: 'input' };
   const onAbort = () => void manager.cancel(record.id, { owner, reason: options.cancelReason }).catch(() => undefined);
   options.signal.addEventListener('abort', onAbort, { once: true });
   const stop = new AbortController();
-  const stops = [options.signal, stop.signal];
   let asked = false;
-  void options.questions?.asked.then(() => {
+  void questions?.next(stop.signal).then((question) => {
+    if (question === undefined) return;
     asked = true;
     stop.abort();
   });
   try {
-    const waitOptions: { owner: string; signal: AbortSignal; timeoutMs?: number } = { owner, signal: AbortSignal.any(stops) };
+    const waitOptions: { owner: string; signal: AbortSignal; timeoutMs?: number } = { owner, signal: AbortSignal.any([options.signal, stop.signal]) };
     if (options.budgetMs !== undefined) waitOptions.timeoutMs = options.budgetMs;
     const latest = await manager.wait(record.id, waitOptions);
     if (isTerminal(latest.status)) return { record: latest, end: 'ended' };
     if (asked) {
       const now = (await manager.get(record.id, { owner })) ?? latest;
-      return { record: now, end: isTerminal(now.status) ? 'ended' : 'input' };
+      if (isTerminal(now.status)) return { record: now, end: 'ended' };
+      if (now.inputRequest) return { record: now, end: 'input' };
     }
     return { record: latest, end: 'budget' };
   } finally {
+    stop.abort();
     options.signal.removeEventListener('abort', onAbort);
-    options.questions?.close();
   }
 }
 
-/** A reporter that tells an inline call its task asked a question (`ctx.elicit`). */
+/** A reporter that tells an inline call its task asked a question (`ctx.elicit`), one question at a time. */
 export class QuestionWatch implements Reporter {
   readonly name = 'mcp-question-watch';
   readonly eventTypes = ['input'] as const;
-  /** Resolves with the first question asked. */
-  readonly asked: Promise<InputRequest>;
-  private resolve!: (request: InputRequest) => void;
-  private closed = false;
-
-  constructor() {
-    this.asked = new Promise((resolve) => (this.resolve = resolve));
-  }
+  private readonly queue: InputRequest[] = [];
+  private waiter?: (request: InputRequest | undefined) => void;
+  private readonly done = new Set<string>();
 
   onEvent(event: TaskEvent): void {
-    if (this.closed || event.type !== 'input') return;
+    if (event.type !== 'input') return;
     const input = event as InputEvent;
-    if (input.state === 'requested') this.resolve(input.request);
+    if (input.state !== 'requested' || this.done.has(input.request.id)) return;
+    if (this.waiter) this.waiter(input.request);
+    else this.queue.push(input.request);
   }
 
-  close(): void {
-    this.closed = true;
+  /** The next question not handled yet; undefined once `signal` aborts. */
+  next(signal: AbortSignal): Promise<InputRequest | undefined> {
+    while (this.queue.length > 0) {
+      const queued = this.queue.shift()!;
+      if (!this.done.has(queued.id)) return Promise.resolve(queued);
+    }
+    return new Promise((resolve) => {
+      const finish = (request: InputRequest | undefined) => {
+        this.waiter = undefined;
+        signal.removeEventListener('abort', onAbort);
+        resolve(request);
+      };
+      const onAbort = () => finish(undefined);
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiter = finish;
+    });
+  }
+
+  /** Marks a question as answered (or passed on), so it does not stop the call again. */
+  handle(id: string): void {
+    this.done.add(id);
+  }
+
+  handled(id: string): boolean {
+    return this.done.has(id);
   }
 }

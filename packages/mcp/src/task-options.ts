@@ -1,8 +1,8 @@
 // The `task` block of a Headway tool and the checks of option values: shared by both SDK bindings, no SDK imports.
 import { InvalidArgumentError } from '@headway/core';
 import type { RetryOptions } from '@headway/core';
-import { TOOL_MODES } from './types.js';
-import type { ToolMode } from './types.js';
+import { TOOL_MODES } from './tool-mode.js';
+import type { ToolMode } from './tool-mode.js';
 
 /** The `task` block of a Headway tool. */
 export interface ToolTaskOptions {

@@ -1,12 +1,12 @@
-import { HeadwayError, TaskResultError } from '@headway/core';
-import type { TaskContext, TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
+import { HeadwayError } from '@headway/core';
+import type { TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
-import { callStart, createCallTask, followInline, startAfterAnswer } from './call-engine.js';
+import { callStart, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
 import type { CallSpec } from './call-engine.js';
-import { ErrorCode, errorText, problemOf, toolError } from './errors.js';
+import { ErrorCode, problemOf, toolError } from './errors.js';
 import { protocolError } from './v1-errors.js';
 import type { Problem } from './errors.js';
 import type { ResolvedToolTask } from './options.js';
@@ -18,7 +18,8 @@ import type { Runtime } from './runtime.js';
 import { issueTexts } from './tool-args.js';
 import { createToolContext } from './tool-context.js';
 import type { McpToolContext } from './tool-context.js';
-import { finalToolResult, toCallToolResult, toMcpTask, toSummary } from './task-view.js';
+import { handleAnswer } from './handle-answer.js';
+import { finalToolResult, toMcpTask } from './task-view.js';
 import type { McpExtra } from './types.js';
 
 export type ToolHandler = (args: never, ctx: McpToolContext) => unknown;
@@ -131,14 +132,8 @@ function sinkOptions(rt: Runtime, extra: McpExtra, caller: Caller, open: boolean
 }
 
 function taskFunction(tool: HeadwayTool, extra: McpExtra | undefined, reporters: RequestSink[]): TaskFunction {
-  return async (input: unknown, ctx: TaskContext) => {
-    const value: unknown = await (tool.handler as (args: unknown, ctx: McpToolContext) => unknown)(input, createToolContext(ctx, extra, reporters));
-    const result = toCallToolResult(value);
-    if (result.isError) throw new TaskResultError(firstText(result) ?? `Tool ${tool.name} reported an error`, result);
-    const invalid = await checkOutput(tool, result);
-    if (invalid) throw new TaskResultError(errorText(invalid), toolError(invalid));
-    return result;
-  };
+  const handler = tool.handler as (args: unknown, ctx: McpToolContext) => unknown;
+  return toolTaskFunction(tool.name, (input, ctx) => handler(input, createToolContext(ctx, extra, reporters)), (result) => checkOutput(tool, result));
 }
 
 /** The task function a resumable tool's kind is defined with, for runs after a restart (no request). */
@@ -148,25 +143,7 @@ export function recoveryFunction(tool: HeadwayTool): TaskFunction {
 
 /** The answer of a call that continues in the background. */
 export function handleResult(rt: Runtime, record: TaskRecord, promotedAfterMs: number | undefined): CallToolResult {
-  const { names } = rt;
-  const summary = toSummary(record);
-  const waitSeconds = Math.floor(rt.options.maxWaitMs / 1000);
-  const lead =
-    promotedAfterMs === undefined
-      ? `Started task ${record.id} (${record.kind}) in the background.`
-      : `Task ${record.id} (${record.kind}) is taking longer than ${Math.round(promotedAfterMs / 1000)} s, so it continues in the background.`;
-  const text =
-    `${lead} It is ${record.status}, ${Math.floor(summary.progress)}% done. ` +
-    `To get the result, call ${names.wait} with {"taskId": "${record.id}"} (it waits up to ${waitSeconds} s per call; call it again if the task is still running). ` +
-    `${names.status} shows progress without waiting; ${names.cancel} stops the task.`;
-  return {
-    content: [{ type: 'text', text }],
-    structuredContent: {
-      task: summary,
-      ...(promotedAfterMs !== undefined && { promoted: true }),
-      follow: { wait: names.wait, status: names.status, result: names.result, cancel: names.cancel, resource: summary.resourceUri },
-    },
-  };
+  return handleAnswer(record, rt.names, rt.options.maxWaitMs, promotedAfterMs);
 }
 
 /** A tool's output schema as a zod object (a raw shape becomes one), to validate results with. */
@@ -182,11 +159,6 @@ async function checkOutput(tool: HeadwayTool, result: CallToolResult): Promise<P
   const parsed = await safeParseAsync(schema, result.structuredContent);
   if (parsed.success) return undefined;
   return { kind: 'invalid-output', tool: tool.name, issues: issueTexts(parsed.error) };
-}
-
-function firstText(result: CallToolResult): string | undefined {
-  for (const item of result.content) if (item.type === 'text') return item.text;
-  return undefined;
 }
 
 function delay(ms: number): Promise<void> {
