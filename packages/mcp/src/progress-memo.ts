@@ -48,7 +48,7 @@ export class ProgressMemo implements Reporter {
     const facts: StatusLineFacts = { percent: live.percent };
     if (live.phase !== undefined) facts.phase = live.phase;
     if (live.message !== undefined) facts.message = live.message;
-    if (live.etaMs !== undefined) facts.etaMs = Math.max(0, live.etaMs - (now - live.at));
+    if (live.etaMs !== undefined && live.percent < 100) facts.etaMs = Math.max(0, live.etaMs - (now - live.at));
     const slot = this.slots.get(taskId);
     if (slot?.total !== undefined && slot.name === live.phase && slot.to > slot.from) {
       facts.total = slot.total;

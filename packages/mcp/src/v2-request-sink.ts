@@ -2,9 +2,10 @@
 // token, strictly increasing, with the status line as its message; log lines while it is open
 // (the SDK sends them on 2026-07-28 only when the request asked for a level). Nothing after close().
 import { lifecycleLine } from '@headway/core';
-import type { Reporter, TaskEvent, TaskEventType } from '@headway/core';
+import type { ProgressEvent, Reporter, TaskEvent, TaskEventType } from '@headway/core';
 import { MonotonicProgress } from './progress-values.js';
 import { statusLine } from './status-line.js';
+import type { StatusLineFacts } from './status-line.js';
 
 export interface V2RequestChannel {
   readonly progressToken?: string | number | undefined;
@@ -24,6 +25,8 @@ export class V2RequestSink implements Reporter {
   constructor(
     private readonly channel: V2RequestChannel,
     private readonly logger: string,
+    /** The status-line facts of a progress event (phase counts and ETA tracked elsewhere), if known. */
+    private readonly factsOf?: (event: ProgressEvent) => StatusLineFacts | undefined,
   ) {}
 
   close(): void {
@@ -32,7 +35,10 @@ export class V2RequestSink implements Reporter {
 
   onEvent(event: TaskEvent): Promise<void> | void {
     if (!this.open || this.channel.signal.aborted) return;
-    if (event.type === 'progress') return this.progress(event.progress, statusLine({ phase: event.phase, message: event.message, percent: event.progress, etaMs: event.etaMs }));
+    if (event.type === 'progress') {
+      const facts = this.factsOf?.(event) ?? { phase: event.phase, message: event.message, percent: event.progress, ...(event.progress < 100 && { etaMs: event.etaMs }) };
+      return this.progress(event.progress, statusLine(facts));
+    }
     if (event.type === 'log') {
       const logger = loggerOf(event.data) ?? event.logger ?? this.logger;
       return this.channel.log(event.level, { message: event.message, taskId: event.taskId, ...(event.data !== undefined && { data: event.data }) }, logger).catch(() => undefined);

@@ -2,7 +2,7 @@
 // outcome encoded for the wire of the request (2026-07-28 with or without the tasks extension,
 // 2025-11-25 on the legacy leg).
 import { HeadwayError, TaskNotFoundError } from '@headway/core';
-import type { InputResponse, TaskContext, TaskFunction, TaskManager, TaskSnapshot } from '@headway/core';
+import type { InputResponse, ProgressEvent, TaskContext, TaskFunction, TaskManager, TaskSnapshot } from '@headway/core';
 import { seedContext } from '@headway/core/compat';
 import { ProtocolError } from '@modelcontextprotocol/server';
 import type { ServerContext } from '@modelcontextprotocol/server';
@@ -15,6 +15,7 @@ import { declaresTasksExtension, missingTasksExtensionError } from './ext-tasks-
 import { encodeCreateTaskResult } from './ext-tasks-wire.js';
 import type { ExtTaskState } from './ext-tasks-wire.js';
 import { progressMemoOf } from './progress-memo.js';
+import type { StatusLineFacts } from './status-line.js';
 import { handleAnswer } from './handle-answer.js';
 import type { ResolvedToolTask } from './task-options.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
@@ -50,9 +51,10 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
   if (round) {
     const record = await manager.get(round.taskId, { owner: caller.owner });
     if (!record) throw new ProtocolError(-32602, errorText({ kind: 'task-not-found', taskId: round.taskId }));
-    await answerAll(manager, record, ctx.mcpReq.inputResponses, caller.owner);
-    const sink = new V2RequestSink(channelOf(ctx), rt.loggerName);
+    const answered = await answerAll(manager, record, ctx.mcpReq.inputResponses, caller.owner);
+    const sink = new V2RequestSink(channelOf(ctx), rt.loggerName, liveFacts(manager));
     const questions = new QuestionWatch();
+    for (const id of answered) questions.handle(id);
     await manager.watch(record.id, [sink, questions], { owner: caller.owner });
     return follow(rt, tool, ctx, record, caller.owner, declared, sink, questions);
   }
@@ -65,7 +67,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
   // On 2026-07-28 the server decides: a declaration lets an auto call become a task at its budget, not at once.
   const start: CallStart = callStart(tool.task.mode, legacyTask !== undefined);
   const inline = start === 'inline';
-  const sink = inline ? new V2RequestSink(channelOf(ctx), rt.loggerName) : undefined;
+  const sink = inline ? new V2RequestSink(channelOf(ctx), rt.loggerName, liveFacts(manager)) : undefined;
   const questions = inline ? new QuestionWatch() : undefined;
   const reporters = [...rt.reporters, progressMemoOf(manager), ...(sink ? [sink] : []), ...(questions ? [questions] : [])];
 
@@ -168,8 +170,8 @@ async function askOnRequest(manager: TaskManager, record: TaskSnapshot, requestI
 }
 
 /** Routes a request's `inputResponses` to the question the task waits on; other keys are ignored. */
-export async function answerAll(manager: TaskManager, record: TaskSnapshot, responses: Record<string, unknown> | undefined, owner: string): Promise<number> {
-  let used = 0;
+export async function answerAll(manager: TaskManager, record: TaskSnapshot, responses: Record<string, unknown> | undefined, owner: string): Promise<string[]> {
+  const used: string[] = [];
   for (const [key, value] of Object.entries(responses ?? {})) {
     if (record.inputRequest?.id !== key) continue;
     const answer = value as { action?: unknown; content?: unknown };
@@ -177,7 +179,7 @@ export async function answerAll(manager: TaskManager, record: TaskSnapshot, resp
     const content = action === 'accept' && typeof answer.content === 'object' && answer.content !== null ? (answer.content as Record<string, unknown>) : undefined;
     try {
       await manager.respond(record.id, { requestId: key, action, ...(content && { content }) }, { owner });
-      used++;
+      used.push(key);
     } catch (error) {
       if (error instanceof TaskNotFoundError) throw error;
       // Answered already, or the task moved on: the spec says to ignore such a response.
@@ -207,6 +209,11 @@ function taskFunction(tool: V2Tool, request: ServerContext): TaskFunction {
 export function recoveryFunctionV2(tool: V2Tool): TaskFunction {
   const handler = tool.handler as (args: unknown, ctx: V2ToolContext) => unknown;
   return toolTaskFunction(tool.name, (input, ctx: TaskContext) => handler(input, Object.assign(seedContext(ctx), { mcp: undefined })), tool.checkOutput);
+}
+
+function liveFacts(manager: TaskManager): (event: ProgressEvent) => StatusLineFacts | undefined {
+  const memo = progressMemoOf(manager);
+  return (event) => memo.facts(event.taskId, event.at);
 }
 
 function channelOf(ctx: ServerContext) {
