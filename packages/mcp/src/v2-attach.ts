@@ -241,6 +241,7 @@ function resolveRuntime(options: HeadwayV2Options): V2Runtime {
   return {
     manager: options.manager,
     era,
+    transport,
     ownerOf,
     names: companionNames(toolPrefix),
     loggerName: options.loggerName ?? 'headway',

@@ -1,6 +1,6 @@
 import type { Reporter, TaskManager } from '@headway/core';
 import type { RequestStateCodec, ServerContext } from '@modelcontextprotocol/server';
-import type { TaskOwner } from './owner-rule.js';
+import type { OwnerTransport, TaskOwner } from './owner-rule.js';
 import type { PollPolicy } from './poll-interval.js';
 import type { CompanionNames } from './runtime.js';
 
@@ -8,6 +8,7 @@ import type { CompanionNames } from './runtime.js';
 export interface V2Runtime {
   readonly manager: TaskManager;
   readonly era: 'legacy' | 'modern';
+  readonly transport: OwnerTransport;
   readonly ownerOf: (ctx: ServerContext) => TaskOwner;
   readonly names: CompanionNames;
   readonly loggerName: string;

@@ -34,6 +34,9 @@ export interface V2Tool {
   readonly checkOutput?: (result: ToolResult) => Promise<Problem | undefined>;
 }
 
+const STATELESS_QUESTION =
+  'The client cannot be asked during this call: protocol 2025-11-25 over stateless HTTP cannot carry a server request; use an auto or handle tool (task_respond answers it), or protocol 2026-07-28';
+
 /** The requestState of an inline call's input round: which task the retried call continues. */
 interface RoundState {
   taskId: string;
@@ -148,8 +151,18 @@ async function follow(
         if (declared) return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
         return { resultType: 'input_required', inputRequests: inputRequestsOf(question), requestState: await rt.stateCodec.mint({ taskId: record.id }) };
       }
-      // 2025-11-25: ask the client now, on the open request.
-      await askOnRequest(manager, record, question.id, ctx, owner);
+      // 2025-11-25 on a connection (stdio): ask the client now, on the open request.
+      if (rt.transport === 'stdio') {
+        await askOnRequest(manager, record, question.id, ctx, owner);
+        continue;
+      }
+      // 2025-11-25 over HTTP is stateless on SDK v2: the client's answer to a request from the
+      // server would reach another instance. An auto call continues as a handle (task_status shows
+      // the question, task_respond answers it); an inline one cannot wait for an answer.
+      if (tool.task.mode === 'auto') return handleAnswer(record, rt.names, rt.maxWaitMs, undefined);
+      await manager
+        .respond(record.id, { requestId: question.id, action: 'cancel', unavailable: STATELESS_QUESTION }, { owner })
+        .catch(() => undefined);
     }
   } finally {
     sink.close();
