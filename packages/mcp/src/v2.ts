@@ -9,3 +9,5 @@ export { toNodeListener } from './node-http-adapter.js';
 export type { OwnerFunction, OwnerRequest } from './owner-rule.js';
 export type { ToolTaskOptions } from './task-options.js';
 export type { ToolMode } from './tool-mode.js';
+export { createHttpRawDispatch } from './http-raw-dispatch.js';
+export type { HttpRawDispatchOptions, RawDispatch, RawDispatchCallOptions, RawDispatchResponse } from './http-raw-dispatch.js';

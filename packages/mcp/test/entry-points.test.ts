@@ -44,7 +44,7 @@ describe('@headway/mcp entry points', () => {
   });
 
   it("'./v2' (SDK v2, both protocol generations) exports exactly these names", () => {
-    expect(Object.keys(v2).sort()).toEqual(['HeadwayMcpV2', 'attachHeadway', 'createHttpHandler', 'toNodeListener']);
+    expect(Object.keys(v2).sort()).toEqual(['HeadwayMcpV2', 'attachHeadway', 'createHttpHandler', 'createHttpRawDispatch', 'toNodeListener']);
   });
 
   it('maps both in package.json, with both SDKs optional peers', () => {
