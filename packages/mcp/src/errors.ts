@@ -48,7 +48,7 @@ export function errorText(problem: Problem): string {
     case 'task-required':
       return `Tool ${problem.tool} must be called as a task (execution.taskSupport: "required"); add "task": {} to the call`;
     case 'listing-off':
-      return 'Listing tasks is off on this server: it cannot tell callers apart (no authentication and no session). Use the task ids you were given.';
+      return 'Listing tasks is off on this server: it cannot tell callers apart (no authenticated principal), so a task id is a bearer capability. Use the task ids you were given.';
     case 'already-finished':
       return `Task ${JSON.stringify(problem.taskId)} has already finished (${problem.status}); there is nothing to cancel`;
     case 'invalid-uri':

@@ -7,6 +7,7 @@ import { UNKNOWN_ARGUMENTS } from './tool-args.js';
 import type { UnknownArguments } from './tool-args.js';
 import { defaultPrincipal } from './owner.js';
 import type { PrincipalResolver } from './owner.js';
+import type { OwnerFunction } from './owner-rule.js';
 import { checkFlag, checkMs } from './task-options.js';
 import type { ToolTaskOptions } from './task-options.js';
 
@@ -28,8 +29,10 @@ export interface HeadwayMcpOptions {
   logLevel?: LoggingLevel;
   /** After a tool call answered, send its task's log lines to the whole session instead of dropping them. Default false (logs are request-scoped). */
   logAfterResponse?: boolean;
-  /** Who the authenticated caller is; default `authInfo.extra.sub`, else `authInfo.clientId`. */
+  /** Who the authenticated caller is; default `authInfo.extra.sub` (the token's subject). */
   principal?: PrincipalResolver;
+  /** Names the owner of a request's tasks (README "Owners"); undefined falls back to the rule. */
+  owner?: OwnerFunction;
   /** Inline budget of `auto` tools, in ms. Default 45 000 (below the common 60 s client timeout). */
   inlineBudgetMs?: number;
   /** Longest single `task_wait`, in ms. Default 45 000. */
@@ -41,8 +44,8 @@ export interface HeadwayMcpOptions {
   /** Expose tasks as `task://{id}` resources with subscriptions. Default true. */
   resources?: boolean;
   /**
-   * Allow `task_list`/`tasks/list` when callers cannot be told apart (no auth, no session), e.g. a
-   * stdio server with its single client. Default false.
+   * Allow `task_list`/`tasks/list` on unauthenticated HTTP, where callers cannot be told apart
+   * (every anonymous caller then lists every anonymous task). Default false.
    */
   anonymousListing?: boolean;
   /**
@@ -53,8 +56,9 @@ export interface HeadwayMcpOptions {
   unknownArguments?: UnknownArguments;
 }
 
-export interface ResolvedOptions extends Required<Omit<HeadwayMcpOptions, 'reporters'>> {
+export interface ResolvedOptions extends Required<Omit<HeadwayMcpOptions, 'reporters' | 'owner'>> {
   reporters: readonly Reporter[];
+  owner?: OwnerFunction;
 }
 
 export interface HeadwayToolConfig<In extends ZodRawShapeCompat | AnySchema | undefined = undefined, Out extends ZodRawShapeCompat | AnySchema | undefined = undefined> {
@@ -90,8 +94,10 @@ export function resolveOptions(options: HeadwayMcpOptions): ResolvedOptions {
   if (!isLoggingLevel(logLevel)) throw new InvalidArgumentError('logLevel', logLevel, 'an MCP logging level (debug … emergency)');
   const principal = options.principal ?? defaultPrincipal;
   if (typeof principal !== 'function') throw new InvalidArgumentError('principal', principal, 'a function (authInfo) => string | undefined');
+  if (options.owner !== undefined && typeof options.owner !== 'function') throw new InvalidArgumentError('owner', options.owner, 'a function (request) => string | undefined');
   return {
     manager: options.manager,
+    ...(options.owner && { owner: options.owner }),
     reporters,
     toolPrefix,
     companionTools: checkFlag('companionTools', options.companionTools, true),

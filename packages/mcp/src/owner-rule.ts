@@ -13,8 +13,8 @@ export interface OwnerRequest {
   /** `modern` (2026-07-28) or `legacy` (2025-11-25). */
   readonly era: 'legacy' | 'modern';
   readonly transport: OwnerTransport;
-  /** The HTTP request, when served over HTTP. */
-  readonly httpRequest?: Request | undefined;
+  /** The HTTP request's headers (lower-case names), when served over HTTP. */
+  readonly headers?: Readonly<Record<string, string | readonly string[] | undefined>> | undefined;
 }
 
 export type OwnerTransport = 'http' | 'stdio';
@@ -31,10 +31,16 @@ export interface TaskOwner {
 export const LOCAL_OWNER = 'local';
 export const ANONYMOUS_OWNER = 'anonymous';
 
-export function taskOwner(request: OwnerRequest, ownerFn: OwnerFunction | undefined): TaskOwner {
+/**
+ * The owner of a request's tasks. `principal` (SDK v1's `principal` option) picks the principal
+ * out of `authInfo`; by default the token's subject (`authInfo.extra.sub`), never the client id,
+ * which names an application many users may share.
+ */
+export function taskOwner(request: OwnerRequest, ownerFn: OwnerFunction | undefined, principal?: (authInfo: NonNullable<OwnerRequest['authInfo']>) => string | undefined): TaskOwner {
   const named = ownerFn?.(request);
   if (typeof named === 'string' && named.length > 0) return { owner: `principal:${named}`, distinct: true };
-  const sub = request.authInfo?.extra?.['sub'];
+  const auth = request.authInfo;
+  const sub = auth ? (principal ? principal(auth) : auth.extra?.['sub']) : undefined;
   if (typeof sub === 'string' && sub.length > 0) return { owner: `principal:${sub}`, distinct: true };
   if (request.transport === 'stdio') return { owner: LOCAL_OWNER, distinct: true };
   return { owner: ANONYMOUS_OWNER, distinct: false };

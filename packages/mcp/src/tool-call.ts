@@ -1,10 +1,12 @@
 import { HeadwayError } from '@headway/core';
-import type { TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
+import type { InputResponse, TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
+import { ElicitResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
-import { callStart, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
+import { QuestionWatch, callStart, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
+import { elicitParams } from './ext-task-state.js';
 import type { CallSpec } from './call-engine.js';
 import { ErrorCode, problemOf, toolError } from './errors.js';
 import { protocolError } from './v1-errors.js';
@@ -64,12 +66,13 @@ export async function callTool(
   if (trace.traceparent !== undefined) metadata.traceparent = trace.traceparent;
   if (trace.tracestate !== undefined) metadata.tracestate = trace.tracestate;
   const start = callStart(mode, native);
+  const questions = start === 'inline' ? new QuestionWatch() : undefined;
   const spec: CallSpec = {
     kind: tool.task.kind,
     input: args,
     owner: caller.owner,
     metadata,
-    reporters: sink.sends ? [sink] : [],
+    reporters: [...(sink.sends ? [sink] : []), ...(questions ? [questions] : [])],
     resumable: tool.task.resumable,
     ttlMs,
     timeoutMs: tool.task.timeoutMs,
@@ -91,14 +94,24 @@ export async function callTool(
     return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleResult(rt, record, undefined);
   }
 
-  // Inline (and auto until its budget): the request stays open and follows the task.
+  // Inline (and auto until its budget): the request stays open and follows the task, asking the
+  // client on this request when the task asks a question.
   try {
-    const followed = await followInline(manager, record, {
-      owner: caller.owner,
-      signal: extra.signal,
-      cancelReason: 'Cancelled by the client (notifications/cancelled)',
-      budgetMs: mode === 'auto' ? tool.task.inlineBudgetMs : undefined,
-    });
+    const started = Date.now();
+    let followed: Awaited<ReturnType<typeof followInline>>;
+    for (;;) {
+      followed = await followInline(manager, record, {
+        owner: caller.owner,
+        signal: extra.signal,
+        cancelReason: 'Cancelled by the client (notifications/cancelled)',
+        budgetMs: mode === 'auto' ? Math.max(0, tool.task.inlineBudgetMs - (Date.now() - started)) : undefined,
+        questions,
+      });
+      if (followed.end !== 'input') break;
+      record = followed.record;
+      questions!.handle(record.inputRequest!.id);
+      await askOnRequest(rt, record, extra, caller.owner);
+    }
     let answer: CallToolResult;
     if (followed.end === 'ended') {
       await Promise.race([sink.terminal, delay(DRAIN_MS)]);
@@ -115,6 +128,23 @@ export async function callTool(
     sink.closeRequest();
     childSink.closeRequest();
   }
+}
+
+/** Asks the client of an open call the question its task waits on (`elicitation/create`), and passes the answer on. */
+async function askOnRequest(rt: Runtime, record: TaskRecord, extra: McpExtra, owner: string): Promise<void> {
+  const question = record.inputRequest!;
+  let response: InputResponse;
+  if (!rt.server.server.getClientCapabilities()?.elicitation) {
+    response = { requestId: question.id, action: 'cancel', unavailable: 'The client cannot answer questions: it did not declare the elicitation capability' };
+  } else {
+    try {
+      const answer = await extra.sendRequest({ method: 'elicitation/create', params: elicitParams(question) as never }, ElicitResultSchema, { signal: extra.signal });
+      response = { requestId: question.id, action: answer.action, ...(answer.action === 'accept' && answer.content !== undefined && { content: answer.content as Record<string, unknown> }) };
+    } catch (error) {
+      response = { requestId: question.id, action: 'cancel', unavailable: `The client could not answer the question (elicitation/create failed: ${error instanceof Error ? error.message : String(error)})` };
+    }
+  }
+  await rt.options.manager.respond(record.id, response, { owner }).catch(() => undefined);
 }
 
 function sinkOptions(rt: Runtime, extra: McpExtra, caller: Caller, open: boolean, progress: boolean, native: boolean): RequestSinkOptions {

@@ -237,7 +237,7 @@ function resolveRuntime(options: HeadwayV2Options): V2Runtime {
   if (typeof toolPrefix !== 'string' || !/^[A-Za-z0-9_.-]{0,64}$/.test(toolPrefix)) throw new InvalidArgumentError('toolPrefix', toolPrefix, 'up to 64 letters, digits, _, - or .');
   checkFlag('companionTools', options.companionTools, true);
   const era = options.era;
-  const ownerOf = (ctx: ServerContext): TaskOwner => taskOwner({ authInfo: ctx.http?.authInfo, era, transport, httpRequest: (ctx.http as { req?: Request } | undefined)?.req }, ownerFn);
+  const ownerOf = (ctx: ServerContext): TaskOwner => taskOwner({ authInfo: ctx.http?.authInfo, era, transport, headers: headersOf((ctx.http as { req?: Request } | undefined)?.req) }, ownerFn);
   return {
     manager: options.manager,
     era,
@@ -253,6 +253,13 @@ function resolveRuntime(options: HeadwayV2Options): V2Runtime {
     reporters,
     stateCodec: stateCodecOf(options.manager, options.requestStateKey),
   };
+}
+
+function headersOf(request: Request | undefined): Record<string, string> | undefined {
+  if (!request) return undefined;
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => (headers[name] = value));
+  return headers;
 }
 
 function stateCodecOf(manager: Manager, key: Uint8Array | undefined): RequestStateCodec<{ taskId: string }> {
