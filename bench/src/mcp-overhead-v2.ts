@@ -5,11 +5,7 @@
 //     same ext-tasks session; and vs the v1 binding's native 2025-11-25 path (CreateTaskResult, and
 //     until tasks/result) with the SDK v1 client;
 //  2. a Headway inline tool vs a plain v2 registerTool tool, both through the SDK v2 Client.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { createHttpRawDispatch } from '@headway/mcp/v2';
 import { Client as ClientV2, StreamableHTTPClientTransport as TransportV2 } from '@modelcontextprotocol/client';
 import { createTaskSessionFromClient } from '@modelcontextprotocol/ext-tasks/client';
@@ -17,39 +13,17 @@ import type { RawClientDispatch, TaskEnabledSession } from '@modelcontextprotoco
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { median, percentile, writeResult } from './harness.js';
+import { measureInterleaved, startServerScript, median, percentile, writeResult } from './harness.js';
+import type { Variant } from './harness.js';
 
 const WARMUP = Number(process.env.MCP_OVERHEAD_WARMUP ?? 200);
 const ROUNDS = Number(process.env.MCP_OVERHEAD_ROUNDS ?? 1000);
 const CLIENT_INFO = { name: 'bench-v2', version: '0.0.0' };
 
-type Variant = { name: string; run: (n: number) => Promise<unknown> };
-
-/** Interleaved call by call, order alternating every round, so drift hits every variant alike. */
-async function measure(variants: Variant[]): Promise<Record<string, number[]>> {
-  for (let i = 0; i < WARMUP; i++) for (const v of variants) await v.run(i);
-  const times: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
-  for (let i = 0; i < ROUNDS; i++) {
-    for (const v of i % 2 === 0 ? variants : [...variants].reverse()) {
-      const start = performance.now();
-      await v.run(i);
-      times[v.name]!.push(performance.now() - start);
-    }
-  }
-  return times;
+function measure(variants: Variant[]): Promise<Record<string, number[]>> {
+  return measureInterleaved(variants, WARMUP, ROUNDS);
 }
 
-async function startServer(): Promise<{ child: ChildProcess; port: number }> {
-  const script = fileURLToPath(new URL('./mcp-overhead-v2-server.js', import.meta.url));
-  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let output = '';
-  for await (const chunk of child.stdout!) {
-    output += String(chunk);
-    const match = /listening (\d+)/.exec(output);
-    if (match) return { child, port: Number(match[1]) };
-  }
-  throw new Error(`mcp-overhead-v2 server exited before listening: ${output}`);
-}
 
 async function extSession(url: URL): Promise<{ client: ClientV2; session: TaskEnabledSession }> {
   const client = new ClientV2(CLIENT_INFO, { capabilities: {}, versionNegotiation: { mode: { pin: '2026-07-28' } } });
@@ -63,7 +37,7 @@ async function extSession(url: URL): Promise<{ client: ClientV2; session: TaskEn
 }
 
 export async function main(): Promise<void> {
-  const { child, port } = await startServer();
+  const { child, port } = await startServerScript('mcp-overhead-v2-server.js');
   const v2Url = new URL(`http://127.0.0.1:${port}/v2/mcp`);
   const ext = await extSession(v2Url);
   const plainV2 = new ClientV2(CLIENT_INFO, { capabilities: {}, versionNegotiation: { mode: { pin: '2026-07-28' } } });

@@ -1,35 +1,19 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resultFromTaskOutcome } from '@modelcontextprotocol/ext-tasks/client';
 import type { CallToolResultV2 } from '@modelcontextprotocol/ext-tasks/core/v2';
-import { startServerProcess } from './support/server-process.js';
-import type { ServerProcess } from './support/server-process.js';
 import { connectTasksClient } from './support/tasks-client.js';
+import { v2ServerPerFile } from './support/v2-server.js';
 
 // The official requester of the tasks extension (v2 Client + @modelcontextprotocol/ext-tasks) against
 // Headway's v2 binding, in its own process on @headway/file-store.
-const FIXTURE = fileURLToPath(new URL('./fixtures/v2-http-server.mjs', import.meta.url));
 const ENDPOINT = 'headway-v2-ext-tasks';
-let server: ServerProcess;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'headway-v2-'));
-  server = await startServerProcess({ script: FIXTURE, args: [dataDir], env: { INLINE_BUDGET_MS: '300' } });
-});
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+const v2 = v2ServerPerFile();
 
 const resultOf = (outcome: unknown) => resultFromTaskOutcome(outcome as never) as CallToolResultV2;
 
 describe('the tasks extension through @modelcontextprotocol/ext-tasks', () => {
   it('a short auto call answers inline; a longer one becomes a task, polled to completion with status lines', async () => {
-    const c = await connectTasksClient(server.url, { endpointId: ENDPOINT });
+    const c = await connectTasksClient(v2.url, { endpointId: ENDPOINT });
     try {
       const quick = await c.session.callTool('slow_auto', { ms: 20 });
       expect(quick.kind).toBe('immediate');
@@ -52,7 +36,7 @@ describe('the tasks extension through @modelcontextprotocol/ext-tasks', () => {
   });
 
   it('a tool with an outputSchema still becomes a task and settles with its structured content', async () => {
-    const c = await connectTasksClient(server.url, { endpointId: ENDPOINT });
+    const c = await connectTasksClient(v2.url, { endpointId: ENDPOINT });
     try {
       const execution = await c.session.callTool('slow_structured', { ms: 900 });
       expect(execution.kind).toBe('task');
@@ -65,7 +49,7 @@ describe('the tasks extension through @modelcontextprotocol/ext-tasks', () => {
   });
 
   it('native: a task at once; cancelled through tasks/cancel; an isError result is completed, a thrown error failed', async () => {
-    const c = await connectTasksClient(server.url, { endpointId: ENDPOINT });
+    const c = await connectTasksClient(v2.url, { endpointId: ENDPOINT });
     try {
       const long = await c.session.callTool('slow_native', { ms: 60_000 });
       expect(long.kind).toBe('task');
@@ -85,7 +69,7 @@ describe('the tasks extension through @modelcontextprotocol/ext-tasks', () => {
   });
 
   it('input during a task: inputRequests in tasks/get, answered by tasks/update; a refusal fails the task clearly', async () => {
-    const yes = await connectTasksClient(server.url, { endpointId: ENDPOINT });
+    const yes = await connectTasksClient(v2.url, { endpointId: ENDPOINT });
     try {
       const execution = await yes.session.callTool('slow_native', { ms: 400, ask: true });
       const { outcome } = await execution.settle();
@@ -95,7 +79,7 @@ describe('the tasks extension through @modelcontextprotocol/ext-tasks', () => {
     } finally {
       await yes.close();
     }
-    const no = await connectTasksClient(server.url, { endpointId: ENDPOINT, answer: () => ({ action: 'decline' }) });
+    const no = await connectTasksClient(v2.url, { endpointId: ENDPOINT, answer: () => ({ action: 'decline' }) });
     try {
       const { outcome } = await (await no.session.callTool('slow_native', { ms: 100, ask_first: true })).settle();
       expect(outcome.status).toBe('failed');
@@ -106,7 +90,7 @@ describe('the tasks extension through @modelcontextprotocol/ext-tasks', () => {
   });
 
   it('an inline auto call that asks becomes a task for a client that declared the extension, answered by tasks/update', async () => {
-    const c = await connectTasksClient(server.url, { endpointId: ENDPOINT });
+    const c = await connectTasksClient(v2.url, { endpointId: ENDPOINT });
     try {
       const execution = await c.session.callTool('slow_auto', { ms: 100, ask_first: true });
       expect(execution.kind).toBe('task');
@@ -119,7 +103,7 @@ describe('the tasks extension through @modelcontextprotocol/ext-tasks', () => {
   });
 
   it('survives SIGKILL: a new client resumes the task by reference after a restart on the same data directory, and it completes', async () => {
-    const a = await connectTasksClient(server.url, { endpointId: ENDPOINT });
+    const a = await connectTasksClient(v2.url, { endpointId: ENDPOINT });
     const execution = await a.session.callTool('slow_native', { ms: 2500 });
     if (execution.kind !== 'task') throw new Error('expected a task');
     let reference: Parameters<typeof a.session.resumeTask>[0] | undefined;
@@ -130,10 +114,8 @@ describe('the tasks extension through @modelcontextprotocol/ext-tasks', () => {
     // handed-off ones included, which would cancel the task this test wants to survive.
     await a.client.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const port = Number(server.url.port);
-    await server.stop('SIGKILL');
-    server = await startServerProcess({ script: FIXTURE, args: [dataDir], port, env: { INLINE_BUDGET_MS: '300' } });
-    const b = await connectTasksClient(server.url, { endpointId: ENDPOINT });
+    await v2.crashAndRestart();
+    const b = await connectTasksClient(v2.url, { endpointId: ENDPOINT });
     try {
       const resumed = await b.session.resumeTask(reference!);
       const { outcome } = await resumed.settle();

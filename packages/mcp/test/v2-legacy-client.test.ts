@@ -1,38 +1,22 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { v2ServerPerFile } from './support/v2-server.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { startServerProcess } from './support/server-process.js';
-import type { ServerProcess } from './support/server-process.js';
 
 // The SDK v1 client (protocol 2025-11-25) against the v2 binding: the legacy leg of the same server
 // serves what the v1 binding serves (inline progress, handles, native tasks, elicitation inline).
-const FIXTURE = fileURLToPath(new URL('./fixtures/v2-http-server.mjs', import.meta.url));
-let server: ServerProcess;
-let dataDir: string;
 const clients: Client[] = [];
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'headway-v2-legacy-'));
-  server = await startServerProcess({ script: FIXTURE, args: [dataDir], env: { INLINE_BUDGET_MS: '300' } });
-});
+const v2 = v2ServerPerFile();
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close().catch(() => undefined)));
-});
-afterAll(async () => {
-  await server?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function connect(user?: string): Promise<Client> {
   const client = new Client({ name: 'v1-client', version: '0.0.0' }, { capabilities: {} });
   const headers = user ? { 'x-test-user': user } : undefined;
-  await client.connect(new StreamableHTTPClientTransport(server.url, headers ? { requestInit: { headers } } : {}));
+  await client.connect(new StreamableHTTPClientTransport(v2.url, headers ? { requestInit: { headers } } : {}));
   clients.push(client);
   return client;
 }
