@@ -28,8 +28,8 @@ const v2 = createHttpHandler({
   tools: (headway, server) => {
     // The same trivial tool: plain (no Headway), Headway inline, and Headway native (an extension task at once).
     server.registerTool('plain', { description: 'Returns at once.', inputSchema: N }, async ({ n }) => answer(n));
-    headway.registerTool('inline', { description: 'Inline.', inputSchema: N, task: { mode: 'inline' } }, (async ({ n }: { n: number }) => answer(n)) as never);
-    headway.registerTool('task', { description: 'Native.', inputSchema: N, task: { mode: 'native' } }, (async ({ n }: { n: number }) => answer(n)) as never);
+    headway.registerTool('inline', { description: 'Inline.', inputSchema: N, task: { mode: 'inline' } }, async ({ n }) => answer(n));
+    headway.registerTool('task', { description: 'Native.', inputSchema: N, task: { mode: 'native' } }, async ({ n }) => answer(n));
   },
 });
 

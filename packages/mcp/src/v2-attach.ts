@@ -66,17 +66,20 @@ export interface HeadwayV2Options {
 }
 
 /** A tool's config: McpServer's, plus the `task` block. Schemas are the SDK's (Standard Schema with JSON Schema). */
-export interface HeadwayV2ToolConfig {
+export interface HeadwayV2ToolConfig<In extends StandardSchemaWithJSON | undefined = StandardSchemaWithJSON | undefined> {
   title?: string;
   description?: string;
-  inputSchema?: StandardSchemaWithJSON;
+  inputSchema?: In;
   outputSchema?: StandardSchemaWithJSON;
   annotations?: ToolAnnotations;
   _meta?: Record<string, unknown>;
   task?: ToolTaskOptions;
 }
 
-export type HeadwayV2ToolHandler = (args: never, ctx: V2ToolContext) => unknown;
+/** The arguments a handler receives for an input schema. */
+export type V2ToolArgs<In> = In extends StandardSchemaWithJSON ? StandardSchemaWithJSON.InferOutput<In> : Record<string, never>;
+
+export type HeadwayV2ToolHandler<In = undefined> = (args: V2ToolArgs<In>, ctx: V2ToolContext) => unknown;
 
 const TASK_SUPPORT = { inline: 'forbidden', handle: 'forbidden', native: 'required', auto: 'optional' } as const;
 const recoveryKinds = new WeakMap<Manager, Set<string>>();
@@ -118,14 +121,14 @@ export class HeadwayMcpV2 {
    * Registers a long-running tool: like `McpServer.registerTool`, plus a `task` block; the handler
    * gets `(args, ctx)` with the core task context and `ctx.mcp`, the SDK's request context.
    */
-  registerTool(name: string, config: HeadwayV2ToolConfig, handler: HeadwayV2ToolHandler): RegisteredTool {
+  registerTool<In extends StandardSchemaWithJSON | undefined = undefined>(name: string, config: HeadwayV2ToolConfig<In>, handler: HeadwayV2ToolHandler<In>): RegisteredTool {
     if (typeof name !== 'string' || !/^[A-Za-z0-9_.-]{1,128}$/.test(name)) throw new InvalidArgumentError('tool name', name, '1–128 letters, digits, _, - or .');
     if (this.tools.has(name)) throw new InvalidArgumentError('tool name', name, 'a name not registered yet');
     if (typeof config !== 'object' || config === null) throw new InvalidArgumentError('tool config', config, 'an object');
     if (typeof handler !== 'function') throw new InvalidArgumentError('handler', handler, 'a function (args, ctx) => result');
     const task = resolveToolTask(name, config.task, { inlineBudgetMs: this.rt.inlineBudgetMs });
     const outputSchema = config.outputSchema;
-    const tool: V2Tool = { name, task, handler, ...(outputSchema && { checkOutput: (result: ToolResult) => checkOutput(name, outputSchema, result) }) };
+    const tool: V2Tool = { name, task, handler: handler as V2Tool['handler'], ...(outputSchema && { checkOutput: (result: ToolResult) => checkOutput(name, outputSchema, result) }) };
     // Without the output route, only a tool that always answers with its final result can advertise its schema.
     const advertiseOutput = this.outputRoute || task.mode === 'inline';
     const sdkConfig = {
