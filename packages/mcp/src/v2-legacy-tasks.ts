@@ -12,7 +12,7 @@ const fail = (problem: Problem): never => {
   throw new ProtocolError(errorCode(problem), errorText(problem));
 };
 
-type LegacyRequest = { params: { taskId: string; cursor?: string } };
+type LegacyRequest = { params: { taskId: string; cursor?: string } | undefined };
 // The 2025-11-25 task methods are spec methods of that era, so the two-argument form takes them;
 // the v2 typings list only the current era's methods.
 type LegacyRegistration = (method: string, handler: (request: LegacyRequest, ctx: ServerContext) => Promise<unknown>) => void;
@@ -27,12 +27,12 @@ export function installLegacyTaskMethods(server: Server, rt: V2Runtime): void {
   };
 
   on('tasks/get', async (request, ctx) => {
-    const { record } = await find(request.params.taskId, ctx);
+    const { record } = await find(request.params!.taskId, ctx);
     return toMcpTask(record, rt.pollIntervalMs)
   });
 
   on('tasks/result', async (request, ctx) => {
-    const { taskId } = request.params;
+    const { taskId } = request.params!;
     const { owner } = await find(taskId, ctx);
     const record = await manager.wait(taskId, { owner, signal: ctx.mcpReq.signal }).catch((error: unknown) => {
       if (error instanceof TaskNotFoundError) return fail({ kind: 'task-not-found', taskId });
@@ -46,7 +46,7 @@ export function installLegacyTaskMethods(server: Server, rt: V2Runtime): void {
     const caller = rt.ownerOf(ctx);
     if (!caller.distinct) return fail({ kind: 'listing-off' });
     try {
-      const cursor = request.params.cursor;
+      const cursor = request.params?.cursor;
       const page = await manager.list({ owner: caller.owner, limit: 100, ...(cursor !== undefined && { cursor }) });
       return { tasks: page.tasks.map((t) => toMcpTask(t, rt.pollIntervalMs)), ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) }
     } catch (error) {
@@ -56,7 +56,7 @@ export function installLegacyTaskMethods(server: Server, rt: V2Runtime): void {
   });
 
   on('tasks/cancel', async (request, ctx) => {
-    const { taskId } = request.params;
+    const { taskId } = request.params!;
     const { record, owner } = await find(taskId, ctx);
     if (isTerminal(record.status)) return fail({ kind: 'already-finished', taskId, status: record.status });
     // Resolves once the task is cancelled, as 2025-11-25 requires.
