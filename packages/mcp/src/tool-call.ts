@@ -1,18 +1,17 @@
 import { HeadwayError } from '@headway/core';
-import type { InputResponse, TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
+import type { TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import { ElicitResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
 import { QuestionWatch, callStart, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
-import { elicitParams } from './ext-task-state.js';
 import type { CallSpec } from './call-engine.js';
 import { ErrorCode, problemOf, toolError } from './errors.js';
 import { protocolError } from './v1-errors.js';
 import type { Problem } from './errors.js';
 import type { ResolvedToolTask } from './options.js';
 import { RequestSink } from './request-sink.js';
+import { askOnRequest } from './v1-elicit.js';
 import type { RequestSinkOptions } from './request-sink.js';
 import type { Caller } from './owner.js';
 import { traceMetadata } from './trace-context.js';
@@ -128,23 +127,6 @@ export async function callTool(
     sink.closeRequest();
     childSink.closeRequest();
   }
-}
-
-/** Asks the client of an open call the question its task waits on (`elicitation/create`), and passes the answer on. */
-async function askOnRequest(rt: Runtime, record: TaskRecord, extra: McpExtra, owner: string): Promise<void> {
-  const question = record.inputRequest!;
-  let response: InputResponse;
-  if (!rt.server.server.getClientCapabilities()?.elicitation) {
-    response = { requestId: question.id, action: 'cancel', unavailable: 'The client cannot answer questions: it did not declare the elicitation capability' };
-  } else {
-    try {
-      const answer = await extra.sendRequest({ method: 'elicitation/create', params: elicitParams(question) as never }, ElicitResultSchema, { signal: extra.signal });
-      response = { requestId: question.id, action: answer.action, ...(answer.action === 'accept' && answer.content !== undefined && { content: answer.content as Record<string, unknown> }) };
-    } catch (error) {
-      response = { requestId: question.id, action: 'cancel', unavailable: `The client could not answer the question (elicitation/create failed: ${error instanceof Error ? error.message : String(error)})` };
-    }
-  }
-  await rt.options.manager.respond(record.id, response, { owner }).catch(() => undefined);
 }
 
 function sinkOptions(rt: Runtime, extra: McpExtra, caller: Caller, open: boolean, progress: boolean, native: boolean): RequestSinkOptions {

@@ -18,9 +18,11 @@ async function connect(answer?: (message: string) => { action: 'accept' | 'decli
   const { server } = buildServer(manager, newProbe());
   const client = new Client({ name: 'elicit-test', version: '0.0.0' }, { capabilities: answer ? { elicitation: { form: {} } } : {} });
   const asked: string[] = [];
+  const related: unknown[] = [];
   if (answer) {
     client.setRequestHandler(ElicitRequestSchema, async (request) => {
       asked.push(request.params.message);
+      related.push(request.params._meta?.['io.modelcontextprotocol/related-task']);
       return answer(request.params.message);
     });
   }
@@ -28,7 +30,7 @@ async function connect(answer?: (message: string) => { action: 'accept' | 'decli
   await server.connect(b);
   await client.connect(a);
   closers.push(() => client.close(), () => server.close(), () => manager.shutdown({ mode: 'abort', timeoutMs: 1000 }));
-  return { client, asked, manager };
+  return { client, asked, related, manager };
 }
 
 const structured = (r: unknown) => (r as CallToolResult).structuredContent as Record<string, unknown>;
@@ -66,5 +68,14 @@ describe('ctx.elicit on SDK v1', () => {
       expect(structured(await client.callTool({ name: 'task_wait', arguments: { taskId } }))).toEqual({ action: 'decline', confirm: null });
     }
     expect((await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema)).structuredContent).toEqual({ action: 'decline', confirm: null });
+  });
+
+  it('native (2025-11-25): tasks/result asks the client with elicitation/create naming the task, and returns the result', async () => {
+    const { client, asked, related } = await connect(() => ({ action: 'accept', content: { confirm: true } }));
+    const created = await client.request({ method: 'tools/call', params: { name: 'ask_native', arguments: {}, task: {} } }, CreateTaskResultSchema);
+    const result = await client.experimental.tasks.getTaskResult(created.task.taskId, CallToolResultSchema);
+    expect(result.structuredContent).toEqual({ action: 'accept', confirm: true });
+    expect(asked).toEqual(['Also delete the context?']);
+    expect(related).toEqual([{ taskId: created.task.taskId }]);
   });
 });
