@@ -62,6 +62,10 @@ describe('the v2 binding on the wire (2026-07-28)', () => {
     expect(listed.response.result).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/Listing tasks is off/) }] });
     const mine = await callTool(v2.url, 'task_list', {}, envelope({ tasks: false }), as('carol'));
     expect(mine.response.result?.isError).toBeUndefined();
+    // A tool with an outputSchema answers with a handle too (not an isError about missing structured content).
+    const structuredHandle = await callTool(v2.url, 'slow_structured', { ms: 800 }, envelope({ tasks: false }));
+    expect(structuredHandle.response.result?.isError).toBeUndefined();
+    expect(structured(structuredHandle)).toMatchObject({ promoted: true, task: { taskId: expect.any(String) } });
   });
 
   it('input while inline, without the extension: an input_required round answered by retrying the call', async () => {
