@@ -2,23 +2,17 @@
 // unit (createMcpHandler builds one per HTTP request): task state lives in the manager and its
 // store, never in an instance. The era of the instance picks the wire: 2026-07-28 with the tasks
 // extension (`modern`), or 2025-11-25 with its native tasks (`legacy`).
-import { randomBytes } from 'node:crypto';
-import { InvalidArgumentError, TaskManager } from '@headway/core';
-import type { Reporter, TaskManager as Manager } from '@headway/core';
-import { ProtocolError, createRequestStateCodec, McpServer } from '@modelcontextprotocol/server';
-import type { RegisteredTool, RequestStateCodec, ServerContext, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
+import { InvalidArgumentError } from '@headway/core';
+import type { TaskManager as Manager } from '@headway/core';
+import { McpServer, ProtocolError } from '@modelcontextprotocol/server';
+import type { RegisteredTool, ServerContext, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
 import { errorCode, errorText, problemOf } from './errors.js';
 import type { Problem } from './errors.js';
-import { tasksExtensionCapability } from './ext-tasks-negotiation.js';
-import { taskOwner } from './owner-rule.js';
-import type { OwnerFunction, OwnerTransport, TaskOwner } from './owner-rule.js';
-import { DEFAULT_POLL_POLICY } from './poll-interval.js';
+import { declaresTasksExtension, missingTasksExtensionError, tasksExtensionCapability } from './ext-tasks-negotiation.js';
 import { progressMemoOf } from './progress-memo.js';
-import type { PollPolicy } from './poll-interval.js';
-import { companionNames } from './runtime.js';
 import type { CompanionNames } from './runtime.js';
 import { allowNonFinalToolResults, wrapRequestHandler } from './sdk-internals.js';
-import { checkFlag, checkMs, resolveToolTask } from './task-options.js';
+import { resolveToolTask } from './task-options.js';
 import type { ToolTaskOptions } from './task-options.js';
 import type { ToolResult } from './task-view.js';
 import { registerCompanionToolsV2 } from './v2-companion-tools.js';
@@ -28,42 +22,11 @@ import type { V2Runtime } from './v2-runtime.js';
 import { callToolV2, recoveryFunctionV2 } from './v2-tool-call.js';
 import type { V2Tool } from './v2-tool-call.js';
 import type { V2ToolContext } from './v2-tool-context.js';
-import { declaresTasksExtension, missingTasksExtensionError } from './ext-tasks-negotiation.js';
+import { resolveRuntime } from './v2-options.js';
+import type { HeadwayV2Options } from './v2-options.js';
+import { checkOutput, validateArguments } from './v2-schemas.js';
 
-export interface HeadwayV2Options {
-  /** The process's one task manager. */
-  manager: Manager;
-  /** The era the instance serves: `ctx.era` of the factory `createMcpHandler` / `serveStdio` calls. */
-  era: 'legacy' | 'modern';
-  /** `http` (default) or `stdio`: decides the owner of unauthenticated requests (see the README's "Owners"). */
-  transport?: OwnerTransport;
-  /** Names the owner of a request's tasks (e.g. from `authInfo`); undefined falls back to the rule. */
-  owner?: OwnerFunction;
-  /** Extra sinks for every task started through this server. */
-  reporters?: readonly Reporter[];
-  /** Prefix of the companion tools' names. Default none. */
-  toolPrefix?: string;
-  /** Register task_status, task_wait, task_result, task_cancel, task_list, task_respond. Default true. */
-  companionTools?: boolean;
-  /** Logger name of lifecycle lines. Default `headway`. */
-  loggerName?: string;
-  /** Inline budget of `auto` tools, in ms. Default 45 000. */
-  inlineBudgetMs?: number;
-  /** Longest single task_wait, in ms. Default 45 000. */
-  maxWaitMs?: number;
-  /** `pollInterval` of 2025-11-25 tasks, in ms. Default 1000. */
-  pollIntervalMs?: number;
-  /** Bounds of the extension's `pollIntervalMs`, which follows the task. */
-  pollPolicy?: Partial<PollPolicy>;
-  /** Largest TTL a 2025-11-25 client may ask for, in ms. Default 24 h. */
-  maxTtlMs?: number;
-  /**
-   * Key of the signed `requestState` of input rounds (2026-07-28, at least 32 bytes). Default: one
-   * random key per process, so a round cannot be finished after a restart; replicas behind one
-   * address need a shared key.
-   */
-  requestStateKey?: Uint8Array;
-}
+export type { HeadwayV2Options } from './v2-options.js';
 
 /** A tool's config: McpServer's, plus the `task` block. Schemas are the SDK's (Standard Schema with JSON Schema). */
 export interface HeadwayV2ToolConfig<In extends StandardSchemaWithJSON | undefined = StandardSchemaWithJSON | undefined> {
@@ -83,7 +46,6 @@ export type HeadwayV2ToolHandler<In = undefined> = (args: V2ToolArgs<In>, ctx: V
 
 const TASK_SUPPORT = { inline: 'forbidden', handle: 'forbidden', native: 'required', auto: 'optional' } as const;
 const recoveryKinds = new WeakMap<Manager, Set<string>>();
-const stateCodecs = new WeakMap<Manager, RequestStateCodec<{ taskId: string }>>();
 /** Task and handle answers: not the tool's final result, so its output schema does not apply. */
 const nonFinal = new WeakSet<object>();
 
@@ -188,8 +150,9 @@ export class HeadwayMcpV2 {
       if (task === undefined) return original(request, ctx);
       if (TASK_SUPPORT[tool.task.mode] === 'forbidden') return fail({ kind: 'task-forbidden', tool: tool.name });
       const args = await validateArguments(tool.name, registered.inputSchema, request.params?.arguments);
+      if (!args.ok) return fail(args.problem);
       try {
-        return await callToolV2(this.rt, tool, args, ctx, { ttl: typeof task?.ttl === 'number' ? task.ttl : undefined });
+        return await callToolV2(this.rt, tool, args.value, ctx, { ttl: typeof task?.ttl === 'number' ? task.ttl : undefined });
       } catch (error) {
         if (error instanceof ProtocolError) throw error;
         return fail(problemOf(error));
@@ -211,67 +174,3 @@ function isHandle(answer: Record<string, unknown>): boolean {
   const structured = answer.structuredContent as { follow?: unknown } | undefined;
   return typeof structured?.follow === 'object' && structured.follow !== null;
 }
-
-async function validateArguments(tool: string, schema: StandardSchemaWithJSON | undefined, args: unknown): Promise<unknown> {
-  if (!schema) return args ?? {};
-  const result = await schema['~standard'].validate(args ?? {});
-  if (result.issues) fail({ kind: 'invalid-arguments', tool, issues: result.issues.map((issue) => `${issue.path?.map((p) => (typeof p === 'object' ? String(p.key) : String(p))).join('.') || '(root)'}: ${issue.message}`) });
-  return (result as { value: unknown }).value;
-}
-
-async function checkOutput(tool: string, schema: StandardSchemaWithJSON, result: ToolResult): Promise<Problem | undefined> {
-  if (!result.structuredContent) return { kind: 'invalid-output', tool, issues: ['it has an output schema but returned no structured content'] };
-  const checked = await schema['~standard'].validate(result.structuredContent);
-  if (!checked.issues) return undefined;
-  return { kind: 'invalid-output', tool, issues: checked.issues.map((issue) => issue.message) };
-}
-
-function resolveRuntime(options: HeadwayV2Options): V2Runtime {
-  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('attachHeadway options', options, 'an object with manager and era');
-  if (!(options.manager instanceof TaskManager)) throw new InvalidArgumentError('manager', options.manager, 'a TaskManager from @headway/core');
-  if (options.era !== 'modern' && options.era !== 'legacy') throw new InvalidArgumentError('era', options.era, "'modern' or 'legacy' (the factory context's era)");
-  const transport = options.transport ?? 'http';
-  if (transport !== 'http' && transport !== 'stdio') throw new InvalidArgumentError('transport', transport, "'http' or 'stdio'");
-  const ownerFn = options.owner;
-  if (ownerFn !== undefined && typeof ownerFn !== 'function') throw new InvalidArgumentError('owner', ownerFn, 'a function (request) => string | undefined');
-  const reporters = options.reporters ?? [];
-  if (!Array.isArray(reporters)) throw new InvalidArgumentError('reporters', reporters, 'an array of reporters');
-  const toolPrefix = options.toolPrefix ?? '';
-  if (typeof toolPrefix !== 'string' || !/^[A-Za-z0-9_.-]{0,64}$/.test(toolPrefix)) throw new InvalidArgumentError('toolPrefix', toolPrefix, 'up to 64 letters, digits, _, - or .');
-  checkFlag('companionTools', options.companionTools, true);
-  const era = options.era;
-  const ownerOf = (ctx: ServerContext): TaskOwner => taskOwner({ authInfo: ctx.http?.authInfo, era, transport, headers: headersOf((ctx.http as { req?: Request } | undefined)?.req) }, ownerFn);
-  return {
-    manager: options.manager,
-    era,
-    transport,
-    ownerOf,
-    names: companionNames(toolPrefix),
-    loggerName: options.loggerName ?? 'headway',
-    inlineBudgetMs: checkMs('inlineBudgetMs', options.inlineBudgetMs, 45_000),
-    maxWaitMs: checkMs('maxWaitMs', options.maxWaitMs, 45_000),
-    maxTtlMs: checkMs('maxTtlMs', options.maxTtlMs, 24 * 3_600_000),
-    pollIntervalMs: checkMs('pollIntervalMs', options.pollIntervalMs, 1_000),
-    pollPolicy: { ...DEFAULT_POLL_POLICY, ...options.pollPolicy },
-    reporters,
-    stateCodec: stateCodecOf(options.manager, options.requestStateKey),
-  };
-}
-
-function headersOf(request: Request | undefined): Record<string, string> | undefined {
-  if (!request) return undefined;
-  const headers: Record<string, string> = {};
-  request.headers.forEach((value, name) => (headers[name] = value));
-  return headers;
-}
-
-function stateCodecOf(manager: Manager, key: Uint8Array | undefined): RequestStateCodec<{ taskId: string }> {
-  if (key !== undefined) {
-    if (!(key instanceof Uint8Array) || key.length < 32) throw new InvalidArgumentError('requestStateKey', key, 'at least 32 bytes');
-    return createRequestStateCodec<{ taskId: string }>({ key, ttlSeconds: 3_600 });
-  }
-  let codec = stateCodecs.get(manager);
-  if (!codec) stateCodecs.set(manager, (codec = createRequestStateCodec<{ taskId: string }>({ key: randomBytes(32), ttlSeconds: 3_600 })));
-  return codec;
-}
-

@@ -67,6 +67,9 @@ describe('the v1 SDK client (2025-11-25) against the v2 binding', () => {
     expect(plain).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/must be called as a task/) }] });
     const forbidden = await client.request({ method: 'tools/call', params: { name: 'slow_inline', arguments: { ms: 1 }, task: {} } }, CreateTaskResultSchema).catch((e: unknown) => e);
     expect(forbidden).toMatchObject({ code: -32601 });
+    const invalid = await client.request({ method: 'tools/call', params: { name: 'slow_native', arguments: { ms: 'soon' }, task: {} } }, CreateTaskResultSchema).catch((e: unknown) => e);
+    expect(invalid).toMatchObject({ code: -32602 });
+    expect((invalid as Error).message).toMatch(/Invalid arguments for tool slow_native: .*ms must be integer/);
     const other = await connect('grace');
     await expect(other.experimental.tasks.getTask(taskId)).rejects.toMatchObject({ code: -32602 });
   });
