@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -39,6 +41,46 @@ export async function timeRounds(rounds: number, fn: () => unknown): Promise<num
     times.push(performance.now() - start);
   }
   return times;
+}
+
+/** One variant of an interleaved measurement: `run(i)` is one call. */
+export interface Variant {
+  name: string;
+  run: (n: number) => Promise<unknown>;
+}
+
+/**
+ * Runs the variants interleaved call by call, so drift on a noisy machine hits all alike, and
+ * alternates their order every round: a call's background work lands during whichever call comes
+ * next, so no variant may always come next. Returns each variant's wall times in ms.
+ */
+export async function measureInterleaved(variants: readonly Variant[], warmup: number, rounds: number): Promise<Record<string, number[]>> {
+  for (let i = 0; i < warmup; i++) for (const v of variants) await v.run(i);
+  const times: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
+  for (let i = 0; i < rounds; i++) {
+    for (const v of i % 2 === 0 ? variants : [...variants].reverse()) {
+      const start = performance.now();
+      await v.run(i);
+      times[v.name]!.push(performance.now() - start);
+    }
+  }
+  return times;
+}
+
+/**
+ * Starts a benchmark's server script (next to this file, built) in its own process, and resolves
+ * once it prints `listening <port>`. It exits when its stdin closes.
+ */
+export async function startServerScript(file: string): Promise<{ child: ChildProcess; port: number }> {
+  const script = fileURLToPath(new URL(`./${file}`, import.meta.url));
+  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let output = '';
+  for await (const chunk of child.stdout!) {
+    output += String(chunk);
+    const match = /listening (\d+)/.exec(output);
+    if (match) return { child, port: Number(match[1]) };
+  }
+  throw new Error(`${file} exited before listening: ${output}`);
 }
 
 /** Writes bench/results/<name>.json with machine facts, and prints a short summary. */

@@ -8,16 +8,14 @@
 //     and must not be lost by the client).
 // The servers run in a child process (mcp-overhead-server.ts), the client here: as in any
 // deployment, work a server does after it answered does not hold up the client reading the answer.
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
-import { median, percentile, writeResult } from './harness.js';
+import { measureInterleaved, startServerScript, median, percentile, writeResult } from './harness.js';
+import type { Variant } from './harness.js';
 
 const WARMUP = Number(process.env.MCP_OVERHEAD_WARMUP ?? 200);
 const ROUNDS = Number(process.env.MCP_OVERHEAD_ROUNDS ?? 2000);
@@ -28,24 +26,8 @@ async function connect(url: URL): Promise<Client> {
   return client;
 }
 
-type Variant = { name: string; run: (n: number) => Promise<unknown> };
-
-/**
- * Runs the variants interleaved call by call, so drift on a noisy machine hits all alike, and
- * alternates their order every round: a call's background work (a status notification the client
- * parses) lands during whichever call comes next, so no variant may always come next.
- */
-async function measure(variants: Variant[]): Promise<Record<string, number[]>> {
-  for (let i = 0; i < WARMUP; i++) for (const v of variants) await v.run(i);
-  const times: Record<string, number[]> = Object.fromEntries(variants.map((v) => [v.name, []]));
-  for (let i = 0; i < ROUNDS; i++) {
-    for (const v of i % 2 === 0 ? variants : [...variants].reverse()) {
-      const start = performance.now();
-      await v.run(i);
-      times[v.name]!.push(performance.now() - start);
-    }
-  }
-  return times;
+function measure(variants: Variant[]): Promise<Record<string, number[]>> {
+  return measureInterleaved(variants, WARMUP, ROUNDS);
 }
 
 function describe(times: number[]) {
@@ -88,21 +70,9 @@ async function inlinePair(client: Client, name: string, tool: string): Promise<I
   return pair;
 }
 
-/** Starts the server process and resolves with it and its port once it listens. */
-async function startServer(): Promise<{ child: ChildProcess; port: number }> {
-  const script = fileURLToPath(new URL('./mcp-overhead-server.js', import.meta.url));
-  const child = spawn(process.execPath, [script], { stdio: ['pipe', 'pipe', 'inherit'] });
-  let output = '';
-  for await (const chunk of child.stdout!) {
-    output += String(chunk);
-    const match = /listening (\d+)/.exec(output);
-    if (match) return { child, port: Number(match[1]) };
-  }
-  throw new Error(`mcp-overhead server exited before listening: ${output}`);
-}
 
 export async function main(): Promise<void> {
-  const { child, port } = await startServer();
+  const { child, port } = await startServerScript('mcp-overhead-server.js');
   const url = (path: string) => new URL(`http://127.0.0.1:${port}${path}`);
   const hw = await connect(url('/headway'));
   const sdk = await connect(url('/sdk'));

@@ -9,6 +9,7 @@ export const BENCHMARKS: Benchmark[] = [
   { name: 'task-throughput', run: async () => (await import('./task-throughput.js')).main() },
   { name: 'task-memory', run: async () => (await import('./task-memory.js')).main() },
   { name: 'mcp-overhead', run: async () => (await import('./mcp-overhead.js')).main() },
+  { name: 'mcp-overhead-v2', run: async () => (await import('./mcp-overhead-v2.js')).main() },
   { name: 'file-store-throughput', run: async () => (await import('./file-store-throughput.js')).main() },
   { name: 'file-store-commit', run: async () => (await import('./file-store-commit.js')).main() },
   { name: 'scale', run: async () => (await import('./scale.js')).main() },

@@ -10,6 +10,7 @@ import { installNativeTaskHandlers } from './native-tasks.js';
 import { checkUnknownArguments, resolveOptions, resolveToolTask } from './options.js';
 import type { HeadwayMcpOptions, HeadwayToolConfig } from './options.js';
 import { OwnerResolver } from './owner.js';
+import { BEARER_NOTE } from './owner-rule.js';
 import { companionNames } from './runtime.js';
 import type { CompanionNames, Runtime } from './runtime.js';
 import { checkServer, connectedServerError } from './server-check.js';
@@ -34,6 +35,16 @@ const TASK_SUPPORT: Record<ToolMode, NonNullable<ToolExecution['taskSupport']>> 
   native: 'required',
   auto: 'optional',
 };
+
+// Managers whose server already said that anonymous HTTP callers hold task ids as bearer capabilities.
+const bearerNoted = new WeakSet<TaskManager>();
+
+/** Says once per manager, on the first anonymous HTTP request, what the owner rule means for it. */
+function noteBearer(manager: TaskManager): void {
+  if (bearerNoted.has(manager)) return;
+  bearerNoted.add(manager);
+  process.stderr.write(`${BEARER_NOTE}\n`);
+}
 
 // Kinds defined for recovery, per manager (several McpServer instances may share one manager).
 const recoveryKinds = new WeakMap<TaskManager, Set<string>>();
@@ -62,7 +73,7 @@ export class HeadwayMcp {
     this.rt = {
       server,
       options: resolved,
-      owners: new OwnerResolver(resolved.principal),
+      owners: new OwnerResolver(resolved.principal, resolved.owner, () => noteBearer(resolved.manager)),
       levels: new LogLevels(resolved.logLevel),
       store: this.taskStore,
       names,
@@ -158,8 +169,12 @@ export class HeadwayMcp {
   private serve(tool: ServedTool): void {
     this.served.set(tool.name, tool);
     if (this.routing) return;
-    installToolRouter(this.rt.server, this.served);
     this.routing = true;
+    if (!installToolRouter(this.rt.server, this.served)) {
+      // Public route: the SDK calls the tools' callbacks. Lost: task-augmented calls (native), and
+      // the refusal of arguments the schema does not name.
+      process.emitWarning('this @modelcontextprotocol/sdk has no tools/call handler Headway can route (tested with 1.32); Headway tools run through their SDK callbacks, without native tasks', { code: 'HEADWAY_MCP_SDK_SHAPE' });
+    }
   }
 }
 

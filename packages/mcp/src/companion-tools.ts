@@ -1,12 +1,10 @@
-import { TASK_STATUSES, TaskNotFoundError, isTerminal } from '@headway/core';
-import type { TaskSnapshot as TaskRecord } from '@headway/core';
+import { TASK_STATUSES } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { toolError } from './errors.js';
+import { companionRuns } from './companion-runs.js';
 import type { Runtime } from './runtime.js';
-import { finalToolResult, toSummary, withRelatedTask } from './task-view.js';
 import type { McpExtra } from './types.js';
 
 const taskId = z.string().min(1).max(256).describe('The task id returned when the task was started.');
@@ -28,7 +26,8 @@ interface CompanionConfig<Shape extends ZodRawShapeCompat> {
  */
 export function registerCompanionTools(rt: Runtime, serve: (registered: RegisteredTool, name: string, run: CompanionRun) => void): void {
   const { options, names } = rt;
-  const { manager } = options;
+  const runs = companionRuns(options.manager, names, options.maxWaitMs);
+  const caller = (extra: McpExtra) => rt.owners.of(extra);
   const waitSeconds = Math.floor(options.maxWaitMs / 1000);
   const register = <Shape extends ZodRawShapeCompat>(name: string, config: CompanionConfig<Shape>, run: (args: ShapeOutput<Shape>, extra: McpExtra) => Promise<CallToolResult>) => {
     serve(rt.server.registerTool(name, config, run as never), name, run as CompanionRun);
@@ -42,7 +41,7 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
       inputSchema: { taskId },
       annotations: { readOnlyHint: true },
     },
-    async (args, extra) => statusResult(await find(rt, args.taskId, extra)),
+    async (args, extra) => runs.status(caller(extra), args),
   );
 
   register(
@@ -56,13 +55,7 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
       },
       annotations: { readOnlyHint: true },
     },
-    async (args, extra) => {
-      const owner = rt.owners.of(extra).owner;
-      const timeoutMs = Math.min(options.maxWaitMs, (args.timeoutSeconds ?? waitSeconds) * 1000);
-      const record = await manager.wait(args.taskId, { owner, timeoutMs, signal: extra.signal });
-      if (isTerminal(record.status)) return withRelatedTask(finalToolResult(record), record.id);
-      return statusResult(record, ` It is still running; call ${names.wait} again to keep waiting.`);
-    },
+    async (args, extra) => runs.wait(caller(extra), args, extra.signal),
   );
 
   register(
@@ -73,11 +66,7 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
       inputSchema: { taskId },
       annotations: { readOnlyHint: true },
     },
-    async (args, extra) => {
-      const record = await find(rt, args.taskId, extra);
-      if (isTerminal(record.status)) return withRelatedTask(finalToolResult(record), record.id);
-      return statusResult(record, ` It has not finished, so there is no result yet; call ${names.wait} to wait for it.`);
-    },
+    async (args, extra) => runs.result(caller(extra), args),
   );
 
   register(
@@ -88,13 +77,7 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
       inputSchema: { taskId, reason: z.string().max(1024).optional().describe('Why, for the logs.') },
       annotations: { destructiveHint: true, idempotentHint: true },
     },
-    async (args, extra) => {
-      const owner = rt.owners.of(extra).owner;
-      const before = await find(rt, args.taskId, extra);
-      if (isTerminal(before.status)) return statusResult(before, ' It had already finished, so nothing was cancelled.');
-      const after = await manager.cancel(args.taskId, { owner, reason: args.reason ?? `Cancelled by the client (${names.cancel})` });
-      return statusResult(after);
-    },
+    async (args, extra) => runs.cancel(caller(extra), args),
   );
 
   register(
@@ -109,32 +92,22 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
       },
       annotations: { readOnlyHint: true },
     },
-    async (args, extra) => {
-      const caller = rt.owners.of(extra);
-      if (!caller.distinct && !options.anonymousListing) return toolError({ kind: 'listing-off' });
-      const page = await manager.list({
-        owner: caller.owner,
-        limit: args.limit ?? 20,
-        ...(args.status && { status: args.status }),
-        ...(args.cursor !== undefined && { cursor: args.cursor }),
-      });
-      const tasks = page.tasks.map(toSummary);
-      const lines = tasks.map((t) => `- ${t.taskId} (${t.kind}): ${t.status}, ${Math.floor(t.progress)}%`);
-      const text = tasks.length === 0 ? 'No tasks.' : `${tasks.length} task(s):\n${lines.join('\n')}${page.nextCursor ? `\nMore: pass cursor "${page.nextCursor}".` : ''}`;
-      return { content: [{ type: 'text', text }], structuredContent: { tasks, ...(page.nextCursor && { nextCursor: page.nextCursor }) } };
-    },
+    async (args, extra) => runs.list(caller(extra), args, options.anonymousListing),
   );
-}
 
-async function find(rt: Runtime, id: string, extra: Parameters<Runtime['owners']['of']>[0]): Promise<TaskRecord> {
-  const record = await rt.options.manager.get(id, { owner: rt.owners.of(extra).owner });
-  if (!record) throw new TaskNotFoundError(id);
-  return record;
-}
-
-export function statusResult(record: TaskRecord, note = ''): CallToolResult {
-  const summary = toSummary(record);
-  const detail = record.status === 'failed' || record.status === 'cancelled' ? `: ${record.error?.message ?? ''}` : summary.statusMessage ? ` (${summary.statusMessage})` : '';
-  const text = `Task ${record.id} (${record.kind}) is ${record.status}, ${Math.floor(summary.progress)}% done${detail}.${note}`;
-  return { content: [{ type: 'text', text }], structuredContent: { task: summary } };
+  register(
+    names.respond,
+    {
+      title: 'Answer a task',
+      description: `Answer the question a background task waits on (${names.status} shows it, with its requestId and the fields it asks for).`,
+      inputSchema: {
+        taskId,
+        requestId: z.string().min(1).max(256).describe('The requestId of the question.'),
+        action: z.enum(['accept', 'decline', 'cancel']).describe('accept (with content), decline, or cancel.'),
+        content: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional().describe('The answered fields, with accept.'),
+      },
+      annotations: { idempotentHint: false },
+    },
+    async (args, extra) => runs.respond(caller(extra), args),
+  );
 }

@@ -1,6 +1,14 @@
 import { TaskNotFoundError } from '@headway/core';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { ToolResult } from './task-view.js';
+
+/** JSON-RPC error codes Headway answers with (the same numbers in both protocol generations). */
+export const ErrorCode = Object.freeze({
+  ConnectionClosed: -32000,
+  InvalidRequest: -32600,
+  MethodNotFound: -32601,
+  InvalidParams: -32602,
+  InternalError: -32603,
+});
 
 /** Everything Headway refuses or reports to an MCP client as an error. */
 export type Problem =
@@ -40,7 +48,7 @@ export function errorText(problem: Problem): string {
     case 'task-required':
       return `Tool ${problem.tool} must be called as a task (execution.taskSupport: "required"); add "task": {} to the call`;
     case 'listing-off':
-      return 'Listing tasks is off on this server: it cannot tell callers apart (no authentication and no session). Use the task ids you were given.';
+      return 'Listing tasks is off on this server: it cannot tell callers apart (no authenticated principal), so a task id is a bearer capability. Use the task ids you were given.';
     case 'already-finished':
       return `Task ${JSON.stringify(problem.taskId)} has already finished (${problem.status}); there is nothing to cancel`;
     case 'invalid-uri':
@@ -70,25 +78,8 @@ export function errorCode(problem: Problem): number {
   return CODES[problem.kind] ?? ErrorCode.InvalidParams;
 }
 
-/**
- * A JSON-RPC error whose wire `message` is the plain text: the SDK's `McpError` puts
- * `MCP error <code>: ` into its message, which the SDK sends as is and the client's `McpError`
- * prefixes again ("MCP error -32602: MCP error -32602: …").
- */
-class PlainMcpError extends McpError {
-  constructor(code: number, text: string) {
-    super(code, text);
-    this.message = text;
-  }
-}
-
-/** A problem as a JSON-RPC error (for task-augmented calls and the `tasks/*`, `resources/*` methods). */
-export function protocolError(problem: Problem): McpError {
-  return new PlainMcpError(errorCode(problem), errorText(problem));
-}
-
 /** A problem as a tool result with `isError`, which a model can read. */
-export function toolError(problem: Problem): CallToolResult {
+export function toolError(problem: Problem): ToolResult {
   return { content: [{ type: 'text', text: errorText(problem) }], isError: true };
 }
 

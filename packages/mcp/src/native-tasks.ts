@@ -1,10 +1,11 @@
 import { HeadwayError, TaskNotFoundError, isTerminal } from '@headway/core';
 import { ErrorCode, CancelTaskRequestSchema, GetTaskPayloadRequestSchema, GetTaskRequestSchema, ListTasksRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { protocolError } from './errors.js';
+import { protocolError } from './v1-errors.js';
 import type { Runtime } from './runtime.js';
 import { TaskGoneError } from './task-store-adapter.js';
 import { finalToolResult, withRelatedTask } from './task-view.js';
+import { askWhileWaiting } from './v1-elicit.js';
 
 const notFound = (taskId: string) => protocolError({ kind: 'task-not-found', taskId });
 
@@ -34,7 +35,13 @@ export function installNativeTaskHandlers(rt: Runtime): void {
     const { taskId } = request.params;
     const owner = rt.owners.of(extra).owner;
     if (!(await rt.store.getTask(taskId, owner))) throw notFound(taskId);
-    const record = await manager.wait(taskId, { owner, signal: extra.signal }).catch(rethrowNotFound(taskId));
+    // 2025-11-25: a task that needs input is answered through tasks/result, which asks the client.
+    const done = new AbortController();
+    void askWhileWaiting(rt, taskId, owner, extra, done.signal).catch(() => undefined);
+    const record = await manager
+      .wait(taskId, { owner, signal: extra.signal })
+      .catch(rethrowNotFound(taskId))
+      .finally(() => done.abort());
     if (!isTerminal(record.status)) throw protocolError({ kind: 'request-cancelled' });
     const result: CallToolResult = withRelatedTask(finalToolResult(record), taskId);
     return result;

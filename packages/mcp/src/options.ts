@@ -1,5 +1,5 @@
 import { InvalidArgumentError, TaskManager } from '@headway/core';
-import type { Reporter, RetryOptions } from '@headway/core';
+import type { Reporter } from '@headway/core';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { LoggingLevel, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { isLoggingLevel } from './log-levels.js';
@@ -7,8 +7,12 @@ import { UNKNOWN_ARGUMENTS } from './tool-args.js';
 import type { UnknownArguments } from './tool-args.js';
 import { defaultPrincipal } from './owner.js';
 import type { PrincipalResolver } from './owner.js';
-import { TOOL_MODES } from './types.js';
-import type { ToolMode } from './types.js';
+import type { OwnerFunction } from './owner-rule.js';
+import { checkFlag, checkMs } from './task-options.js';
+import type { ToolTaskOptions } from './task-options.js';
+
+export type { ResolvedToolTask, ToolTaskOptions } from './task-options.js';
+export { resolveToolTask } from './task-options.js';
 
 export interface HeadwayMcpOptions {
   /** The server's one task manager (shared by every McpServer of the process). */
@@ -25,8 +29,10 @@ export interface HeadwayMcpOptions {
   logLevel?: LoggingLevel;
   /** After a tool call answered, send its task's log lines to the whole session instead of dropping them. Default false (logs are request-scoped). */
   logAfterResponse?: boolean;
-  /** Who the authenticated caller is; default `authInfo.extra.sub`, else `authInfo.clientId`. */
+  /** Who the authenticated caller is; default `authInfo.extra.sub` (the token's subject). */
   principal?: PrincipalResolver;
+  /** Names the owner of a request's tasks (README "Owners"); undefined falls back to the rule. */
+  owner?: OwnerFunction;
   /** Inline budget of `auto` tools, in ms. Default 45 000 (below the common 60 s client timeout). */
   inlineBudgetMs?: number;
   /** Longest single `task_wait`, in ms. Default 45 000. */
@@ -38,8 +44,8 @@ export interface HeadwayMcpOptions {
   /** Expose tasks as `task://{id}` resources with subscriptions. Default true. */
   resources?: boolean;
   /**
-   * Allow `task_list`/`tasks/list` when callers cannot be told apart (no auth, no session), e.g. a
-   * stdio server with its single client. Default false.
+   * Allow `task_list`/`tasks/list` on unauthenticated HTTP, where callers cannot be told apart
+   * (every anonymous caller then lists every anonymous task). Default false.
    */
   anonymousListing?: boolean;
   /**
@@ -50,23 +56,9 @@ export interface HeadwayMcpOptions {
   unknownArguments?: UnknownArguments;
 }
 
-export interface ResolvedOptions extends Required<Omit<HeadwayMcpOptions, 'reporters'>> {
+export interface ResolvedOptions extends Required<Omit<HeadwayMcpOptions, 'reporters' | 'owner'>> {
   reporters: readonly Reporter[];
-}
-
-/** The `task` block of a Headway tool. */
-export interface ToolTaskOptions {
-  /** Default `auto`. */
-  mode?: ToolMode;
-  /** Task kind (for sinks, concurrency limits and recovery). Default: the tool name. */
-  kind?: string;
-  ttlMs?: number;
-  timeoutMs?: number;
-  retry?: RetryOptions;
-  /** After a restart, the task runs again from its last checkpoint (with `ctx.mcp` undefined). */
-  resumable?: boolean;
-  /** `auto` only: how long the call stays inline before it answers with a handle. */
-  inlineBudgetMs?: number;
+  owner?: OwnerFunction;
 }
 
 export interface HeadwayToolConfig<In extends ZodRawShapeCompat | AnySchema | undefined = undefined, Out extends ZodRawShapeCompat | AnySchema | undefined = undefined> {
@@ -102,8 +94,10 @@ export function resolveOptions(options: HeadwayMcpOptions): ResolvedOptions {
   if (!isLoggingLevel(logLevel)) throw new InvalidArgumentError('logLevel', logLevel, 'an MCP logging level (debug … emergency)');
   const principal = options.principal ?? defaultPrincipal;
   if (typeof principal !== 'function') throw new InvalidArgumentError('principal', principal, 'a function (authInfo) => string | undefined');
+  if (options.owner !== undefined && typeof options.owner !== 'function') throw new InvalidArgumentError('owner', options.owner, 'a function (request) => string | undefined');
   return {
     manager: options.manager,
+    ...(options.owner && { owner: options.owner }),
     reporters,
     toolPrefix,
     companionTools: checkFlag('companionTools', options.companionTools, true),
@@ -121,51 +115,8 @@ export function resolveOptions(options: HeadwayMcpOptions): ResolvedOptions {
   };
 }
 
-export interface ResolvedToolTask {
-  mode: ToolMode;
-  kind: string;
-  ttlMs?: number;
-  timeoutMs?: number;
-  retry?: RetryOptions;
-  resumable: boolean;
-  inlineBudgetMs: number;
-}
-
-export function resolveToolTask(name: string, task: ToolTaskOptions | undefined, defaults: ResolvedOptions): ResolvedToolTask {
-  if (task !== undefined && (typeof task !== 'object' || task === null)) throw new InvalidArgumentError('task', task, 'an object');
-  const t = task ?? {};
-  const mode = t.mode ?? 'auto';
-  if (!TOOL_MODES.includes(mode)) throw new InvalidArgumentError('task.mode', mode, TOOL_MODES.join(', '));
-  const kind = t.kind ?? name;
-  if (typeof kind !== 'string' || kind.length === 0 || kind.length > 256) throw new InvalidArgumentError('task.kind', kind, 'a non-empty string');
-  if (t.ttlMs !== undefined) checkMs('task.ttlMs', t.ttlMs, 0);
-  if (t.timeoutMs !== undefined) checkMs('task.timeoutMs', t.timeoutMs, 0);
-  if (t.retry !== undefined && (typeof t.retry !== 'object' || t.retry === null)) throw new InvalidArgumentError('task.retry', t.retry, 'retry options');
-  return {
-    mode,
-    kind,
-    ...(t.ttlMs !== undefined && { ttlMs: t.ttlMs }),
-    ...(t.timeoutMs !== undefined && { timeoutMs: t.timeoutMs }),
-    ...(t.retry !== undefined && { retry: t.retry }),
-    resumable: checkFlag('task.resumable', t.resumable, false),
-    inlineBudgetMs: checkMs('task.inlineBudgetMs', t.inlineBudgetMs, defaults.inlineBudgetMs),
-  };
-}
-
 export function checkUnknownArguments(name: string, value: unknown, fallback: UnknownArguments): UnknownArguments {
   if (value === undefined) return fallback;
   if (!UNKNOWN_ARGUMENTS.includes(value as UnknownArguments)) throw new InvalidArgumentError(name, value, UNKNOWN_ARGUMENTS.map((v) => `'${v}'`).join(' or '));
   return value as UnknownArguments;
-}
-
-function checkFlag(name: string, value: unknown, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidArgumentError(name, value, 'true or false');
-  return value;
-}
-
-function checkMs(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new InvalidArgumentError(name, value, 'a finite number of milliseconds greater than 0');
-  return value;
 }

@@ -11,6 +11,7 @@ export interface CompanionNames {
   result: string;
   cancel: string;
   list: string;
+  respond: string;
 }
 
 /** What the parts of one attachment share. */
@@ -30,5 +31,6 @@ export function companionNames(prefix: string): CompanionNames {
     result: `${prefix}task_result`,
     cancel: `${prefix}task_cancel`,
     list: `${prefix}task_list`,
+    respond: `${prefix}task_respond`,
   };
 }

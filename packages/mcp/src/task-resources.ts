@@ -2,7 +2,7 @@ import { isTerminal } from '@headway/core';
 import type { Reporter, TaskEvent, TaskEventType } from '@headway/core';
 import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { protocolError } from './errors.js';
+import { protocolError } from './v1-errors.js';
 import type { Runtime } from './runtime.js';
 import { taskUri, toSummary } from './task-view.js';
 

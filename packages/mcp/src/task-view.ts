@@ -1,6 +1,11 @@
 import type { TaskSnapshot as TaskRecord, TaskStatus } from '@headway/core';
 import type { CallToolResult, Task } from '@modelcontextprotocol/sdk/types.js';
-import { RELATED_TASK_META_KEY } from '@modelcontextprotocol/sdk/types.js';
+
+/** `_meta` key of the task a message relates to (2025-11-25). */
+export const RELATED_TASK_META_KEY = 'io.modelcontextprotocol/related-task';
+
+/** A tool result as both SDK generations shape it (content blocks, structured content, isError). */
+export type ToolResult = CallToolResult;
 
 /** MCP has no `queued`: a task waiting for a slot is `working` to the client. */
 export function toMcpStatus(status: TaskStatus): Task['status'] {

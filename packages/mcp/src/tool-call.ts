@@ -1,14 +1,17 @@
-import { HeadwayError, TaskResultError, isTerminal } from '@headway/core';
-import type { CreateTaskOptions, TaskContext, TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
+import { HeadwayError } from '@headway/core';
+import type { TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
 import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
-import { errorText, problemOf, protocolError, toolError } from './errors.js';
+import { QuestionWatch, callStart, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
+import type { CallSpec } from './call-engine.js';
+import { ErrorCode, problemOf, toolError } from './errors.js';
+import { protocolError } from './v1-errors.js';
 import type { Problem } from './errors.js';
 import type { ResolvedToolTask } from './options.js';
 import { RequestSink } from './request-sink.js';
+import { askOnRequest } from './v1-elicit.js';
 import type { RequestSinkOptions } from './request-sink.js';
 import type { Caller } from './owner.js';
 import { traceMetadata } from './trace-context.js';
@@ -16,7 +19,8 @@ import type { Runtime } from './runtime.js';
 import { issueTexts } from './tool-args.js';
 import { createToolContext } from './tool-context.js';
 import type { McpToolContext } from './tool-context.js';
-import { finalToolResult, toCallToolResult, toMcpTask, toSummary } from './task-view.js';
+import { handleAnswer } from './handle-answer.js';
+import { finalToolResult, toMcpTask } from './task-view.js';
 import type { McpExtra } from './types.js';
 
 export type ToolHandler = (args: never, ctx: McpToolContext) => unknown;
@@ -56,29 +60,26 @@ export async function callTool(
   const ttlMs = native && taskParams.ttl !== undefined ? rt.store.ttl(taskParams.ttl) : tool.task.ttlMs;
 
   const fn = taskFunction(tool, extra, childSink.sends ? [childSink] : []);
-  // Built field by field: this runs on every call, where conditional spreads allocate and copy.
   const metadata: Record<string, unknown> = { tool: tool.name, mode: native ? 'native' : mode };
   const trace = traceMetadata(extra._meta);
   if (trace.traceparent !== undefined) metadata.traceparent = trace.traceparent;
   if (trace.tracestate !== undefined) metadata.tracestate = trace.tracestate;
-  const options: CreateTaskOptions = {
+  const start = callStart(mode, native);
+  const questions = start === 'inline' ? new QuestionWatch() : undefined;
+  const spec: CallSpec = {
     kind: tool.task.kind,
     input: args,
     owner: caller.owner,
     metadata,
-    reporters: sink.sends ? [sink] : [],
+    reporters: [...(sink.sends ? [sink] : []), ...(questions ? [questions] : [])],
     resumable: tool.task.resumable,
+    ttlMs,
+    timeoutMs: tool.task.timeoutMs,
+    retry: tool.task.retry,
   };
-  // A handle or native answer goes out before the work starts (see `startAfterAnswer`).
-  if (inline) options.fn = fn;
-  else options.deferred = true;
-  if (ttlMs !== undefined) options.ttlMs = ttlMs;
-  if (tool.task.timeoutMs !== undefined) options.timeoutMs = tool.task.timeoutMs;
-  if (tool.task.retry !== undefined) options.retry = tool.task.retry;
   let record: TaskRecord;
   try {
-    const handle = await manager.create(options);
-    record = (await manager.get(handle.id, { owner: caller.owner }))!;
+    record = await createCallTask(manager, spec, fn, start);
   } catch (error) {
     sink.closeRequest();
     childSink.closeRequest();
@@ -87,31 +88,35 @@ export async function callTool(
     return toolError(problemOf(error));
   }
 
-  if (native) {
-    startAfterAnswer(rt, record, fn);
-    return { task: toMcpTask(record, rt.options.pollIntervalMs) };
-  }
-  if (mode === 'handle') {
-    startAfterAnswer(rt, record, fn);
-    return handleResult(rt, record, undefined);
+  if (start !== 'inline') {
+    startAfterAnswer(manager, record, fn);
+    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleResult(rt, record, undefined);
   }
 
-  // Inline (and auto until its budget): the request stays open and follows the task.
-  const owner = caller.owner;
-  const onAbort = () => void manager.cancel(record.id, { owner, reason: 'Cancelled by the client (notifications/cancelled)' }).catch(() => undefined);
-  extra.signal.addEventListener('abort', onAbort, { once: true });
+  // Inline (and auto until its budget): the request stays open and follows the task, asking the
+  // client on this request when the task asks a question.
   try {
-    const latest = await manager.wait(record.id, {
-      owner,
-      signal: extra.signal,
-      ...(mode === 'auto' && { timeoutMs: tool.task.inlineBudgetMs }),
-    });
+    const started = Date.now();
+    let followed: Awaited<ReturnType<typeof followInline>>;
+    for (;;) {
+      followed = await followInline(manager, record, {
+        owner: caller.owner,
+        signal: extra.signal,
+        cancelReason: 'Cancelled by the client (notifications/cancelled)',
+        budgetMs: mode === 'auto' ? Math.max(0, tool.task.inlineBudgetMs - (Date.now() - started)) : undefined,
+        questions,
+      });
+      if (followed.end !== 'input') break;
+      record = followed.record;
+      questions!.handle(record.inputRequest!.id);
+      await askOnRequest(rt, record, extra, caller.owner);
+    }
     let answer: CallToolResult;
-    if (isTerminal(latest.status)) {
+    if (followed.end === 'ended') {
       await Promise.race([sink.terminal, delay(DRAIN_MS)]);
-      answer = finalToolResult(latest);
+      answer = finalToolResult(followed.record);
     } else {
-      answer = handleResult(rt, latest, tool.task.inlineBudgetMs);
+      answer = handleResult(rt, followed.record, tool.task.inlineBudgetMs);
     }
     // Nothing more goes out on the request; the client confirms it handled what did, then the answer goes.
     sink.closeRequest();
@@ -119,7 +124,6 @@ export async function callTool(
     await sink.settle();
     return answer;
   } finally {
-    extra.signal.removeEventListener('abort', onAbort);
     sink.closeRequest();
     childSink.closeRequest();
   }
@@ -139,25 +143,9 @@ function sinkOptions(rt: Runtime, extra: McpExtra, caller: Caller, open: boolean
   };
 }
 
-/**
- * Runs a deferred task one macrotask later, so the answer that carries its id is written before
- * the work competes with it for the event loop. A task cancelled in between just stays cancelled.
- */
-function startAfterAnswer(rt: Runtime, record: TaskRecord, fn: TaskFunction): void {
-  setImmediate(() => {
-    rt.options.manager.execute(record.id, fn, undefined, { owner: record.owner }).catch(() => undefined);
-  });
-}
-
 function taskFunction(tool: HeadwayTool, extra: McpExtra | undefined, reporters: RequestSink[]): TaskFunction {
-  return async (input: unknown, ctx: TaskContext) => {
-    const value: unknown = await (tool.handler as (args: unknown, ctx: McpToolContext) => unknown)(input, createToolContext(ctx, extra, reporters));
-    const result = toCallToolResult(value);
-    if (result.isError) throw new TaskResultError(firstText(result) ?? `Tool ${tool.name} reported an error`, result);
-    const invalid = await checkOutput(tool, result);
-    if (invalid) throw new TaskResultError(errorText(invalid), toolError(invalid));
-    return result;
-  };
+  const handler = tool.handler as (args: unknown, ctx: McpToolContext) => unknown;
+  return toolTaskFunction(tool.name, (input, ctx) => handler(input, createToolContext(ctx, extra, reporters)), (result) => checkOutput(tool, result));
 }
 
 /** The task function a resumable tool's kind is defined with, for runs after a restart (no request). */
@@ -167,25 +155,7 @@ export function recoveryFunction(tool: HeadwayTool): TaskFunction {
 
 /** The answer of a call that continues in the background. */
 export function handleResult(rt: Runtime, record: TaskRecord, promotedAfterMs: number | undefined): CallToolResult {
-  const { names } = rt;
-  const summary = toSummary(record);
-  const waitSeconds = Math.floor(rt.options.maxWaitMs / 1000);
-  const lead =
-    promotedAfterMs === undefined
-      ? `Started task ${record.id} (${record.kind}) in the background.`
-      : `Task ${record.id} (${record.kind}) is taking longer than ${Math.round(promotedAfterMs / 1000)} s, so it continues in the background.`;
-  const text =
-    `${lead} It is ${record.status}, ${Math.floor(summary.progress)}% done. ` +
-    `To get the result, call ${names.wait} with {"taskId": "${record.id}"} (it waits up to ${waitSeconds} s per call; call it again if the task is still running). ` +
-    `${names.status} shows progress without waiting; ${names.cancel} stops the task.`;
-  return {
-    content: [{ type: 'text', text }],
-    structuredContent: {
-      task: summary,
-      ...(promotedAfterMs !== undefined && { promoted: true }),
-      follow: { wait: names.wait, status: names.status, result: names.result, cancel: names.cancel, resource: summary.resourceUri },
-    },
-  };
+  return handleAnswer(record, rt.names, rt.options.maxWaitMs, promotedAfterMs);
 }
 
 /** A tool's output schema as a zod object (a raw shape becomes one), to validate results with. */
@@ -201,11 +171,6 @@ async function checkOutput(tool: HeadwayTool, result: CallToolResult): Promise<P
   const parsed = await safeParseAsync(schema, result.structuredContent);
   if (parsed.success) return undefined;
   return { kind: 'invalid-output', tool: tool.name, issues: issueTexts(parsed.error) };
-}
-
-function firstText(result: CallToolResult): string | undefined {
-  for (const item of result.content) if (item.type === 'text') return item.text;
-  return undefined;
 }
 
 function delay(ms: number): Promise<void> {

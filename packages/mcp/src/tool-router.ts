@@ -1,8 +1,10 @@
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, CreateTaskResult, JSONRPCRequest, TaskMetadata, ToolExecution } from '@modelcontextprotocol/sdk/types.js';
-import { problemOf, protocolError, toolError } from './errors.js';
+import { problemOf, toolError } from './errors.js';
+import { protocolError } from './v1-errors.js';
 import type { Problem } from './errors.js';
+import { maxToolInputElements, wrapRequestHandler } from './sdk-internals.js';
 import { elementLimitIssue, issueTexts } from './tool-args.js';
 import type { ToolArguments } from './tool-args.js';
 import type { McpExtra } from './types.js';
@@ -27,15 +29,10 @@ type RawHandler = (request: JSONRPCRequest, extra: McpExtra) => Promise<unknown>
  * unchanged. Like the SDK, a plain call answers a refusal or an error as an `isError` tool result,
  * a task-augmented one as a JSON-RPC error; both say it in the words of `errorText`.
  */
-export function installToolRouter(server: McpServer, served: ReadonlyMap<string, ServedTool>): void {
-  const handlers = (server.server as unknown as { _requestHandlers?: unknown })._requestHandlers;
-  const original = handlers instanceof Map ? (handlers.get('tools/call') as RawHandler | undefined) : undefined;
-  if (!(handlers instanceof Map) || typeof original !== 'function') {
-    throw new Error('@headway/mcp: this @modelcontextprotocol/sdk version has no tools/call handler to wrap (expected 1.x, tested with 1.32)');
-  }
+export function installToolRouter(server: McpServer, served: ReadonlyMap<string, ServedTool>): boolean {
   // McpServer's `maxToolInputElements` option, which its own validation applies.
-  const maxElements = (server as unknown as { _maxToolInputElements?: number })._maxToolInputElements;
-  handlers.set('tools/call', async (request: JSONRPCRequest, extra: McpExtra) => {
+  const maxElements = maxToolInputElements(server);
+  return wrapRequestHandler<RawHandler>(server.server, 'tools/call', (original) => async (request: JSONRPCRequest, extra: McpExtra) => {
     const name = (request.params as { name?: unknown } | undefined)?.name;
     const tool = typeof name === 'string' ? served.get(name) : undefined;
     if (!tool) return original(request, extra);

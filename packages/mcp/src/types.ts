@@ -4,6 +4,5 @@ import type { ServerNotification, ServerRequest } from '@modelcontextprotocol/sd
 /** The SDK's `extra` as a tool handler receives it. */
 export type McpExtra = RequestHandlerExtra<ServerRequest, ServerNotification>;
 
-/** How a tool is long-running; see the README's modes table. */
-export type ToolMode = 'inline' | 'handle' | 'native' | 'auto';
-export const TOOL_MODES: readonly ToolMode[] = ['inline', 'handle', 'native', 'auto'];
+export { TOOL_MODES } from './tool-mode.js';
+export type { ToolMode } from './tool-mode.js';

@@ -1,3 +1,4 @@
+import { ANY_OWNER } from '@headway/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CallToolResultSchema, CreateTaskResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -134,19 +135,13 @@ describe('auto mode', () => {
     expect((error as McpError).code).toBe(-32601);
   });
 
-  it('keeps listing off where callers cannot be told apart, and on with anonymousListing', async () => {
+  it('a connection without HTTP (stdio, in-memory) is the one local owner: its tasks are listed', async () => {
     setup = await inMemory();
     await setup.client.callTool({ name: 'slow_handle', arguments: { ms: 10 } });
-    const listed = (await setup.client.callTool({ name: 'task_list', arguments: {} })) as CallToolResult;
-    expect(listed.isError).toBe(true);
-    expect(JSON.stringify(listed.content)).toContain('Listing tasks is off');
-    const native = await setup.client.experimental.tasks.listTasks().catch((e: unknown) => e);
-    expect(native).toBeInstanceOf(McpError);
-    await setup.close();
-    setup = await inMemory({ headway: { anonymousListing: true } });
-    await setup.client.callTool({ name: 'slow_handle', arguments: { ms: 10 } });
     const ok = (await setup.client.callTool({ name: 'task_list', arguments: {} })) as CallToolResult;
-    expect((ok.structuredContent as { tasks: unknown[] }).tasks).toHaveLength(1);
+    expect((ok.structuredContent as { tasks: { taskId: string }[] }).tasks).toHaveLength(1);
     expect((await setup.client.experimental.tasks.listTasks()).tasks).toHaveLength(1);
+    const id = (ok.structuredContent as { tasks: { taskId: string }[] }).tasks[0]!.taskId;
+    expect((await setup.manager.get(id, { owner: ANY_OWNER }))?.owner).toBe('local');
   });
 });

@@ -45,7 +45,8 @@ async function expectInvisible(client: Client, taskId: string): Promise<void> {
   }
   const listed = (await client.callTool({ name: 'task_list', arguments: {} })) as CallToolResult;
   expect(JSON.stringify(listed.structuredContent ?? {})).not.toContain(taskId);
-  expect(JSON.stringify(await client.experimental.tasks.listTasks())).not.toContain(taskId);
+  // Where listing is off (unauthenticated HTTP), it shows nothing either.
+  expect(JSON.stringify(await client.experimental.tasks.listTasks().catch((e: unknown) => String(e)))).not.toContain(taskId);
 }
 
 describe('Streamable HTTP on loopback', () => {
@@ -65,7 +66,7 @@ describe('Streamable HTTP on loopback', () => {
   });
 
   it('serves native tasks and auto promotion over HTTP', async () => {
-    setup = await httpServer({ budgetMs: 300 });
+    setup = await httpServer({ budgetMs: 300, headway: { anonymousListing: true } });
     const { client } = await connect();
     const created = await client.request(
       { method: 'tools/call', params: { name: 'slow_native', arguments: { ms: 400 }, task: { ttl: 30_000 } } },
@@ -81,18 +82,23 @@ describe('Streamable HTTP on loopback', () => {
     expect(listed.tasks.map((t) => t.taskId)).toEqual([created.task.taskId, idOf(promoted)]);
   });
 
-  it('keeps two sessions apart: neither can read, wait on, cancel or list the other\'s tasks', async () => {
+  it('unauthenticated: a task id is a bearer capability (another session holding it follows the task), listing is off, other ids are missing', async () => {
     setup = await httpServer();
     const a = await connect();
     const b = await connect();
     const handle = (await a.client.callTool({ name: 'until_cancelled_handle', arguments: {} })) as CallToolResult;
     const id = idOf(handle);
-    await expectInvisible(b.client, id);
-    expect((await setup.manager.get(id, { owner: ANY_OWNER }))?.status).toBe('working');
-    // The owner still can.
-    const mine = (await a.client.callTool({ name: 'task_list', arguments: {} })) as CallToolResult;
-    expect(JSON.stringify(mine.structuredContent)).toContain(id);
-    const cancelled = (await a.client.callTool({ name: 'task_cancel', arguments: { taskId: id } })) as CallToolResult;
+    const status = (await b.client.callTool({ name: 'task_status', arguments: { taskId: id } })) as CallToolResult;
+    expect((status.structuredContent as { task: { status: string } }).task.status).toBe('working');
+    for (const client of [a.client, b.client]) {
+      const listed = (await client.callTool({ name: 'task_list', arguments: {} })) as CallToolResult;
+      expect(listed.isError).toBe(true);
+      expect(text(listed)).toMatch(/Listing tasks is off/);
+      await expect(client.experimental.tasks.listTasks()).rejects.toMatchObject({ code: -32600 });
+    }
+    await expectInvisible(b.client, 'AAAAAAAAAAAAAAAAAAAAAA');
+    expect((await setup.manager.get(id, { owner: ANY_OWNER }))?.owner).toBe('anonymous');
+    const cancelled = (await b.client.callTool({ name: 'task_cancel', arguments: { taskId: id } })) as CallToolResult;
     expect((cancelled.structuredContent as { task: { status: string } }).task.status).toBe('cancelled');
   });
 
@@ -118,14 +124,15 @@ describe('Streamable HTTP on loopback', () => {
     await eventually(() => setup!.probe.aborted.has(id));
   });
 
-  it('does not let two users of one OAuth client (tokens without a subject) see each other\'s tasks', async () => {
+  it('tokens without a subject name no principal: their tasks are bearer capabilities, never listed', async () => {
     setup = await httpServer({ auth: true });
     const first = await connect('token-app-user-1');
     const second = await connect('token-app-user-2');
     const handle = (await first.client.callTool({ name: 'until_cancelled_handle', arguments: {} })) as CallToolResult;
-    await expectInvisible(second.client, idOf(handle));
+    const listed = (await second.client.callTool({ name: 'task_list', arguments: {} })) as CallToolResult;
+    expect(text(listed)).toMatch(/Listing tasks is off/);
     const record = await setup.manager.get(idOf(handle), { owner: ANY_OWNER });
-    expect(record?.owner).toMatch(/^session:/);
+    expect(record?.owner).toBe('anonymous');
     await first.client.callTool({ name: 'task_cancel', arguments: { taskId: idOf(handle) } });
   });
 

@@ -180,5 +180,12 @@ export function registerDemoTools(headway: HeadwayMcp, probe: Probe, budgetMs = 
       return { n };
     },
   );
-}
 
+  // Asks a question, then answers with what it got (the same tool in every mode).
+  for (const mode of ['inline', 'handle', 'native', 'auto'] as ToolMode[]) {
+    headway.registerTool(`ask_${mode}`, { description: `Asks before it finishes (${mode}).`, task: { mode, inlineBudgetMs: 5_000 } }, async (_args, ctx) => {
+      const reply = await ctx.elicit({ message: 'Also delete the context?', schema: { type: 'object', properties: { confirm: { type: 'boolean' } }, required: ['confirm'] } });
+      return { action: reply.action, confirm: reply.content?.['confirm'] ?? null };
+    });
+  }
+}

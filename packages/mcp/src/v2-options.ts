@@ -1,0 +1,101 @@
+// The options of Headway on SDK v2, checked before any side effect, and what they resolve to.
+import { randomBytes } from 'node:crypto';
+import { InvalidArgumentError, TaskManager } from '@headway/core';
+import type { Reporter, TaskManager as Manager } from '@headway/core';
+import { createRequestStateCodec } from '@modelcontextprotocol/server';
+import type { RequestStateCodec, ServerContext } from '@modelcontextprotocol/server';
+import { taskOwner } from './owner-rule.js';
+import type { OwnerFunction, OwnerTransport, TaskOwner } from './owner-rule.js';
+import { DEFAULT_POLL_POLICY } from './poll-interval.js';
+import type { PollPolicy } from './poll-interval.js';
+import { companionNames } from './runtime.js';
+import { checkFlag, checkMs } from './task-options.js';
+import type { V2Runtime } from './v2-runtime.js';
+
+export interface HeadwayV2Options {
+  /** The process's one task manager. */
+  manager: Manager;
+  /** The era the instance serves: `ctx.era` of the factory `createMcpHandler` / `serveStdio` calls. */
+  era: 'legacy' | 'modern';
+  /** `http` (default) or `stdio`: decides the owner of unauthenticated requests (see the README's "Owners"). */
+  transport?: OwnerTransport;
+  /** Names the owner of a request's tasks (e.g. from `authInfo`); undefined falls back to the rule. */
+  owner?: OwnerFunction;
+  /** Extra sinks for every task started through this server. */
+  reporters?: readonly Reporter[];
+  /** Prefix of the companion tools' names. Default none. */
+  toolPrefix?: string;
+  /** Register task_status, task_wait, task_result, task_cancel, task_list, task_respond. Default true. */
+  companionTools?: boolean;
+  /** Logger name of lifecycle lines. Default `headway`. */
+  loggerName?: string;
+  /** Inline budget of `auto` tools, in ms. Default 45 000. */
+  inlineBudgetMs?: number;
+  /** Longest single task_wait, in ms. Default 45 000. */
+  maxWaitMs?: number;
+  /** `pollInterval` of 2025-11-25 tasks, in ms. Default 1000. */
+  pollIntervalMs?: number;
+  /** Bounds of the extension's `pollIntervalMs`, which follows the task. */
+  pollPolicy?: Partial<PollPolicy>;
+  /** Largest TTL a 2025-11-25 client may ask for, in ms. Default 24 h. */
+  maxTtlMs?: number;
+  /**
+   * Key of the signed `requestState` of input rounds (2026-07-28, at least 32 bytes). Default: one
+   * random key per process, so a round cannot be finished after a restart; replicas behind one
+   * address need a shared key.
+   */
+  requestStateKey?: Uint8Array;
+}
+
+const stateCodecs = new WeakMap<Manager, RequestStateCodec<{ taskId: string }>>();
+
+/** Checks the options and builds what the parts of one attachment share. */
+export function resolveRuntime(options: HeadwayV2Options): V2Runtime {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('attachHeadway options', options, 'an object with manager and era');
+  if (!(options.manager instanceof TaskManager)) throw new InvalidArgumentError('manager', options.manager, 'a TaskManager from @headway/core');
+  if (options.era !== 'modern' && options.era !== 'legacy') throw new InvalidArgumentError('era', options.era, "'modern' or 'legacy' (the factory context's era)");
+  const transport = options.transport ?? 'http';
+  if (transport !== 'http' && transport !== 'stdio') throw new InvalidArgumentError('transport', transport, "'http' or 'stdio'");
+  const ownerFn = options.owner;
+  if (ownerFn !== undefined && typeof ownerFn !== 'function') throw new InvalidArgumentError('owner', ownerFn, 'a function (request) => string | undefined');
+  const reporters = options.reporters ?? [];
+  if (!Array.isArray(reporters)) throw new InvalidArgumentError('reporters', reporters, 'an array of reporters');
+  const toolPrefix = options.toolPrefix ?? '';
+  if (typeof toolPrefix !== 'string' || !/^[A-Za-z0-9_.-]{0,64}$/.test(toolPrefix)) throw new InvalidArgumentError('toolPrefix', toolPrefix, 'up to 64 letters, digits, _, - or .');
+  checkFlag('companionTools', options.companionTools, true);
+  const era = options.era;
+  const ownerOf = (ctx: ServerContext): TaskOwner => taskOwner({ authInfo: ctx.http?.authInfo, era, transport, headers: headersOf((ctx.http as { req?: Request } | undefined)?.req) }, ownerFn);
+  return {
+    manager: options.manager,
+    era,
+    transport,
+    ownerOf,
+    names: companionNames(toolPrefix),
+    loggerName: options.loggerName ?? 'headway',
+    inlineBudgetMs: checkMs('inlineBudgetMs', options.inlineBudgetMs, 45_000),
+    maxWaitMs: checkMs('maxWaitMs', options.maxWaitMs, 45_000),
+    maxTtlMs: checkMs('maxTtlMs', options.maxTtlMs, 24 * 3_600_000),
+    pollIntervalMs: checkMs('pollIntervalMs', options.pollIntervalMs, 1_000),
+    pollPolicy: { ...DEFAULT_POLL_POLICY, ...options.pollPolicy },
+    reporters,
+    stateCodec: stateCodecOf(options.manager, options.requestStateKey),
+  };
+}
+
+function headersOf(request: Request | undefined): Record<string, string> | undefined {
+  if (!request) return undefined;
+  const headers: Record<string, string> = {};
+  request.headers.forEach((value, name) => (headers[name] = value));
+  return headers;
+}
+
+function stateCodecOf(manager: Manager, key: Uint8Array | undefined): RequestStateCodec<{ taskId: string }> {
+  if (key !== undefined) {
+    if (!(key instanceof Uint8Array) || key.length < 32) throw new InvalidArgumentError('requestStateKey', key, 'at least 32 bytes');
+    return createRequestStateCodec<{ taskId: string }>({ key, ttlSeconds: 3_600 });
+  }
+  let codec = stateCodecs.get(manager);
+  if (!codec) stateCodecs.set(manager, (codec = createRequestStateCodec<{ taskId: string }>({ key: randomBytes(32), ttlSeconds: 3_600 })));
+  return codec;
+}
+

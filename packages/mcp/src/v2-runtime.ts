@@ -1,0 +1,24 @@
+import type { Reporter, TaskManager } from '@headway/core';
+import type { RequestStateCodec, ServerContext } from '@modelcontextprotocol/server';
+import type { OwnerTransport, TaskOwner } from './owner-rule.js';
+import type { PollPolicy } from './poll-interval.js';
+import type { CompanionNames } from './runtime.js';
+
+/** What the parts of one v2 attachment share. */
+export interface V2Runtime {
+  readonly manager: TaskManager;
+  readonly era: 'legacy' | 'modern';
+  readonly transport: OwnerTransport;
+  readonly ownerOf: (ctx: ServerContext) => TaskOwner;
+  readonly names: CompanionNames;
+  readonly loggerName: string;
+  readonly inlineBudgetMs: number;
+  readonly maxWaitMs: number;
+  readonly maxTtlMs: number;
+  /** `pollInterval` of 2025-11-25 tasks. */
+  readonly pollIntervalMs: number;
+  /** `pollIntervalMs` of extension tasks (it follows the task). */
+  readonly pollPolicy: PollPolicy;
+  readonly reporters: readonly Reporter[];
+  readonly stateCodec: RequestStateCodec<{ taskId: string }>;
+}

@@ -1,0 +1,36 @@
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import { InvalidArgumentError, TaskManager } from '@headway/core';
+import { McpServer, fromJsonSchema } from '@modelcontextprotocol/server';
+import { attachHeadway, createHttpHandler } from '../src/v2.js';
+
+// The v2 entry points refuse bad input before any side effect, naming what was wrong; handlers are typed by their schema.
+describe('@headway/mcp/v2 input', () => {
+  const fresh = () => new McpServer({ name: 't', version: '0' });
+
+  it('names the bad option', () => {
+    const manager = new TaskManager();
+    expect(() => attachHeadway(fresh(), { manager: {} as TaskManager, era: 'modern' })).toThrow(InvalidArgumentError);
+    expect(() => attachHeadway(fresh(), { manager, era: 'later' as never })).toThrow(/era: "later"/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', transport: 'pigeon' as never })).toThrow(/transport: "pigeon"/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', inlineBudgetMs: -1 })).toThrow(/inlineBudgetMs: -1/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', requestStateKey: new Uint8Array(8) })).toThrow(/requestStateKey/);
+    expect(() => createHttpHandler({ manager, serverInfo: { name: 'x' } as never, tools: () => undefined })).toThrow(/serverInfo/);
+    const headway = attachHeadway(fresh(), { manager, era: 'legacy', toolPrefix: 'hw_' });
+    expect(headway.toolNames.respond).toBe('hw_task_respond');
+    expect(() => headway.registerTool('x y', {}, () => 1)).toThrow(/tool name: "x y"/);
+    expect(() => headway.registerTool('ok', { task: { mode: 'later' as never } }, () => 1)).toThrow(/task.mode: "later"/);
+    void manager.shutdown();
+  });
+
+  it('types the handler arguments from the input schema', () => {
+    const manager = new TaskManager();
+    const headway = attachHeadway(fresh(), { manager, era: 'modern' });
+    const inputSchema = fromJsonSchema<{ context: string; dry_run?: boolean }>({ type: 'object', properties: { context: { type: 'string' }, dry_run: { type: 'boolean' } }, required: ['context'] });
+    headway.registerTool('typed', { inputSchema }, (args, ctx) => {
+      expectTypeOf(args).toEqualTypeOf<{ context: string; dry_run?: boolean }>();
+      expectTypeOf(ctx.taskId).toBeString();
+      return args.context;
+    });
+    void manager.shutdown();
+  });
+});
