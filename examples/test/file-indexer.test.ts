@@ -67,8 +67,8 @@ describe('file-indexer over stdio', () => {
     expect(out).toMatchObject({ root, files: 120, resumed_after_files: 0 });
     expectIndexMatches(out.index, root, sha);
     const messages = progress.map((p) => p.message ?? '');
-    expect(messages).toContainEqual(expect.stringMatching(/^Scanning: \d+ files in \d+ directories$/));
-    expect(messages).toContainEqual(expect.stringMatching(/^Hashing: \d+\/120(, .* left)?$/));
+    expect(messages).toContainEqual(expect.stringMatching(/^Scanning – \d+ files in \d+ directories: \d+ %/));
+    expect(messages).toContainEqual(expect.stringMatching(/^Hashing – \S+: \d+\/120 \(\d+ %\)/));
     expect(progress.every((p, i) => i === 0 || p.percent > progress[i - 1]!.percent)).toBe(true);
 
     const dupes = await callTool(client, 'find_duplicates', { index: out.index });

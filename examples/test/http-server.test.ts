@@ -1,5 +1,5 @@
 // The schema-registry example over Streamable HTTP, with every sink, driven by the SDK's own client:
-// a tool call shows up in /metrics and the dashboard; idle sessions expire; a task interrupted by a
+// a tool call shows up in /metrics and the dashboard; both generations are served without sessions; a task interrupted by a
 // SIGKILL completes after a restart on the same data directory with no client connected.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,29 +96,35 @@ describe('schema-registry server over Streamable HTTP with every sink', () => {
     expect(ex.output()).toMatch(/'headway\.task\.outcome': 'completed'/);
   });
 
-  it('an idle session expires after SESSION_IDLE_MS (404, then a new session works); one with a call open does not', async () => {
-    const ex = await example({ SESSION_IDLE_MS: '1500', REGISTRY_SEED_SUBJECTS: '30', REGISTRY_LATENCY_MS: '150' });
+  it('serves both generations at /mcp, statelessly: 2025-11-25 without a session, 2026-07-28 server/discover with the tasks extension', async () => {
+    const ex = await example({ REGISTRY_SEED_SUBJECTS: '3', REGISTRY_LATENCY_MS: '1' });
     const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } };
     const opened = await post(ex.mcpUrl, init);
     expect(opened.status).toBe(200);
-    const sessionId = opened.sessionId!;
-    expect(sessionId).toBeTruthy();
-    expect((await post(ex.mcpUrl, { jsonrpc: '2.0', method: 'notifications/initialized' }, sessionId)).status).toBe(202);
-    expect((await post(ex.mcpUrl, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, sessionId)).status).toBe(200);
+    expect(opened.json).toMatchObject({ result: { protocolVersion: '2025-11-25', capabilities: { tasks: expect.any(Object) } } });
+    expect(opened.sessionId).toBeNull();
+    const tools = await post(ex.mcpUrl, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
+    expect((tools.json as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name)).toEqual(expect.arrayContaining(['clear_context_batch', 'count_schemas']));
 
-    // An SDK client busy with a 4.5 s inline call (30 subjects × 150 ms) the whole time.
-    const busy = await connect(ex.mcpUrl);
-    const call = busy.callTool({ name: 'clear_context_batch', arguments: { context: 'staging', dry_run: true } }, undefined, { timeout: 60_000 });
-    await new Promise((r) => setTimeout(r, 4_000));
-    const gone = await post(ex.mcpUrl, { jsonrpc: '2.0', id: 3, method: 'tools/list' }, sessionId);
-    expect(gone.status).toBe(404);
-    expect(gone.json).toMatchObject({ error: { message: 'Session not found' } });
-    expect(((await call) as CallToolResult).structuredContent).toMatchObject({ subjects_found: 30 });
-    expect((await busy.listTools()).tools.length).toBeGreaterThan(3);
-
-    const again = await post(ex.mcpUrl, init);
-    expect(again.status).toBe(200);
-    expect(again.sessionId).not.toBe(sessionId);
+    const discover = await fetch(ex.mcpUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2026-07-28', 'mcp-method': 'server/discover' },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 3,
+        method: 'server/discover',
+        params: {
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+            'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '0' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      }),
+    });
+    const text = await discover.text();
+    const answer = JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? text) as { result?: { capabilities?: { extensions?: Record<string, unknown> } } };
+    expect(answer.result?.capabilities?.extensions).toHaveProperty(['io.modelcontextprotocol/tasks']);
   }, 60_000);
 
   it('a task interrupted by SIGKILL completes after a restart on the same data directory, with no client connected', async () => {

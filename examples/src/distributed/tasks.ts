@@ -8,7 +8,8 @@ import { attachHeadway } from '@headway/mcp';
 import { prometheusReporter } from '@headway/prometheus';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SchemaRegistry } from '../schema-registry/registry.js';
-import { registerRegistryTools } from '../schema-registry/tools.js';
+import { registryTools } from '../schema-registry/tools.js';
+import { registerExampleTools } from '../shared/example-tool.js';
 import { fleetConfig } from './config.js';
 
 const metrics = prometheusReporter();
@@ -18,7 +19,7 @@ export const reporters = [metrics];
 
 export default function register(manager: TaskManager): void {
   const registry = new SchemaRegistry({ dir: fleetConfig.registryDir, latencyMs: fleetConfig.registryLatencyMs });
-  registerRegistryTools(attachHeadway(new McpServer({ name: 'schema-registry-worker', version: '0.1.0' }), { manager }), registry);
+  registerExampleTools(attachHeadway(new McpServer({ name: 'schema-registry-worker', version: '0.1.0' }), { manager }), registryTools(registry));
   const serveMetrics = metrics.handler({ path: '/metrics' });
   const http = createServer((req, res) => void serveMetrics(req, res));
   http.listen(Number(process.env.METRICS_PORT ?? 0), '127.0.0.1', () => {

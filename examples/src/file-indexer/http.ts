@@ -1,27 +1,32 @@
-// The file indexer over Streamable HTTP: /mcp, the live dashboard at /tasks/, Prometheus at /metrics.
+// The file indexer over Streamable HTTP on SDK v2 (`@headway/mcp/v2`, both protocol generations,
+// stateless): /mcp, the live dashboard at /tasks/, Prometheus at /metrics.
 // Usage: node examples/dist/file-indexer/http.js [dataDir]
 //   dataDir: else HEADWAY_DATA_DIR, else ~/.local/share/headway/file-indexer (per user)
-//   PORT (3001; loopback only), SESSION_IDLE_MS (30 min), HASH_DELAY_MS (0), INLINE_BUDGET_MS (10000)
+//   PORT (3001; loopback only), HASH_DELAY_MS (0), INLINE_BUDGET_MS (10000)
 import { createDashboard } from '@headway/dashboard';
 import { prometheusReporter } from '@headway/prometheus';
-import { withBearerPrincipal } from '../shared/bearer-principal.js';
-import { mcpSessions, registryRoutes } from '../shared/mcp-sessions.js';
+import { createHttpHandler } from '@headway/mcp/v2';
+import { bearerOwner } from '../shared/bearer-principal.js';
+import { registryRoutes } from '../shared/mcp-sessions.js';
 import { listenOrExit } from '../shared/listen.js';
 import { startOrExit } from '../shared/startup.js';
-import { startIndexerApp } from './server.js';
+import { INDEXER_SERVER_INFO, openIndexerApp } from './server.js';
 import type { IndexerApp } from './server.js';
 import { indexerHttpSettings } from './settings.js';
 
 const settings = await startOrExit('file-indexer', async () => indexerHttpSettings());
 const metrics = prometheusReporter({ kinds: ['file-index', 'duplicates'] });
 const dashboard = createDashboard({ manager: () => app.manager, basePath: '/tasks', title: 'File indexer tasks' });
-const app: IndexerApp = await startOrExit('file-indexer', () => startIndexerApp(settings, { reporters: [metrics, dashboard] }));
+const app: IndexerApp = await startOrExit('file-indexer', () => openIndexerApp(settings, { reporters: [metrics, dashboard] }));
 metrics.observe(app.manager);
 
-const serveMcp = mcpSessions(app.newServer, { idleMs: settings.sessionIdleMs });
-// `Authorization: Bearer <name>` names the caller (a stand-in for real authentication).
+// One McpServer per request; `Authorization: Bearer <name>` names the owner (a stand-in for real
+// authentication). The handler builds one instance at once, defining the tools' kinds before the
+// manager starts.
+const serveMcp = createHttpHandler({ ...app.headwayOptions, owner: bearerOwner, serverInfo: INDEXER_SERVER_INFO, tools: (headway) => app.register(headway) });
+await app.manager.start();
 const http = listenOrExit('file-indexer', settings.port, settings.dataDir, registryRoutes({
-  mcp: (req, res) => serveMcp(withBearerPrincipal(req), res),
+  mcp: (req, res) => serveMcp.listener(req, res),
   metrics: metrics.handler({ path: '/metrics' }),
   dashboard: (req, res) => dashboard.handle(req, res),
 }));

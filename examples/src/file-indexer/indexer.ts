@@ -9,7 +9,6 @@ import type { FileHandle } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { TaskContext } from '@headway/core';
-import { ItemStatus } from '../shared/status-line.js';
 
 export interface IndexInput {
   /** Absolute path of the directory to index. */
@@ -111,7 +110,7 @@ async function scan(input: IndexInput, ctx: TaskContext): Promise<FileEntry[]> {
       }
       dirs++;
       // The total is unknown while scanning: what share of the directories seen so far is done.
-      phase.update((95 * dirs) / (dirs + pending.length), `Scanning: ${files.length} files in ${dirs} directories`);
+      phase.update((95 * dirs) / (dirs + pending.length), `${files.length} files in ${dirs} directories`);
     }
     ctx.log.info(`Found ${files.length} files in ${dirs} directories under ${input.root}`);
     return files;
@@ -122,19 +121,18 @@ async function hashFiles(root: string, files: FileEntry[], checkpoint: HashCheck
   // Lines past the last checkpoint may be half written: drop them, they are hashed again.
   await truncate(hashFile, checkpoint.durableBytes);
   const out: FileHandle = await open(hashFile, 'a');
-  const status = new ItemStatus('Hashing', files.length, checkpoint.hashed);
   let written = checkpoint.durableBytes;
   let lastCheckpoint = Date.now();
   try {
     await ctx.progress.phase('Hashing', { total: Math.max(1, files.length), to: 90 }, async (phase) => {
-      if (checkpoint.hashed > 0) phase.updateItem(checkpoint.hashed - 1, status.line());
+      if (checkpoint.hashed > 0) phase.updateItem(checkpoint.hashed - 1);
       for (let i = checkpoint.hashed; i < files.length; i++) {
         const file = files[i]!;
         const sha256 = await hashFile256(join(root, file.path), ctx.signal);
         const line = `${JSON.stringify({ path: file.path, size: file.size, sha256 })}\n`;
         await out.write(line);
         written += Buffer.byteLength(line);
-        phase.updateItem(i, status.advance());
+        phase.updateItem(i, file.path);
         if (hashDelayMs > 0) await delay(hashDelayMs, undefined, { signal: ctx.signal });
         if (i + 1 === files.length || Date.now() - lastCheckpoint >= 500) {
           await out.datasync();

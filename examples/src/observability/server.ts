@@ -1,4 +1,5 @@
-// Every sink composed on one server: the schema-registry and file-indexer tools over Streamable HTTP,
+// Every sink composed on one server: the schema-registry and file-indexer tools over Streamable HTTP
+// on SDK v2 (`@headway/mcp/v2`: both protocol generations, stateless),
 // their tasks reported to
 //   - MCP clients (progress and log notifications, by @headway/mcp),
 //   - the durable file log (FileEventLog, JSON Lines under <dataDir>/events; readTaskHistory reads it),
@@ -9,18 +10,18 @@
 // Usage: node examples/dist/observability/server.js [dataDir]   (PORT 3002, loopback only)
 import { join } from 'node:path';
 import { createDashboard } from '@headway/dashboard';
-import { attachHeadway } from '@headway/mcp';
+import { createHttpHandler } from '@headway/mcp/v2';
 import { otelReporter } from '@headway/otel';
 import { prometheusReporter } from '@headway/prometheus';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { registerIndexerTools } from '../file-indexer/tools.js';
+import { indexerTools } from '../file-indexer/tools.js';
 import { SchemaRegistry } from '../schema-registry/registry.js';
 import { seedContexts } from '../schema-registry/server.js';
-import { registerRegistryTools } from '../schema-registry/tools.js';
-import { withBearerPrincipal } from '../shared/bearer-principal.js';
+import { registryTools } from '../schema-registry/tools.js';
+import { registerExampleToolsV2 } from '../shared/example-tool.js';
+import { bearerOwner } from '../shared/bearer-principal.js';
 import { durableManager } from '../shared/durable-manager.js';
 import { listenOrExit } from '../shared/listen.js';
-import { mcpSessions, registryRoutes } from '../shared/mcp-sessions.js';
+import { registryRoutes } from '../shared/mcp-sessions.js';
 import { startOrExit } from '../shared/startup.js';
 import { startOtelSdk } from './otel-sdk.js';
 import { observabilitySettings } from './settings.js';
@@ -40,20 +41,21 @@ metrics.observe(manager);
 const registry = new SchemaRegistry({ dir: join(settings.dataDir, 'registry'), latencyMs: settings.latencyMs });
 await seedContexts(registry, settings.seedSubjects);
 const indexer = { workDir: join(settings.dataDir, 'work'), indexDir: join(settings.dataDir, 'indexes'), hashDelayMs: settings.hashDelayMs };
-const newServer = () => {
-  const server = new McpServer({ name: 'headway-observability', version: '0.1.0' });
-  const headway = attachHeadway(server, { manager, inlineBudgetMs: settings.inlineBudgetMs });
-  registerRegistryTools(headway, registry);
-  registerIndexerTools(headway, indexer);
-  return server;
-};
-// Tools defined before the manager starts: recovered tasks run without waiting for a client.
-newServer();
+const tools = [...registryTools(registry), ...indexerTools(indexer)];
+// One McpServer per request; `Authorization: Bearer <name>` names the owner (a stand-in for real
+// authentication). The handler builds one instance at once: the tools are defined before the
+// manager starts, so recovered tasks run without waiting for a client.
+const serveMcp = createHttpHandler({
+  manager,
+  inlineBudgetMs: settings.inlineBudgetMs,
+  owner: bearerOwner,
+  serverInfo: { name: 'headway-observability', version: '0.2.0' },
+  tools: (headway) => registerExampleToolsV2(headway, tools),
+});
 await manager.start();
 
-const serveMcp = mcpSessions(newServer, { idleMs: settings.sessionIdleMs });
 const http = listenOrExit('observability', settings.port, settings.dataDir, registryRoutes({
-  mcp: (req, res) => serveMcp(withBearerPrincipal(req), res),
+  mcp: (req, res) => serveMcp.listener(req, res),
   metrics: metrics.handler({ path: '/metrics' }),
   dashboard: (req, res) => dashboard.handle(req, res),
 }));

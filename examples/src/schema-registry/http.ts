@@ -1,21 +1,23 @@
-// The schema-registry batch server over Streamable HTTP, with every sink composed next to the MCP
-// notifications: the durable file store and event log, Prometheus metrics at /metrics, the live
+// The schema-registry batch server over Streamable HTTP on SDK v2 (`@headway/mcp/v2`): both protocol
+// generations at /mcp (2026-07-28 with the tasks extension, and 2025-11-25), stateless (one
+// McpServer per request), with every sink composed next to the MCP notifications: the durable file store and event log, Prometheus metrics at /metrics, the live
 // dashboard at /tasks/, and OpenTelemetry spans (printed to the console with OTEL_CONSOLE=1, or
 // with OTEL_WORKER=1 by an SDK on a worker thread, set up in otel-setup.ts).
 //
 // Usage: node examples/dist/schema-registry/http.js [dataDir]
 //   dataDir: else HEADWAY_DATA_DIR, else ~/.local/share/headway/schema-registry (per user)
-//   PORT (3000; loopback only), SESSION_IDLE_MS (30 min), REGISTRY_SEED_SUBJECTS (200),
+//   PORT (3000; loopback only), REGISTRY_SEED_SUBJECTS (200),
 //   REGISTRY_LATENCY_MS (100), INLINE_BUDGET_MS (10000)
 import { createDashboard } from '@headway/dashboard';
 import { otelReporter, otelWorkerReporter } from '@headway/otel';
 import { prometheusReporter } from '@headway/prometheus';
 import { NodeSDK, tracing } from '@opentelemetry/sdk-node';
-import { withBearerPrincipal } from '../shared/bearer-principal.js';
-import { mcpSessions, registryRoutes } from '../shared/mcp-sessions.js';
+import { createHttpHandler } from '@headway/mcp/v2';
+import { bearerOwner } from '../shared/bearer-principal.js';
+import { registryRoutes } from '../shared/mcp-sessions.js';
 import { listenOrExit } from '../shared/listen.js';
 import { startOrExit } from '../shared/startup.js';
-import { startRegistryApp } from './server.js';
+import { openRegistryApp, REGISTRY_SERVER_INFO } from './server.js';
 import type { RegistryApp } from './server.js';
 import { registryHttpSettings } from './settings.js';
 
@@ -31,20 +33,21 @@ const otel = process.env.OTEL_WORKER === '1' ? otelWorkerReporter({ setup: new U
 // The kinds its tools create, exposed at zero from the start so rate() and increase() count their first tasks.
 const metrics = prometheusReporter({ kinds: ['cleanup', 'statistics', 'export'] });
 const dashboard = createDashboard({ manager: () => app.manager, basePath: '/tasks', title: 'Schema registry tasks' });
-// The tools are defined before the manager starts: tasks recovered from the data directory run at
-// once, whether or not a client ever connects.
-const app: RegistryApp = await startOrExit('schema-registry', () => startRegistryApp(settings, { reporters: [metrics, otel, dashboard] }));
+const app: RegistryApp = await startOrExit('schema-registry', () => openRegistryApp(settings, { reporters: [metrics, otel, dashboard] }));
 const { manager } = app;
 metrics.observe(manager);
 
-// One McpServer per MCP session, closed when idle; the TaskManager is shared by all of them.
-const serveMcp = mcpSessions(app.newServer, { idleMs: settings.sessionIdleMs });
+// One McpServer per request (both generations); the TaskManager is shared by all of them.
+// `Authorization: Bearer <name>` names the owner (bearerOwner: a stand-in for real authentication);
+// without it the owner is `anonymous` and a task id is a bearer capability (no listing).
+// createHttpHandler builds one instance at once, so the tools' kinds are defined before the manager
+// starts: tasks recovered from the data directory run at once, whether or not a client connects.
+const serveMcp = createHttpHandler({ ...app.headwayOptions, owner: bearerOwner, serverInfo: REGISTRY_SERVER_INFO, tools: (headway) => app.register(headway) });
+await manager.start();
 const serveMetrics = metrics.handler({ path: '/metrics' });
 
-// `Authorization: Bearer <name>` names the caller (a stand-in for real authentication): tasks are
-// then that caller's in every session; without it, they belong to the MCP session.
 const http = listenOrExit('schema-registry', settings.port, settings.dataDir, registryRoutes({
-  mcp: (req, res) => serveMcp(withBearerPrincipal(req), res),
+  mcp: (req, res) => serveMcp.listener(req, res),
   metrics: serveMetrics,
   dashboard: (req, res) => dashboard.handle(req, res),
 }));

@@ -12,3 +12,13 @@ export function withBearerPrincipal(req: IncomingMessage): IncomingMessage {
   if (name) (req as IncomingMessage & { auth?: AuthInfo }).auth = { token: name, clientId: 'example', scopes: [], extra: { sub: name } };
   return req;
 }
+
+/**
+ * The same stand-in as the `owner` option of `@headway/mcp/v2`: `Authorization: Bearer <name>`
+ * names the owner of the caller's tasks; without it, Headway's rule applies (over HTTP: the owner
+ * `anonymous`, a task id is a bearer capability). Replace it with your real authentication.
+ */
+export function bearerOwner(request: { headers?: Readonly<Record<string, string | readonly string[] | undefined>> | undefined }): string | undefined {
+  const header = request.headers?.authorization;
+  return /^Bearer ([\w.-]{1,64})$/.exec(typeof header === 'string' ? header : '')?.[1];
+}
