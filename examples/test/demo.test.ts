@@ -28,17 +28,22 @@ function checkStory(lines: readonly string[]): void {
     throw new Error(`no line matches ${pattern}:\n${lines.join('\n')}`);
   };
   const dataDir = find(/FileTaskStore under (\S+);/)[1]!;
-  find(/^\[1\/4\] Live progress/);
+  find(/^\[1\/5\] Live progress/);
   find(/✓ alpha: completed .* 24 items written$/);
   find(/✓ beta: completed .* 32 items written$/);
-  find(/^\[2\/4\] Past the inline budget/);
+  find(/^\[2\/5\] Past the inline budget/);
   const handle = find(/→ gamma: the call answered after [\d.]+ s with a handle \(promoted: true\): task (\S+) is working at (\d+)%$/);
   expect(Number(handle[2])).toBeLessThan(100);
   find(/✓ gamma: completed in the background after .*task_wait returned its result \(70 items written\)$/);
-  find(/^\[3\/4\] Cancellation/);
+  find(/^\[3\/5\] Protocol 2026-07-28: a client that declares the tasks extension/);
+  find(/→ zeta: after [\d.]+ s the call answered resultType "task" \(the client declared io\.modelcontextprotocol\/tasks\); polling tasks\/get$/);
+  const statusLine = find(/· zeta: tasks\/get working: Processing – item \d+: (\d+)\/60 \((\d+) %\), (a few seconds|about \d+ s) left$/);
+  expect(Number(statusLine[1])).toBeLessThan(60);
+  find(/✓ zeta: the extension task completed after [\d.]+ s; tasks\/get carried its result \(60 items written\)$/);
+  find(/^\[4\/5\] Cancellation/);
   const cancelled = find(/✓ delta: task_cancel stopped it at (\d+)%; task_status says cancelled \(Cancelled from the demo client\)$/);
   expect(Number(cancelled[1])).toBeLessThan(100);
-  find(/^\[4\/4\] Crash and resume/);
+  find(/^\[5\/5\] Crash and resume/);
   const started = find(/→ epsilon: start_batch answered at once: task (\S+) is/)[1];
   const killed = find(/✗ server pid (\d+) killed with SIGKILL while epsilon was at (\d+)%/);
   const restarted = find(/↻ server started again \(pid (\d+), same port, same store\): task_status finds task (\S+), (?:queued|working) at (\d+)%$/);
@@ -57,7 +62,7 @@ function checkStory(lines: readonly string[]): void {
 }
 
 describe('the demo (npm run demo)', () => {
-  it('piped, tells every step in plain lines: inline bars, a handle, a cancel, a SIGKILL and a resume from a checkpoint, then the dashboard and /metrics', { timeout: RUN_TIMEOUT_MS }, async () => {
+  it('piped, tells every step in plain lines: inline bars, a handle, an extension task, a cancel, a SIGKILL and a resume from a checkpoint, then the dashboard and /metrics', { timeout: RUN_TIMEOUT_MS }, async () => {
     const { code, output } = await runDemo(process.execPath, [demoScript, '--exit']);
     expect(code, output).toBe(0);
     expect(output).not.toMatch(/[\x1b\r]/); // eslint-disable-line no-control-regex -- no escape codes, no carriage returns
@@ -70,7 +75,7 @@ describe('the demo (npm run demo)', () => {
     expect(code, output).toBe(0);
     // Bars went back up and were redrawn many times, with percentages and an ETA.
     expect(output.match(/\x1b\[\d+F\x1b\[0J/g)?.length ?? 0).toBeGreaterThan(20); // eslint-disable-line no-control-regex -- the board's redraw sequence
-    expect(output).toMatch(/epsilon +\[[█░]{24}\] +\d+% Processing \d+\/50 · ETA /);
+    expect(output).toMatch(/epsilon +\[[█░]{24}\] +\d+% item \d+ · ETA /);
     const screen = screenOf(output);
     // No bar is left on the screen at the end: each finished bar became its result line.
     expect(screen.filter((line) => /\[[█░]{24}\]/.test(line))).toEqual([]);

@@ -54,7 +54,7 @@ export async function runBatch(workDir: string, input: BatchInput, ctx: TaskCont
       const digest = createHash('sha256').update(`${input.name}:${i}`).digest('hex');
       writeFileSync(join(dir, itemFile(i)), `${JSON.stringify({ item: i, digest })}\n`);
       await ctx.checkpoint({ next: i + 1 } satisfies Checkpoint);
-      phase.updateItem(i - start, `Processing ${i + 1}/${input.items}`);
+      phase.updateItem(i - start, `item ${i + 1}`);
     }
   });
 

@@ -5,20 +5,19 @@
 //   PORT (default 0: any free port), DEMO_INLINE_BUDGET_MS (default 4000).
 // Prints one JSON line on stdout once it listens: {"url":"http://127.0.0.1:<port>","pid":<pid>}.
 //
-// The transport is stateless (no MCP session): the caller is the bearer token's user, so its tasks
-// are found again by the same client after this process is killed and started again.
+// SDK v2 (`@headway/mcp/v2`): both protocol generations, stateless (one McpServer per request, no MCP
+// session): the caller is the bearer token's user, so its tasks are found again by the same client
+// after this process is killed and started again.
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { TaskManager } from '@headway/core';
 import { createDashboard } from '@headway/dashboard';
 import { FileTaskStore } from '@headway/file-store';
-import { attachHeadway } from '@headway/mcp';
+import { createHttpHandler } from '@headway/mcp/v2';
 import { prometheusReporter } from '@headway/prometheus';
-import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
-import { registerDemoTools } from './tools.js';
+import { registerExampleToolsV2 } from '../shared/example-tool.js';
+import { demoTools } from './tools.js';
 
 const dataArg = process.argv[2];
 const tokenEnv = process.env.HEADWAY_DEMO_TOKEN;
@@ -40,20 +39,23 @@ const manager = new TaskManager({
 });
 metrics.observe(manager);
 
-/** One McpServer per request (the transport is stateless); they all share the one manager. */
-function newMcpServer(): McpServer {
-  const server = new McpServer({ name: 'headway-demo', version: '0.1.0' });
-  // 45 s by default (below the common 60 s client timeout); short here, so the demo shows a handle.
-  registerDemoTools(attachHeadway(server, { manager, inlineBudgetMs }), join(dataDir, 'work'));
-  return server;
-}
-
-// Registering the tools defines their task kinds, so start() resumes the unfinished tasks at once,
-// without waiting for a client to call.
-newMcpServer();
+const tools = demoTools(join(dataDir, 'work'));
+// One McpServer per request, both generations; they all share the one manager. serveMcp checks
+// the token before a request gets here, so its tasks belong to the token's user (a real server
+// verifies the token in `authenticate` and the owner is then its subject).
+// The inline budget is 45 s by default (below the common 60 s client timeout); short here, so the
+// demo shows a task. The handler builds one instance at once: the tools' task kinds are defined
+// before start(), which resumes the unfinished tasks at once, without waiting for a client.
+const mcp = createHttpHandler({
+  manager,
+  inlineBudgetMs,
+  serverInfo: { name: 'headway-demo', version: '0.2.0' },
+  owner: () => 'demo-user',
+  tools: (headway) => registerExampleToolsV2(headway, tools),
+});
 await manager.start();
 
-async function serveMcp(req: IncomingMessage & { auth?: AuthInfo }, res: ServerResponse): Promise<void> {
+async function serveMcp(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.headers.authorization !== `Bearer ${token}`) {
     res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
     res.end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Unauthorized: send Authorization: Bearer <HEADWAY_DEMO_TOKEN>' }, id: null }));
@@ -63,16 +65,7 @@ async function serveMcp(req: IncomingMessage & { auth?: AuthInfo }, res: ServerR
     res.writeHead(405, { allow: 'POST' }).end();
     return;
   }
-  // A real server verifies the token and puts its subject here: tasks belong to that principal.
-  req.auth = { token, clientId: 'headway-demo', scopes: [], extra: { sub: 'demo-user' } };
-  const server = newMcpServer();
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-  res.on('close', () => {
-    void transport.close();
-    void server.close();
-  });
-  await server.connect(transport);
-  await transport.handleRequest(req, res);
+  await mcp.listener(req, res);
 }
 
 const serveMetrics = metrics.handler({ path: '/metrics' });

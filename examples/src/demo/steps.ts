@@ -5,6 +5,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { formatSeconds } from '../progress-bar.js';
 import type { Bar, ProgressBoard } from '../progress-bar.js';
 import type { BatchResult } from './batch-task.js';
+import { followExtensionTask } from './extension-task.js';
 import { callWithProgress, followToEnd, handleOf, taskStatus, watchStatus } from './follow.js';
 import type { TaskView } from './follow.js';
 import type { ServerProcess } from './server-process.js';
@@ -105,12 +106,15 @@ const crashAndResume: DemoStep = {
   },
 };
 
-/**
- * The story, in order. When the SDK v2 binding lands, the extension-task step goes after
- * `handleAfterBudget`: a client of its own (from `mcpUrl` and `authorization`) that declares the
- * 2026-07-28 tasks extension makes the same long call and gets an extension task instead of a handle.
- */
-export const DEMO_STEPS: readonly DemoStep[] = [liveProgress, handleAfterBudget, cancellation, crashAndResume];
+const extensionTask: DemoStep = {
+  title: 'Protocol 2026-07-28: a client that declares the tasks extension (SDK v2 + ext-tasks) makes the same long call and gets an extension task; tasks/get shows its status lines, then its result',
+  async run({ mcpUrl, authorization, board }) {
+    await followExtensionTask(mcpUrl, authorization, board, { name: 'zeta', items: 60, itemMs: 100 });
+  },
+};
+
+/** The story, in order. */
+export const DEMO_STEPS: readonly DemoStep[] = [liveProgress, handleAfterBudget, extensionTask, cancellation, crashAndResume];
 
 async function startInBackground(client: Client, board: ProgressBoard, args: { name: string; items: number; itemMs: number }): Promise<{ task: TaskView; bar: Bar }> {
   const answer = (await client.callTool({ name: 'start_batch', arguments: args })) as CallToolResult;

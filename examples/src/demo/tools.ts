@@ -1,7 +1,8 @@
 // The demo server's tools: one batch task behind two tools, one per Headway mode the demo shows.
-import type { HeadwayMcp } from '@headway/mcp';
-import { z } from 'zod';
+import { z } from 'zod/v4';
+import type { ExampleTool } from '../shared/example-tool.js';
 import { runBatch } from './batch-task.js';
+import type { BatchInput } from './batch-task.js';
 
 const batchInput = {
   name: z.string().min(1).max(40).describe('A label for the batch, shown in progress and results.'),
@@ -11,30 +12,31 @@ const batchInput = {
 
 const annotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
 
-/** Registers `process_batch` (mode auto) and `start_batch` (mode handle); both resumable. */
-export function registerDemoTools(headway: HeadwayMcp, workDir: string): void {
-  headway.registerTool(
-    'process_batch',
+/** `process_batch` (mode auto) and `start_batch` (mode handle); both resumable. */
+export function demoTools(workDir: string): ExampleTool[] {
+  return [
     {
-      title: 'Process a batch',
-      description:
-        'Processes a batch of items and returns a summary. Stays open with progress while it is short; a batch that takes longer than the inline budget answers with a task id to follow with task_status and task_wait.',
-      inputSchema: batchInput,
-      annotations,
-      task: { mode: 'auto', kind: 'batch', resumable: true, timeoutMs: 10 * 60_000 },
+      name: 'process_batch',
+      config: {
+        title: 'Process a batch',
+        description:
+          'Processes a batch of items and returns a summary. Stays open with progress while it is short; a batch that takes longer than the inline budget becomes a task (an extension task for a client that declared io.modelcontextprotocol/tasks, else a task id to follow with task_status and task_wait).',
+        input: batchInput,
+        annotations: { title: 'Process a batch', ...annotations },
+        task: { mode: 'auto', kind: 'batch', resumable: true, timeoutMs: 10 * 60_000 },
+      },
+      run: (args, ctx) => runBatch(workDir, args as BatchInput, ctx),
     },
-    (args, ctx) => runBatch(workDir, args, ctx),
-  );
-
-  headway.registerTool(
-    'start_batch',
     {
-      title: 'Start a batch in the background',
-      description: 'Starts the same batch as process_batch in the background and answers at once with a task id; follow it with task_status and task_wait, stop it with task_cancel.',
-      inputSchema: batchInput,
-      annotations,
-      task: { mode: 'handle', kind: 'background-batch', resumable: true, timeoutMs: 10 * 60_000 },
+      name: 'start_batch',
+      config: {
+        title: 'Start a batch in the background',
+        description: 'Starts the same batch as process_batch in the background and answers at once with a task id; follow it with task_status and task_wait, stop it with task_cancel.',
+        input: batchInput,
+        annotations: { title: 'Start a batch in the background', ...annotations },
+        task: { mode: 'handle', kind: 'background-batch', resumable: true, timeoutMs: 10 * 60_000 },
+      },
+      run: (args, ctx) => runBatch(workDir, args as BatchInput, ctx),
     },
-    (args, ctx) => runBatch(workDir, args, ctx),
-  );
+  ];
 }
