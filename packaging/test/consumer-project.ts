@@ -1,0 +1,115 @@
+// A project outside the workspace, as a user would make one: the packed tarballs and their peers
+// installed with npm from the registry, TypeScript sources compiled with the user's own tsc.
+import { execFile } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { packPackage, publishablePackages, repoRoot, tempDir } from '../../scripts/workspace-packages.mjs';
+
+const run = promisify(execFile);
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
+
+/** The OpenTelemetry SDK line for this Node: sdk-node 0.30x needs Node >= 22.15 and api 1.10. */
+export function otelLine(version = process.versions.node): 'sdk-node-0.223' | 'sdk-node-0.30x' {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 15) ? 'sdk-node-0.30x' : 'sdk-node-0.223';
+}
+
+const OTEL_DEPENDENCIES = {
+  'sdk-node-0.223': { '@opentelemetry/api': '~1.9.0', '@opentelemetry/sdk-node': '~0.223.0' },
+  'sdk-node-0.30x': { '@opentelemetry/api': '~1.10.0', '@opentelemetry/sdk-node': '~0.301.0', '@opentelemetry/sdk-trace': '~3.1.0' },
+} as const;
+
+/** The first lines of otel-sdk.ts for each line: `processorFor(exporter)`, a SimpleSpanProcessor (its constructor changed). */
+export const OTEL_IMPORTS = {
+  'sdk-node-0.223': [
+    "import { tracing } from '@opentelemetry/sdk-node';",
+    'const processorFor = (exporter: tracing.SpanExporter) => new tracing.SimpleSpanProcessor(exporter);',
+  ].join('\n'),
+  'sdk-node-0.30x': [
+    "import { SimpleSpanProcessor } from '@opentelemetry/sdk-trace';",
+    "import type { SpanExporter } from '@opentelemetry/sdk-trace';",
+    'const processorFor = (exporter: SpanExporter) => new SimpleSpanProcessor({ exporter });',
+  ].join('\n'),
+} as const;
+
+export interface ConsumerProject {
+  dir: string;
+  /** name → tarball path */
+  tarballs: Map<string, string>;
+  /** Runs `node <file>` in the project and returns stdout (throws with stderr on failure). */
+  node(file: string, args?: string[]): Promise<string>;
+  exec(command: string, args: string[]): Promise<{ stdout: string; stderr: string }>;
+  remove(): void;
+}
+
+/** The README's first TypeScript snippet that uses only @headway/core and creates a task. */
+export function readmeCoreSnippet(): string {
+  const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
+  for (const [, code = ''] of readme.matchAll(/```ts\n([\s\S]*?)```/g)) {
+    const sources = [...code.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
+    if (sources.length > 0 && sources.every((s) => s === '@headway/core') && code.includes('manager.create(')) return code;
+  }
+  throw new Error("README.md has no ```ts snippet that imports only from '@headway/core' and calls manager.create(");
+}
+
+export async function createConsumerProject(sources: Record<string, string>): Promise<ConsumerProject> {
+  const tmp = tempDir('headway-consumer-');
+  if (!relative(repoRoot, tmp.dir).startsWith('..')) throw new Error(`${tmp.dir} is inside the workspace ${repoRoot}`);
+  const tarballDir = join(tmp.dir, 'tarballs');
+  const dir = join(tmp.dir, 'project');
+  mkdirSync(join(dir, 'src'), { recursive: true });
+  const tarballs = new Map<string, string>();
+  for (const pkg of publishablePackages()) tarballs.set(pkg.name, packPackage(pkg.dir, tarballDir));
+
+  const manifest = {
+    name: 'headway-consumer',
+    private: true,
+    type: 'module',
+    dependencies: {
+      ...Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`])),
+      '@modelcontextprotocol/sdk': '^1.32.0',
+      zod: '^3.25.0',
+      ...OTEL_DEPENDENCIES[otelLine()],
+    },
+    devDependencies: { typescript: '~5.9.3', '@types/node': '^20.19.0' },
+  };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        lib: ['ES2023', 'ESNext.Disposable'],
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        skipLibCheck: true,
+        types: ['node'],
+        rootDir: 'src',
+        outDir: 'out',
+      },
+      include: ['src'],
+    }),
+  );
+  for (const [file, text] of Object.entries(sources)) writeFileSync(join(dir, 'src', file), text);
+  cpSync(join(FIXTURES, 'entry-points.mjs'), join(dir, 'entry-points.mjs'));
+
+  const exec = async (command: string, args: string[]) => {
+    try {
+      return await run(command, args, { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string; message: string };
+      throw new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${e.stderr || e.stdout || e.message}`);
+    }
+  };
+  await exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+  await exec(join(dir, 'node_modules', '.bin', 'tsc'), ['-p', '.']);
+  return {
+    dir,
+    tarballs,
+    exec,
+    node: async (file, args = []) => (await exec(process.execPath, [file, ...args])).stdout,
+    remove: tmp.remove,
+  };
+}
