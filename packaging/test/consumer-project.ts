@@ -33,6 +33,26 @@ export const OTEL_IMPORTS = {
   ].join('\n'),
 } as const;
 
+/** npm settings from pnpm's environment worth keeping (where the registry is and how to reach it). */
+const KEPT_NPM_CONFIG = new Set(['registry', 'cafile', 'ca', 'proxy', 'https_proxy', 'noproxy', 'strict_ssl', 'cache']);
+
+/**
+ * The environment of a user's shell: this process's, without what pnpm and npm set for the scripts
+ * they run (npm_config_globalconfig pointing at pnpm's rc, npm_package_*, …), which would change how
+ * npm behaves. Certificates and proxies (NODE_EXTRA_CA_CERTS, HTTPS_PROXY, …) stay.
+ */
+export function userEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const kept = Object.entries(env).filter(([key]) => {
+    const npmConfig = /^(npm|pnpm)_config_(.+)$/i.exec(key);
+    if (npmConfig) return npmConfig[1]!.toLowerCase() === 'npm' && KEPT_NPM_CONFIG.has(npmConfig[2]!.toLowerCase());
+    return !/^(npm_package_|npm_lifecycle_|npm_execpath$|npm_node_execpath$|npm_command$|PNPM_)/i.test(key);
+  });
+  return { ...Object.fromEntries(kept), npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false' };
+}
+
+/** How long one command in the project may take before it is called stuck (a slow registry, TLS). */
+const COMMAND_TIMEOUT_MS = 6 * 60_000;
+
 export interface ConsumerProject {
   dir: string;
   /** name → tarball path */
@@ -97,13 +117,14 @@ export async function createConsumerProject(sources: Record<string, string>): Pr
 
   const exec = async (command: string, args: string[]) => {
     try {
-      return await run(command, args, { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, npm_config_update_notifier: 'false' } });
+      return await run(command, args, { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: userEnvironment(), timeout: COMMAND_TIMEOUT_MS });
     } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${e.stderr || e.stdout || e.message}`);
+      const e = error as { stdout?: string; stderr?: string; message: string; killed?: boolean };
+      const why = e.killed ? `did not finish in ${COMMAND_TIMEOUT_MS / 60_000} minutes (registry unreachable? certificates?)` : 'failed';
+      throw new Error(`${command} ${args.join(' ')} ${why} in ${dir}:\n${e.stderr || e.stdout || e.message}`);
     }
   };
-  await exec('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error']);
+  await exec('npm', ['install', '--loglevel=error']);
   await exec(join(dir, 'node_modules', '.bin', 'tsc'), ['-p', '.']);
   return {
     dir,
