@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { packPackage, publishablePackages, repoRoot, tempDir } from '../../scripts/workspace-packages.mjs';
+import { packPackage, publishablePackages, repoRoot, tarballManifest, tempDir } from '../../scripts/workspace-packages.mjs';
 
 const run = promisify(execFile);
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures');
@@ -73,6 +73,18 @@ export function readmeCoreSnippet(): string {
   throw new Error("README.md has no ```ts snippet that imports only from '@headway/core' and calls manager.create(");
 }
 
+/** Peers the packages declare, optional ones too (an entry point may need one), with their ranges. */
+function peersOf(tarballFiles: string[]): Record<string, string> {
+  const peers: Record<string, string> = {};
+  for (const file of tarballFiles) {
+    const declared = (tarballManifest(file).peerDependencies ?? {}) as Record<string, string>;
+    for (const [name, range] of Object.entries(declared)) if (!NOT_INSTALLED_PEERS.has(name) && !name.startsWith('@headway/')) peers[name] = range;
+  }
+  return peers;
+}
+/** vitest is a peer of @headway/core/testing only, which the project leaves out. */
+const NOT_INSTALLED_PEERS = new Set(['vitest']);
+
 export async function createConsumerProject(sources: Record<string, string>): Promise<ConsumerProject> {
   const tmp = tempDir('headway-consumer-');
   if (!relative(repoRoot, tmp.dir).startsWith('..')) throw new Error(`${tmp.dir} is inside the workspace ${repoRoot}`);
@@ -87,6 +99,7 @@ export async function createConsumerProject(sources: Record<string, string>): Pr
     private: true,
     type: 'module',
     dependencies: {
+      ...peersOf([...tarballs.values()]),
       ...Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`])),
       '@modelcontextprotocol/sdk': '^1.32.0',
       zod: '^3.25.0',
