@@ -1,61 +1,79 @@
-// The main demo: an MCP client (the SDK's own) starts the schema-registry batch server over stdio
-// and calls its long-running tools. The server runs on Headway's embedded defaults (a durable
-// file store and event log); progress and logs arrive as MCP notifications and are drawn live.
+// npm run demo: Headway's whole story in under a minute. The demo starts a real MCP server in its
+// own process (src/demo/server.ts: Streamable HTTP, tasks in a FileTaskStore) and talks to it with
+// the MCP SDK's own Client: live bars, a handle past the inline budget, a cancellation, a SIGKILL
+// and a restart with the task resuming from its checkpoint. Then the server keeps running, with its
+// dashboard and /metrics, until Ctrl-C.
+//
+// On a terminal, bars are redrawn in place; piped to a file, it prints one line per step and no
+// control codes. `--exit` (or HEADWAY_DEMO_EXIT=1) stops the server and exits at the end.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { ProgressBar } from './progress-bar.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { DEMO_STEPS } from './demo/steps.js';
+import type { Demo } from './demo/steps.js';
+import { ServerProcess } from './demo/server-process.js';
+import { ProgressBoard } from './progress-bar.js';
 
+const exitAtEnd = process.argv.includes('--exit') || process.env.HEADWAY_DEMO_EXIT === '1';
+const board = new ProgressBoard();
 const dataDir = mkdtempSync(join(tmpdir(), 'headway-demo-'));
-const serverScript = fileURLToPath(new URL('./schema-registry/stdio.js', import.meta.url));
-const transport = new StdioClientTransport({
-  command: process.execPath,
-  args: [serverScript, dataDir],
-  env: { ...process.env, REGISTRY_SEED_SUBJECTS: '150', REGISTRY_LATENCY_MS: '25' } as Record<string, string>,
-  stderr: 'inherit',
-});
+const token = randomBytes(16).toString('base64url');
 const client = new Client({ name: 'headway-demo', version: '0.1.0' });
-const bar = new ProgressBar();
-client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
-  const data = n.params.data as { message?: string } | string;
-  bar.log(`${n.params.level.padEnd(7)} ${typeof data === 'string' ? data : (data.message ?? JSON.stringify(data))}`);
-});
+let server: ServerProcess | undefined;
 
-const show = (result: CallToolResult) => JSON.stringify(result.structuredContent ?? result.content, null, 2);
+async function cleanUp(): Promise<void> {
+  await client.close().catch(() => undefined);
+  await server?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+process.once('SIGINT', () => {
+  board.print('Stopping the server…');
+  void cleanUp().then(() => process.exit(0));
+});
 
 try {
-  await client.connect(transport);
-  await client.setLoggingLevel('info');
+  server = await ServerProcess.start({ dataDir, token });
+  const mcpUrl = new URL('/mcp', server.url);
+  // The server starts again on the same port after the crash step: this one client and transport serve the whole demo.
+  await client.connect(new StreamableHTTPClientTransport(mcpUrl, { requestInit: { headers: { Authorization: `Bearer ${token}` } } }));
   const tools = (await client.listTools()).tools.map((t) => t.name);
-  console.log(`Connected to the schema-registry batch server over stdio. Tools: ${tools.join(', ')}\n`);
+  board.print(`Headway demo: the MCP SDK's own client and a real MCP server in its own process (pid ${server.pid}), over Streamable HTTP at ${mcpUrl.href}`);
+  board.print(`    tasks are kept in a FileTaskStore under ${dataDir}; tools: ${tools.join(', ')}`);
 
-  console.log('1) count_schemas (inline: the call stays open, progress streams in)');
-  const counted = await client.callTool({ name: 'count_schemas', arguments: {} }, undefined, {
-    onprogress: (p) => bar.update(p.progress, p.total, p.message),
-    resetTimeoutOnProgress: true,
-  });
-  bar.done();
-  console.log(show(counted as CallToolResult), '\n');
+  const demo: Demo = {
+    client,
+    mcpUrl,
+    authorization: `Bearer ${token}`,
+    board,
+    get server() {
+      return server!;
+    },
+    crashServer: () => server!.kill(),
+    restartServer: async () => (server = await ServerProcess.start({ dataDir, token, port: server!.port })),
+  };
+  for (const [i, step] of DEMO_STEPS.entries()) {
+    board.print(`[${i + 1}/${DEMO_STEPS.length}] ${step.title}`);
+    await step.run(demo);
+  }
 
-  console.log("2) clear_context_batch on 'dev' for real (150 subjects, each a registry round trip)");
-  const cleared = await client.callTool(
-    { name: 'clear_context_batch', arguments: { context: 'dev', dryRun: false } },
-    undefined,
-    { onprogress: (p) => bar.update(p.progress, p.total, p.message), resetTimeoutOnProgress: true, timeout: 20_000 },
-  );
-  bar.done();
-  console.log(show(cleared as CallToolResult), '\n');
-
-  console.log('3) The task is still on record: task_list shows it with its final status');
-  const listed = (await client.callTool({ name: 'task_list', arguments: {} })) as CallToolResult;
-  const tasks = (listed.structuredContent as { tasks?: { taskId: string; kind: string; status: string; progress?: number }[] }).tasks ?? [];
-  for (const t of tasks) console.log(`   ${t.taskId}  ${t.kind.padEnd(11)} ${t.status.padEnd(10)} ${t.progress ?? ''}`);
-} finally {
-  await client.close().catch(() => undefined);
-  rmSync(dataDir, { recursive: true, force: true });
+  const metrics = await fetch(new URL('/metrics', server.url)).then((r) => r.text());
+  const samples = metrics.split('\n').filter((line) => line.startsWith('headway_')).length;
+  board.print(`Done. The server keeps running (pid ${server.pid}), with every task above on record:`);
+  board.print(`    dashboard  ${new URL('/tasks/', server.url).href}`);
+  board.print(`    metrics    ${new URL('/metrics', server.url).href}   (${samples} headway_* samples; this process's counters, so they start at the restart)`);
+  board.print(`    MCP        ${mcpUrl.href}   (header Authorization: Bearer ${token})`);
+  if (exitAtEnd) {
+    await cleanUp();
+    board.print('Server stopped and data removed (--exit).');
+  } else {
+    board.print('Press Ctrl-C to stop it.');
+  }
+} catch (error) {
+  board.print(`Demo failed: ${(error as Error).message}${server?.errors() ?? ''}`);
+  await cleanUp();
+  process.exitCode = 1;
 }

@@ -1,39 +1,106 @@
-const WIDTH = 30;
+// Live progress bars on a terminal: one line per running task, redrawn in place, with lines of text
+// printed above them. Not on a terminal (a pipe, a file), bars draw nothing: only the lines are
+// printed, plainly, with no control codes.
 
-/** One progress bar line on the terminal (plain lines when not a TTY), with log lines above it. */
-export class ProgressBar {
-  private shown = false;
-  private readonly tty = process.stdout.isTTY === true;
-  private last = '';
+const BAR_WIDTH = 24;
+const LABEL_WIDTH = 8;
 
-  update(progress: number, total: number | undefined, message: string | undefined): void {
-    const percent = total ? (progress / total) * 100 : progress;
-    const filled = Math.max(0, Math.min(WIDTH, Math.round((percent / 100) * WIDTH)));
-    const line = `  [${'█'.repeat(filled)}${'░'.repeat(WIDTH - filled)}] ${percent.toFixed(1).padStart(5)}% ${message ?? ''}`;
-    if (this.tty) {
-      process.stdout.write(`\r\x1b[2K${line.slice(0, (process.stdout.columns || 100) - 1)}`);
-      this.shown = true;
-    } else if (line !== this.last) console.log(line);
-    this.last = line;
+/** One task's bar on a `ProgressBoard`. */
+export interface Bar {
+  /** Sets the bar to `percent` (0–100) with a short text (phase, counts); `etaMs` if known, else estimated. */
+  update(percent: number, detail?: string, etaMs?: number): void;
+  /** Removes the bar; `line`, when given, is printed in its place for good. */
+  done(line?: string): void;
+}
+
+/** A set of live bars under a stream of printed lines. */
+export class ProgressBoard {
+  private readonly bars: BarLine[] = [];
+  /** Bar lines currently on the screen, below the printed lines. */
+  private drawn = 0;
+
+  constructor(
+    private readonly out: NodeJS.WriteStream = process.stdout,
+    /** Redraw bars in place; by default only when `out` is a terminal. */
+    readonly live: boolean = out.isTTY === true,
+  ) {}
+
+  /** Prints a line above the bars. */
+  print(line: string): void {
+    this.render([line]);
   }
 
-  log(line: string): void {
-    this.clear();
-    console.log(`  ${line}`);
-    if (this.tty && this.last) {
-      process.stdout.write(this.last.slice(0, (process.stdout.columns || 100) - 1));
-      this.shown = true;
+  /** Adds a bar labelled `label`, drawn below the others. */
+  bar(label: string): Bar {
+    const line = new BarLine(label);
+    this.bars.push(line);
+    this.render();
+    return {
+      update: (percent, detail, etaMs) => {
+        if (!this.bars.includes(line)) return;
+        line.set(percent, detail, etaMs);
+        this.render();
+      },
+      done: (text) => {
+        const index = this.bars.indexOf(line);
+        if (index < 0) return;
+        this.bars.splice(index, 1);
+        this.render(text === undefined ? [] : [text]);
+      },
+    };
+  }
+
+  private render(lines: readonly string[] = []): void {
+    if (!this.live) {
+      if (lines.length > 0) this.out.write(lines.map((line) => `${line}\n`).join(''));
+      return;
     }
+    // Back to the first bar line (CPL), clear to the end of the screen, print the new lines where
+    // the bars were, then the bars again below them. Bar lines are cut to the terminal's width so
+    // none wraps, which would break the count of lines to go back.
+    const width = Math.max(20, (this.out.columns || 100) - 1);
+    let text = this.drawn > 0 ? `\x1b[${this.drawn}F\x1b[0J` : '';
+    for (const line of lines) text += `${line}\n`;
+    for (const bar of this.bars) text += `${cut(bar.text(), width)}\n`;
+    this.drawn = this.bars.length;
+    if (text.length > 0) this.out.write(text);
+  }
+}
+
+class BarLine {
+  private percent = 0;
+  private detail = '';
+  private etaMs: number | undefined;
+  /** First reading of this bar, for an estimate of the time left when none is given. */
+  private first: { percent: number; at: number } | undefined;
+
+  constructor(private readonly label: string) {}
+
+  set(percent: number, detail: string | undefined, etaMs: number | undefined): void {
+    const now = Date.now();
+    this.percent = Math.max(0, Math.min(100, percent));
+    this.detail = detail ?? this.detail;
+    this.first ??= { percent: this.percent, at: now };
+    const gained = this.percent - this.first.percent;
+    const elapsed = now - this.first.at;
+    this.etaMs = etaMs ?? (gained > 0 && elapsed >= 500 ? ((100 - this.percent) * elapsed) / gained : undefined);
   }
 
-  done(): void {
-    if (this.shown) process.stdout.write('\n');
-    this.shown = false;
-    this.last = '';
+  text(): string {
+    const filled = Math.round((this.percent / 100) * BAR_WIDTH);
+    const eta = this.etaMs !== undefined && this.percent < 100 ? ` · ETA ${formatSeconds(this.etaMs)}` : '';
+    return `    ${this.label.padEnd(LABEL_WIDTH)} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${this.percent.toFixed(0).padStart(3)}% ${this.detail}${eta}`;
   }
+}
 
-  private clear(): void {
-    if (this.shown && this.tty) process.stdout.write('\r\x1b[2K');
-    this.shown = false;
-  }
+/** "0.4 s", "12 s", "3 min 5 s". */
+export function formatSeconds(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 10) return `${seconds.toFixed(1)} s`;
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  return `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
+}
+
+function cut(text: string, width: number): string {
+  return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 }

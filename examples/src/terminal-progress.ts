@@ -1,26 +1,35 @@
 import { lifecycleLine } from '@headway/core';
 import type { Reporter, TaskEvent } from '@headway/core';
-import { ProgressBar } from './progress-bar.js';
+import { ProgressBoard } from './progress-bar.js';
+import type { Bar } from './progress-bar.js';
 
-/** A sink that draws each progress event as a bar on the terminal and prints the lifecycle log. */
-export function terminalReporter(): Reporter {
-  const bar = new ProgressBar();
+/** A sink that draws a live bar per running task on the terminal and prints the lifecycle log above them. */
+export function terminalReporter(board: ProgressBoard = new ProgressBoard()): Reporter {
+  const bars = new Map<string, Bar>();
+  const barOf = (event: TaskEvent): Bar => {
+    let bar = bars.get(event.taskId);
+    if (!bar) bars.set(event.taskId, (bar = board.bar(event.kind)));
+    return bar;
+  };
   return {
     name: 'terminal',
     onEvent(event: TaskEvent) {
       if (event.type === 'progress') {
-        const eta = event.etaMs !== undefined && event.progress < 100 ? ` eta ${(event.etaMs / 1000).toFixed(1)}s` : '';
-        bar.update(event.progress, 100, `${event.phase ? `${event.phase}: ` : ''}${event.message ?? ''}${eta}`);
+        barOf(event).update(event.progress, `${event.phase ? `${event.phase}: ` : ''}${event.message ?? ''}`, event.etaMs);
         return;
       }
       if (event.type === 'log') {
-        bar.log(`${event.level.padEnd(7)} ${event.message}${event.data ? ` ${JSON.stringify(event.data)}` : ''}`);
+        board.print(`  ${event.level.padEnd(7)} ${event.message}${event.data ? ` ${JSON.stringify(event.data)}` : ''}`);
       } else if (event.type === 'phase') {
-        bar.log(`phase   ${event.state === 'started' ? '▶' : '✓'} ${event.path.join(' › ')}`);
+        board.print(`  phase   ${event.state === 'started' ? '▶' : '✓'} ${event.path.join(' › ')}`);
       } else {
         const line = lifecycleLine(event);
-        if (line) bar.log(`${line.level.padEnd(7)} ${line.message}`);
-        if (event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled') bar.done();
+        const text = line ? `  ${line.level.padEnd(7)} ${line.message}` : undefined;
+        if (event.type === 'completed' || event.type === 'failed' || event.type === 'cancelled') {
+          bars.get(event.taskId)?.done();
+          bars.delete(event.taskId);
+        }
+        if (text) board.print(text);
       }
     },
   };

@@ -39,7 +39,7 @@ describe('examples/distributed', () => {
     expect(output).toMatch(/\[replica-a\] replica \d+: MCP on http/);
     expect(output).toMatch(/\[replica-b\] replica \d+: MCP on http/);
     expect(output).toMatch(/\[demo\] {3}progress 100%/);
-    expect(output).toContain('"subjectsDeleted":60');
+    expect(output).toContain('"subjects_deleted":60');
     expect(output).toMatch(/\[demo\] {3}\S+ statistics completed/);
     expect(output).toMatch(/\[demo\] {3}\S+ cleanup completed/);
   }, 120_000);

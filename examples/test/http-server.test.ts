@@ -1,75 +1,145 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// The schema-registry example over Streamable HTTP, with every sink, driven by the SDK's own client:
+// a tool call shows up in /metrics and the dashboard; idle sessions expire; a task interrupted by a
+// SIGKILL completes after a restart on the same data directory with no client connected.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useCleanup } from './support/cleanup.js';
+import { startHttpExample } from './support/registry-example.js';
+import type { HttpExample } from './support/registry-example.js';
 
-const serverScript = fileURLToPath(new URL('../dist/schema-registry/http.js', import.meta.url));
-let child: ChildProcess;
-let base: string;
-let dataDir: string;
-let stdout = '';
+const { defer, tempDir } = useCleanup();
 
-beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'headway-http-example-'));
-  child = spawn(process.execPath, [serverScript, dataDir], {
-    // OTEL_WORKER: the OpenTelemetry SDK on a worker thread, exporting to the console (this stdout).
-    env: { ...process.env, PORT: '0', REGISTRY_SEED_SUBJECTS: '8', REGISTRY_LATENCY_MS: '2', OTEL_WORKER: '1' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  base = await new Promise<string>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /MCP on (http:\/\/127\.0\.0\.1:\d+)\/mcp/.exec(stdout);
-      if (match) resolve(match[1]!);
-    });
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stdout}`)));
-  });
-});
+async function example(env: Record<string, string>, dataDir?: string): Promise<HttpExample> {
+  const started = await startHttpExample(env, dataDir);
+  defer(() => started.stop());
+  return started;
+}
 
-afterAll(async () => {
-  if (child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
+async function connect(url: string): Promise<Client> {
+  const client = new Client({ name: 'http-example-test', version: '0.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  defer(() => client.close());
+  return client;
+}
+
+interface DashboardTask {
+  id: string;
+  kind: string;
+  status: string;
+  progress: number;
+}
+
+async function dashboardTasks(ex: HttpExample): Promise<DashboardTask[]> {
+  return ((await (await fetch(`${ex.dashboardUrl}api/tasks`)).json()) as { tasks: DashboardTask[] }).tasks;
+}
+
+async function until<T>(what: string, read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(value)}`);
+    await new Promise((r) => setTimeout(r, 200));
   }
-  rmSync(dataDir, { recursive: true, force: true });
-});
+}
+
+/** A JSON-RPC POST to /mcp, as a client without the SDK sends it; the SSE or JSON answer parsed. */
+async function post(url: string, body: object, sessionId?: string): Promise<{ status: number; sessionId: string | null; json?: unknown }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-11-25',
+      ...(sessionId && { 'mcp-session-id': sessionId }),
+    },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  const data = /^data: (.*)$/m.exec(text)?.[1] ?? (text.startsWith('{') ? text : undefined);
+  return { status: res.status, sessionId: res.headers.get('mcp-session-id'), ...(data !== undefined && { json: JSON.parse(data) as unknown }) };
+}
 
 describe('schema-registry server over Streamable HTTP with every sink', () => {
-  it('runs a tool for an MCP client, and the metrics and the dashboard show the task', async () => {
-    const client = new Client({ name: 'http-example-test', version: '0.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`)));
+  it('runs a tool for an MCP client; /metrics and the dashboard show the task; the OpenTelemetry worker exports its spans; SIGTERM stops the server', async () => {
+    // OTEL_WORKER: the OpenTelemetry SDK on a worker thread, exporting to the console (the example's stdout).
+    // OTEL_BSP_SCHEDULE_DELAY: the worker's batch processor exports within 200 ms, not only at shutdown
+    // (a worker's stdout reaches the process's asynchronously, so what it prints as the process exits may be lost).
+    const ex = await startHttpExample({ REGISTRY_SEED_SUBJECTS: '8', REGISTRY_LATENCY_MS: '2', OTEL_WORKER: '1', OTEL_BSP_SCHEDULE_DELAY: '200' });
+    defer(() => ex.stop());
+    const client = await connect(ex.mcpUrl);
     const progress: number[] = [];
-    const result = (await client.callTool({ name: 'clear_context_batch', arguments: { context: 'dev', dryRun: false } }, undefined, {
+    const result = (await client.callTool({ name: 'clear_context_batch', arguments: { context: 'dev', dry_run: false } }, undefined, {
       onprogress: (p) => progress.push(p.progress),
     })) as CallToolResult;
-    expect(result.structuredContent).toMatchObject({ subjectsDeleted: 8, contextDeleted: true });
+    expect(result.structuredContent).toMatchObject({ subjects_deleted: 8, context_deleted: true });
     expect(progress.length).toBeGreaterThan(1);
     await client.close();
 
-    const metrics = await (await fetch(`${base}/metrics`)).text();
+    const metrics = await (await fetch(ex.metricsUrl)).text();
     expect(metrics).toMatch(/headway_tasks_created_total\{kind="cleanup"\} 1/);
     expect(metrics).toMatch(/headway_tasks_finished_total\{kind="cleanup",status="completed"\} 1/);
-
-    const page = await fetch(`${base}/tasks/`);
+    const page = await fetch(ex.dashboardUrl);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<html');
-    const tasks = (await (await fetch(`${base}/tasks/api/tasks`)).json()) as { tasks: { kind: string; status: string }[] };
-    expect(tasks.tasks).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cleanup', status: 'completed' })]));
+    expect(await dashboardTasks(ex)).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'cleanup', status: 'completed' })]));
+
+    // The console exporter on the worker printed the task's span and its phases.
+    await until('the worker to print the task span', async () => ex.output(), (out) => /'headway\.task\.outcome': 'completed'/.test(out), 30_000);
+    await ex.stop();
+    expect(ex.output()).toMatch(/name: 'task cleanup'/);
+    expect(ex.output()).toMatch(/name: 'phase /);
+    expect(ex.output()).toMatch(/'headway\.task\.outcome': 'completed'/);
   });
 
-  it('on SIGTERM drains and exits, and the OpenTelemetry worker has exported the task spans', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    // The console exporter on the worker printed the task's span and its phases.
-    expect(stdout).toMatch(/name: 'task cleanup'/);
-    expect(stdout).toMatch(/name: 'phase /);
-    expect(stdout).toMatch(/'headway\.task\.outcome': 'completed'/);
-  });
+  it('an idle session expires after SESSION_IDLE_MS (404, then a new session works); one with a call open does not', async () => {
+    const ex = await example({ SESSION_IDLE_MS: '1500', REGISTRY_SEED_SUBJECTS: '30', REGISTRY_LATENCY_MS: '150' });
+    const init = { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } };
+    const opened = await post(ex.mcpUrl, init);
+    expect(opened.status).toBe(200);
+    const sessionId = opened.sessionId!;
+    expect(sessionId).toBeTruthy();
+    expect((await post(ex.mcpUrl, { jsonrpc: '2.0', method: 'notifications/initialized' }, sessionId)).status).toBe(202);
+    expect((await post(ex.mcpUrl, { jsonrpc: '2.0', id: 2, method: 'tools/list' }, sessionId)).status).toBe(200);
+
+    // An SDK client busy with a 4.5 s inline call (30 subjects × 150 ms) the whole time.
+    const busy = await connect(ex.mcpUrl);
+    const call = busy.callTool({ name: 'clear_context_batch', arguments: { context: 'staging', dry_run: true } }, undefined, { timeout: 60_000 });
+    await new Promise((r) => setTimeout(r, 4_000));
+    const gone = await post(ex.mcpUrl, { jsonrpc: '2.0', id: 3, method: 'tools/list' }, sessionId);
+    expect(gone.status).toBe(404);
+    expect(gone.json).toMatchObject({ error: { message: 'Session not found' } });
+    expect(((await call) as CallToolResult).structuredContent).toMatchObject({ subjects_found: 30 });
+    expect((await busy.listTools()).tools.length).toBeGreaterThan(3);
+
+    const again = await post(ex.mcpUrl, init);
+    expect(again.status).toBe(200);
+    expect(again.sessionId).not.toBe(sessionId);
+  }, 60_000);
+
+  it('a task interrupted by SIGKILL completes after a restart on the same data directory, with no client connected', async () => {
+    const dataDir = tempDir('headway-http-restart-');
+    const env = { REGISTRY_SEED_SUBJECTS: '60', REGISTRY_LATENCY_MS: '100', INLINE_BUDGET_MS: '1000' };
+    const first = await example(env, dataDir);
+    const client = await connect(first.mcpUrl);
+    const answer = (await client.callTool({ name: 'clear_context_batch', arguments: { context: 'dev', dry_run: false } }, undefined, { timeout: 60_000 })) as CallToolResult;
+    const { taskId } = (answer.structuredContent as { task: { taskId: string } }).task;
+    const before = await until('the clear to get past a checkpoint', () => dashboardTasks(first), (tasks) => (tasks.find((t) => t.id === taskId)?.progress ?? 0) > 40);
+    await first.kill();
+    const killedAt = before.find((t) => t.id === taskId)!.progress;
+    expect(killedAt).toBeLessThan(100);
+
+    const second = await example(env, dataDir);
+    const after = await until('the recovered task to complete', () => dashboardTasks(second), (tasks) => tasks.find((t) => t.id === taskId)?.status === 'completed');
+    expect(after.find((t) => t.id === taskId)).toMatchObject({ kind: 'cleanup', status: 'completed', progress: 100 });
+    expect(existsSync(join(dataDir, 'registry', 'dev'))).toBe(false);
+    expect(existsSync(join(dataDir, 'registry', 'staging'))).toBe(true);
+    // It went on from its checkpoint (a run with one logs "Resuming"), not from the start.
+    const history = await (await fetch(`${second.dashboardUrl}api/tasks/${taskId}`)).json();
+    expect(JSON.stringify(history)).toMatch(/Resuming batch clear operation/);
+  }, 120_000);
 });

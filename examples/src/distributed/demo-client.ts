@@ -24,7 +24,7 @@ export async function runDemo([urlA, urlB]: URL[]): Promise<void> {
     })) as CallToolResult;
     console.log(`[demo]   result: ${JSON.stringify(counted.structuredContent)}`);
     console.log(`[demo] replica A: clear_context_batch of 'staging' (for real)`);
-    const cleared = (await a.callTool({ name: 'clear_context_batch', arguments: { context: 'staging', dryRun: false } }, CallToolResultSchema, { timeout: 120_000 })) as CallToolResult;
+    const cleared = (await a.callTool({ name: 'clear_context_batch', arguments: { context: 'staging', dry_run: false } }, CallToolResultSchema, { timeout: 120_000 })) as CallToolResult;
     console.log(`[demo]   result: ${JSON.stringify(cleared.structuredContent)}`);
     console.log(`[demo] replica B: task_list of the same user`);
     const listed = (await b.callTool({ name: 'task_list', arguments: {} }, CallToolResultSchema)) as CallToolResult;

@@ -4,15 +4,14 @@
 // tasks are theirs on every replica; without it, tasks belong to the MCP session.
 // Usage: PORT=3001 node examples/dist/distributed/server.js   (/mcp, /tasks/ dashboard, /metrics)
 import { createServer } from 'node:http';
-import type { IncomingMessage } from 'node:http';
 import { TaskManager } from '@headway/core';
 import type { Reporter } from '@headway/core';
 import { bullmq } from '@headway/bullmq';
 import { createDashboard } from '@headway/dashboard';
 import { prometheusReporter } from '@headway/prometheus';
-import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { SchemaRegistry } from '../schema-registry/registry.js';
-import { mcpSessions, registryRoutes } from '../schema-registry/mcp-sessions.js';
+import { withBearerPrincipal } from '../shared/bearer-principal.js';
+import { mcpSessions, registryRoutes } from '../shared/mcp-sessions.js';
 import { createRegistryServer } from '../schema-registry/server.js';
 import { fleetConfig } from './config.js';
 
@@ -41,12 +40,8 @@ const serveMetrics = metrics.handler({ path: '/metrics' });
 
 const http = createServer(
   registryRoutes({
-    mcp: (req, res) => {
-      // `Authorization: Bearer <name>` stands in for real authentication here.
-      const name = /^Bearer ([\w.-]{1,64})$/.exec(req.headers.authorization ?? '')?.[1];
-      if (name) (req as IncomingMessage & { auth?: AuthInfo }).auth = { token: name, clientId: 'example', scopes: [], extra: { sub: name } };
-      serveMcp(req, res);
-    },
+    // `Authorization: Bearer <name>` stands in for real authentication here.
+    mcp: (req, res) => serveMcp(withBearerPrincipal(req), res),
     metrics: serveMetrics,
     dashboard: (req, res) => dashboard.handle(req, res),
   }),

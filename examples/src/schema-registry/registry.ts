@@ -48,9 +48,14 @@ export class SchemaRegistry {
   }
 
   async versions(context: string, subject: string, signal?: AbortSignal): Promise<number> {
+    return (await this.schemaVersions(context, subject, signal)).length;
+  }
+
+  /** Every version of a subject, oldest first. */
+  async schemaVersions(context: string, subject: string, signal?: AbortSignal): Promise<unknown[]> {
     await this.roundTrip(signal);
     const text = await readFile(join(this.contextDir(context), `${subject}.json`), 'utf8');
-    return (JSON.parse(text) as unknown[]).length;
+    return JSON.parse(text) as unknown[];
   }
 
   async deleteSubject(context: string, subject: string, signal?: AbortSignal): Promise<void> {

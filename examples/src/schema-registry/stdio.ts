@@ -1,25 +1,12 @@
 // The schema-registry batch server over stdio, on the embedded durable defaults.
-// Usage: node examples/dist/schema-registry/stdio.js [dataDir]   (default ./.headway-data)
-import { resolve } from 'node:path';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import { createRegistryManager, createRegistryServer } from './server.js';
+// Usage: node examples/dist/schema-registry/stdio.js [dataDir]
+//   dataDir: else HEADWAY_DATA_DIR, else ~/.local/share/headway/schema-registry (per user; see ../shared/data-dir.ts)
+//   REGISTRY_SEED_SUBJECTS (200), REGISTRY_LATENCY_MS (100), INLINE_BUDGET_MS (10000)
+import { startOrExit } from '../shared/startup.js';
+import { serveStdio } from '../shared/stdio.js';
+import { startRegistryApp } from './server.js';
+import { registrySettings } from './settings.js';
 
-const dataDir = resolve(process.argv[2] ?? process.env.HEADWAY_DATA_DIR ?? '.headway-data');
-const latencyMs = Number(process.env.REGISTRY_LATENCY_MS ?? 20);
-const seedSubjects = Number(process.env.REGISTRY_SEED_SUBJECTS ?? 0);
-
-const { manager, registry } = await createRegistryManager({ dataDir, latencyMs });
-if (seedSubjects > 0) {
-  for (const context of ['dev', 'staging']) if ((await registry.subjects(context)).length === 0) await registry.seed(context, seedSubjects);
-}
-const { server } = createRegistryServer(manager, registry, { anonymousListing: true });
-await manager.start();
-await server.connect(new StdioServerTransport());
-
-const stop = async () => {
-  await manager.shutdown({ mode: 'abort', timeoutMs: 2_000 });
-  process.exit(0);
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-process.stdin.on('close', stop);
+// One client per stdio server: listing its tasks is safe.
+const { manager, first } = await startOrExit('schema-registry', () => startRegistryApp(registrySettings(), { anonymousListing: true }));
+await serveStdio(first, manager);

@@ -1,58 +1,90 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { HeadwayMcp, McpToolContext } from '@headway/mcp';
 import { structuredOutput } from '@headway/mcp';
 import { z } from 'zod';
+import { ItemStatus } from '../shared/status-line.js';
 import type { SchemaRegistry } from './registry.js';
+
+export interface RegistryToolsOptions {
+  /** Where `export_context` writes its bundles. Default: `exports` beside the registry's directory. */
+  exportDir?: string;
+}
+
+const CONTEXT = z
+  .string()
+  .min(1)
+  .describe('Name of the schema-registry context (a folder of subjects), e.g. "dev" or "staging"; letters, digits, ".", "_" and "-"');
+
+/** What a resumed `clear_context_batch` knows: how many subjects there were and how many are gone. */
+interface ClearCheckpoint {
+  found: number;
+  deleted: number;
+}
 
 /**
  * The seed brief's schema-registry batch tools, written with Headway. Compare with the brief's
  * Python: the arguments come first, the context second (`ctx`), and progress phases map into
  * their slot so the bar never goes back.
  */
-export function registerRegistryTools(headway: HeadwayMcp, registry: SchemaRegistry): void {
+export function registerRegistryTools(headway: HeadwayMcp, registry: SchemaRegistry, options: RegistryToolsOptions = {}): void {
+  const exportDir = options.exportDir ?? join(dirname(registry.dir), 'exports');
   headway.registerTool(
     'clear_context_batch',
     {
       title: 'Clear a schema-registry context',
       description:
         'Deletes every subject of a schema-registry context, then (optionally) the context itself. ' +
-        'Long-running: reports progress, and answers with a task handle if it takes longer than the inline budget. ' +
-        'dryRun (default true) only counts what would be deleted.',
+        'dry_run (default true) only reads what would be deleted: pass dry_run: false to delete. ' +
+        'Long-running (a registry round trip per subject): reports progress with counts and ETA, and answers with a task id ' +
+        'to follow with task_status / task_wait when it outlives the inline budget. Resumes where it stopped after a server restart.',
       inputSchema: {
-        context: z.string().min(1).describe('The context to clear'),
-        deleteContextAfter: z.boolean().default(true),
-        dryRun: z.boolean().default(true),
+        context: CONTEXT,
+        delete_context_after: z.boolean().default(true).describe('Also delete the (then empty) context itself. Default true.'),
+        dry_run: z.boolean().default(true).describe('Only count what would be deleted, changing nothing. Default true: pass false to delete.'),
       },
+      annotations: { title: 'Clear a schema-registry context', readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: false },
       task: { mode: 'auto', kind: 'cleanup', timeoutMs: 30 * 60_000, resumable: true },
     },
     structuredOutput('clear_context_batch', { fallbackOnError: true })(
-      async (args: { context: string; deleteContextAfter: boolean; dryRun: boolean }, ctx: McpToolContext) => {
-        await ctx.info(`Starting batch clear operation for context '${args.context}'`, { loggerName: 'BatchOperations' });
+      async (args: { context: string; delete_context_after: boolean; dry_run: boolean }, ctx: McpToolContext) => {
+        const resumed = ctx.resumeFrom as ClearCheckpoint | undefined;
+        await ctx.info(`${resumed ? 'Resuming' : 'Starting'} batch clear operation for context '${args.context}'${args.dry_run ? ' (dry run)' : ''}`, {
+          loggerName: 'BatchOperations',
+        });
         ctx.progress.update(0, `Fetching subjects from context ${args.context}`);
         const subjects = await registry.subjects(args.context, ctx.signal);
-        ctx.progress.update(10, `Found ${subjects.length} subjects`);
+        // A resumed run lists only what is left: counts stay those of the whole clear.
+        const alreadyDeleted = resumed?.deleted ?? 0;
+        const found = resumed ? Math.max(resumed.found, alreadyDeleted + subjects.length) : subjects.length;
+        ctx.progress.update(10, `Found ${found} subjects in ${args.context}`);
 
-        // Resumable: after a restart, subjects already deleted are gone from the listing anyway.
-        let deleted = 0;
-        await ctx.progress.phase('Deleting subjects', { total: Math.max(1, subjects.length), to: 90 }, async (phase) => {
-          for (const [i, subject] of subjects.entries()) {
-            if (!args.dryRun) await registry.deleteSubject(args.context, subject, ctx.signal);
-            else await registry.versions(args.context, subject, ctx.signal);
-            deleted++;
-            phase.updateItem(i, subject);
+        const verb = args.dry_run ? 'Checking subjects' : 'Deleting subjects';
+        const status = new ItemStatus(verb, found, alreadyDeleted);
+        let done = alreadyDeleted;
+        await ctx.progress.phase(verb, { total: Math.max(1, found), to: 90 }, async (phase) => {
+          if (done > 0) phase.updateItem(done - 1, status.line());
+          for (const subject of subjects) {
+            if (args.dry_run) await registry.versions(args.context, subject, ctx.signal);
+            else await registry.deleteSubject(args.context, subject, ctx.signal);
+            done++;
+            phase.updateItem(done - 1, status.advance());
+            if (!args.dry_run && done % 10 === 0) await ctx.checkpoint({ found, deleted: done } satisfies ClearCheckpoint);
           }
         });
 
-        if (args.deleteContextAfter && !args.dryRun) {
-          ctx.progress.update(90, 'Deleting context');
+        const deleteContext = args.delete_context_after && !args.dry_run;
+        if (deleteContext) {
+          ctx.progress.update(90, `Deleting context ${args.context}`);
           await registry.deleteContext(args.context, ctx.signal);
         }
         ctx.progress.update(100, 'Operation completed');
         return {
           context: args.context,
-          dryRun: args.dryRun,
-          subjectsFound: subjects.length,
-          subjectsDeleted: args.dryRun ? 0 : deleted,
-          contextDeleted: args.deleteContextAfter && !args.dryRun,
+          dry_run: args.dry_run,
+          subjects_found: found,
+          subjects_deleted: args.dry_run ? 0 : done,
+          context_deleted: deleteContext,
         };
       },
     ),
@@ -62,11 +94,14 @@ export function registerRegistryTools(headway: HeadwayMcp, registry: SchemaRegis
     'count_schemas',
     {
       title: 'Count schemas',
-      description: 'Counts subjects and schema versions, per context or across all contexts, with progress.',
+      description:
+        'Counts subjects and schema versions, in one context or across all of them (a registry round trip per subject). ' +
+        'Reports progress with counts and ETA; answers with a task id to follow with task_wait when it outlives the inline budget.',
       inputSchema: {
-        context: z.string().optional().describe('Only this context'),
+        context: CONTEXT.optional().describe('Only count this context; omit to count every context'),
       },
-      task: { mode: 'inline', kind: 'statistics' },
+      annotations: { title: 'Count schemas', readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      task: { mode: 'auto', kind: 'statistics' },
     },
     structuredOutput('count_schemas', { fallbackOnError: true })(async (args: { context?: string }, ctx: McpToolContext) => {
       await ctx.debug('Starting schema count operation', { loggerName: 'Statistics' });
@@ -76,17 +111,49 @@ export function registerRegistryTools(headway: HeadwayMcp, registry: SchemaRegis
       const share = 100 / Math.max(1, contexts.length);
       for (const context of contexts) {
         const subjects = await registry.subjects(context, ctx.signal);
+        const status = new ItemStatus(`Counting '${context}'`, subjects.length);
         let versions = 0;
         await ctx.progress.phase(`Counting '${context}'`, { total: Math.max(1, subjects.length), weight: share }, async (phase) => {
           for (const [i, subject] of subjects.entries()) {
             versions += await registry.versions(context, subject, ctx.signal);
-            phase.updateItem(i, `${context}/${subject}`);
+            phase.updateItem(i, status.advance());
           }
         });
         perContext[context] = { subjects: subjects.length, versions };
       }
       const totals = Object.values(perContext).reduce((a, c) => ({ subjects: a.subjects + c.subjects, versions: a.versions + c.versions }), { subjects: 0, versions: 0 });
       return { contexts: perContext, ...totals };
+    }),
+  );
+
+  headway.registerTool(
+    'export_context',
+    {
+      title: 'Export a context',
+      description:
+        'Writes every subject of a context, with all its schema versions, to one JSON bundle on the server. ' +
+        'Always answers at once with a task id (handle mode): follow it with task_status, task_wait or task_result, stop it with task_cancel.',
+      inputSchema: { context: CONTEXT },
+      annotations: { title: 'Export a context', readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+      task: { mode: 'handle', kind: 'export', timeoutMs: 30 * 60_000 },
+    },
+    structuredOutput('export_context', { fallbackOnError: true })(async (args: { context: string }, ctx: McpToolContext) => {
+      ctx.progress.update(0, `Listing subjects of ${args.context}`);
+      const subjects = await registry.subjects(args.context, ctx.signal);
+      const status = new ItemStatus('Reading subjects', subjects.length);
+      const bundle: Record<string, unknown[]> = {};
+      await ctx.progress.phase('Reading subjects', { total: Math.max(1, subjects.length), to: 95 }, async (phase) => {
+        for (const [i, subject] of subjects.entries()) {
+          bundle[subject] = await registry.schemaVersions(args.context, subject, ctx.signal);
+          phase.updateItem(i, status.advance());
+        }
+      });
+      ctx.progress.update(95, 'Writing the bundle');
+      await mkdir(exportDir, { recursive: true });
+      const file = join(exportDir, `${args.context}.json`);
+      await writeFile(file, JSON.stringify({ context: args.context, subjects: bundle }, null, 2));
+      await ctx.info(`Exported ${subjects.length} subjects of '${args.context}' to ${file}`, { loggerName: 'Export' });
+      return { context: args.context, subjects: subjects.length, file };
     }),
   );
 }

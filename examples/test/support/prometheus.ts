@@ -54,6 +54,8 @@ export interface PrometheusOptions {
   target: string;
   /** Default `1s`. */
   scrapeInterval?: string;
+  /** A whole configuration (YAML) to run instead of the one built from `target` (its job must be `headway`). */
+  configText?: string;
 }
 
 export interface PrometheusServer {
@@ -78,7 +80,7 @@ export async function startPrometheus(binary: string, options: PrometheusOptions
   const config = join(dir, 'prometheus.yml');
   writeFileSync(
     config,
-    [
+    options.configText ?? [
       'global:',
       `  scrape_interval: ${interval}`,
       `  scrape_timeout: ${interval}`,

@@ -1,61 +1,20 @@
 // The schema-registry HTTP example (examples/dist/schema-registry/http.js) as a child process, and
 // a few real tool calls against it. Tests that only need its URLs use `startHttpExample`; what the
 // example prints and which tools it has is known here only.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { spawnChild } from './child-process.js';
+import { startHttpServer } from './http-example.js';
+import type { HttpExample } from './http-example.js';
+
+export type { HttpExample } from './http-example.js';
 
 const SCRIPT = fileURLToPath(new URL('../../dist/schema-registry/http.js', import.meta.url));
 
-export interface HttpExample {
-  readonly base: string;
-  readonly mcpUrl: string;
-  readonly metricsUrl: string;
-  readonly dashboardUrl: string;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** Starts the example on a free port with its data in a temporary directory. */
-export async function startHttpExample(env: Record<string, string> = {}): Promise<HttpExample> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'headway-http-example-'));
-  const child = spawnChild(process.execPath, [SCRIPT, dataDir], { env: { ...process.env, PORT: '0', HEADWAY_DATA_DIR: dataDir, ...env } });
-  const stop = async () => {
-    await child.stop(15_000);
-    rmSync(dataDir, { recursive: true, force: true });
-  };
-  try {
-    const urls = await new Promise<Record<'mcp' | 'tasks' | 'metrics', string>>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the example did not print its URLs within 30 s:\n${child.output()}`)), 30_000);
-      child.process.stdout!.on('data', () => {
-        const output = child.output();
-        const mcp = /MCP on (http:\/\/\S+)/.exec(output)?.[1];
-        const tasks = /tasks on (http:\/\/\S+)/.exec(output)?.[1];
-        const metrics = /metrics on (http:\/\/\S+)/.exec(output)?.[1];
-        if (mcp && tasks && metrics) {
-          clearTimeout(timer);
-          resolve({ mcp, tasks, metrics });
-        }
-      });
-      void child.exited.then(() => reject(new Error(`the example exited with ${child.process.exitCode ?? child.process.signalCode}:\n${child.output()}`)));
-    });
-    return {
-      base: new URL(urls.mcp).origin,
-      mcpUrl: urls.mcp,
-      metricsUrl: urls.metrics,
-      dashboardUrl: urls.tasks,
-      output: () => child.output(),
-      stop,
-    };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
+/** Starts the schema-registry example on a free port with its data in `dataDir`, else in a temporary directory. */
+export function startHttpExample(env: Record<string, string> = {}, dataDir?: string): Promise<HttpExample> {
+  return startHttpServer(SCRIPT, env, dataDir);
 }
 
 /** Environment for a run with something to do: seeded contexts and a registry round trip per operation. */
@@ -74,10 +33,10 @@ export async function runRegistryWorkload(mcpUrl: string): Promise<{ completed: 
       (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as CallToolResult;
     const [count, clear, bad] = await Promise.all([
       call('count_schemas', { context: 'staging' }),
-      call('clear_context_batch', { context: 'dev', dryRun: false }),
-      call('clear_context_batch', { context: 'not a context!', dryRun: false }),
+      call('clear_context_batch', { context: 'dev', dry_run: false }),
+      call('clear_context_batch', { context: 'not a context!', dry_run: false }),
     ]);
-    const dry = await call('clear_context_batch', { context: 'staging', dryRun: true });
+    const dry = await call('clear_context_batch', { context: 'staging', dry_run: true });
     const outcomes = [count, clear, bad, dry].map((r) => (r.isError ? 'failed' : 'completed'));
     return { completed: outcomes.filter((o) => o === 'completed').length, failed: outcomes.filter((o) => o === 'failed').length };
   } finally {

@@ -64,3 +64,11 @@ export function checkBoolean(argument: string, value: unknown): boolean {
 export function checkFunction(argument: string, value: unknown): void {
   if (typeof value !== 'function') throw new InvalidArgumentError(argument, value, 'a function');
 }
+
+/** Refuses keys an options object does not know (a misspelt option would otherwise be silently ignored). */
+export function checkKnownKeys(argument: string, value: Record<string, unknown>, known: readonly string[]): void {
+  const unknown = Object.keys(value).filter((key) => !known.includes(key));
+  if (unknown.length > 0) {
+    throw new InvalidArgumentError(argument, value, `only ${known.join(', ')}; unknown: ${unknown.join(', ')}`);
+  }
+}

@@ -505,6 +505,8 @@ describe('bad input', () => {
     ['metadata array', { kind: 'k', metadata: [] }, 'metadata'],
     ['owner empty', { kind: 'k', owner: '' }, 'owner'],
     ['reporter without onEvent', { kind: 'k', reporters: [{}] }, 'reporters[0]'],
+    ['a misspelt option', { kind: 'k', fn: (): number => 1, timeout: 5 }, 'create options'],
+    ['a misspelt retry option', { kind: 'k', fn: (): number => 1, retry: { maxAttempts: 2, backoffMs: 5 } }, 'retry'],
   ])('create rejects %s with the argument named', async (_name, options, argument) => {
     const m = manager();
     const error = await m.create(options as never).catch((e: unknown) => e);
@@ -521,6 +523,10 @@ describe('bad input', () => {
     await expect(m.cancel('nope')).rejects.toBeInstanceOf(TaskNotFoundError);
     await expect(m.list({ status: ['running' as never] })).rejects.toThrow(/status: "running"/);
     await expect(m.list({ limit: 0 })).rejects.toThrow(/limit: 0/);
+  });
+
+  it('names the unknown option it refuses', async () => {
+    await expect(manager().create({ kind: 'k', fn: () => 1, retry: { backoffMs: 5 } } as never)).rejects.toThrow(/unknown: backoffMs/);
   });
 
   it('a rejected creation leaves nothing behind', async () => {

@@ -7,7 +7,7 @@ import type { Reporter } from '../reporter.js';
 import { ANY_OWNER } from '../store/task-store.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { TaskRecord } from '../task-record.js';
-import { checkBoolean, checkNonEmptyString, checkPlainObject } from '../validate.js';
+import { checkBoolean, checkKnownKeys, checkNonEmptyString, checkPlainObject } from '../validate.js';
 import type { Definitions } from './definitions.js';
 import { checkReporters, checkTimeout, checkTtl } from './manager-options.js';
 import type { CreateTaskOptions } from './manager-options.js';
@@ -15,6 +15,12 @@ import { resolveRetry } from './retry-policy.js';
 import type { ResolvedRetryOptions } from './retry-policy.js';
 
 const MAX_DEPENDENCIES = 1000;
+// A record keyed by every option, so adding one to CreateTaskOptions without listing it here fails to compile.
+const CREATE_OPTION_KEYS: Record<keyof CreateTaskOptions, true> = {
+  kind: true, input: true, owner: true, fn: true, metadata: true, ttlMs: true, timeoutMs: true, retry: true, resumable: true,
+  dependsOn: true, runOnDependencyFailure: true, reporters: true, awaitDefinition: true, deferred: true,
+};
+const CREATE_KEYS = Object.keys(CREATE_OPTION_KEYS);
 const NO_DEPENDENCIES: readonly string[] = Object.freeze([]);
 
 /** A create request that passed validation. */
@@ -54,6 +60,7 @@ export class Admission {
   /** Validates a create request; throws `InvalidArgumentError` naming what is wrong. */
   check(options: CreateTaskOptions, owner: string): CreateSpec {
     checkPlainObject('create options', options);
+    checkKnownKeys('create options', options as unknown as Record<string, unknown>, CREATE_KEYS);
     const kind = checkNonEmptyString('kind', options.kind);
     const metadata = options.metadata === undefined ? {} : checkPlainObject('metadata', options.metadata);
     if (options.fn !== undefined && typeof options.fn !== 'function') {

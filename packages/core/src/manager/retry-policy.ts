@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors.js';
-import { checkNonNegative, checkPositive, checkPositiveInteger } from '../validate.js';
+import { checkKnownKeys, checkNonNegative, checkPositive, checkPositiveInteger } from '../validate.js';
 
 export interface RetryOptions {
   /** Attempts in all, including the first. Default 1 (no retry). */
@@ -24,9 +24,12 @@ export const DEFAULT_RETRY: ResolvedRetryOptions = Object.freeze({
   jitter: 'full',
 });
 
+const RETRY_KEYS: readonly (keyof RetryOptions)[] = ['maxAttempts', 'initialDelayMs', 'factor', 'maxDelayMs', 'jitter'];
+
 export function resolveRetry(options: RetryOptions | undefined, base: ResolvedRetryOptions = DEFAULT_RETRY): ResolvedRetryOptions {
   if (options === undefined) return base;
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('retry', options, 'an object');
+  checkKnownKeys('retry', options as Record<string, unknown>, RETRY_KEYS);
   const r = { ...base, ...options };
   checkPositiveInteger('retry.maxAttempts', r.maxAttempts);
   checkNonNegative('retry.initialDelayMs', r.initialDelayMs);

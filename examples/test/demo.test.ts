@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ProgressBoard } from '../src/progress-bar.js';
+import { spawnChild } from './support/child-process.js';
+import { screenOf } from './support/screen.js';
+
+// The built demo, run as `npm run demo` runs it, with --exit so that it ends.
+const demoScript = fileURLToPath(new URL('../dist/demo.js', import.meta.url));
+const RUN_TIMEOUT_MS = 240_000;
+
+async function runDemo(command: string, args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawnChild(command, args, { env: { ...process.env, HEADWAY_DEMO_EXIT: '1' } }, 2_000_000);
+  const timer = setTimeout(() => child.process.kill('SIGKILL'), RUN_TIMEOUT_MS - 10_000);
+  await child.exited;
+  clearTimeout(timer);
+  return { code: child.process.exitCode, output: child.output() };
+}
+
+/** Checks the story the demo told, line by line, and returns what it said about the restart. */
+function checkStory(lines: readonly string[]): void {
+  const find = (pattern: RegExp): RegExpExecArray => {
+    for (const line of lines) {
+      const match = pattern.exec(line);
+      if (match) return match;
+    }
+    throw new Error(`no line matches ${pattern}:\n${lines.join('\n')}`);
+  };
+  const dataDir = find(/FileTaskStore under (\S+);/)[1]!;
+  find(/^\[1\/4\] Live progress/);
+  find(/✓ alpha: completed .* 24 items written$/);
+  find(/✓ beta: completed .* 32 items written$/);
+  find(/^\[2\/4\] Past the inline budget/);
+  const handle = find(/→ gamma: the call answered after [\d.]+ s with a handle \(promoted: true\): task (\S+) is working at (\d+)%$/);
+  expect(Number(handle[2])).toBeLessThan(100);
+  find(/✓ gamma: completed in the background after .*task_wait returned its result \(70 items written\)$/);
+  find(/^\[3\/4\] Cancellation/);
+  const cancelled = find(/✓ delta: task_cancel stopped it at (\d+)%; task_status says cancelled \(Cancelled from the demo client\)$/);
+  expect(Number(cancelled[1])).toBeLessThan(100);
+  find(/^\[4\/4\] Crash and resume/);
+  const started = find(/→ epsilon: start_batch answered at once: task (\S+) is/)[1];
+  const killed = find(/✗ server pid (\d+) killed with SIGKILL while epsilon was at (\d+)%/);
+  const restarted = find(/↻ server started again \(pid (\d+), same port, same store\): task_status finds task (\S+), (?:queued|working) at (\d+)%$/);
+  expect(restarted[1]).not.toBe(killed[1]);
+  expect(restarted[2]).toBe(started);
+  // (Its progress then may be a little below what was seen before the kill: a progress write in flight may be lost; checkpoints are not.)
+  const resumed = find(/✓ epsilon: completed, resumed from its checkpoint after item (\d+) of 50 \((\d+) items processed after the restart; 50 of 50 item files on disk\)$/);
+  expect(Number(resumed[1])).toBeGreaterThan(0);
+  expect(Number(resumed[1]) + Number(resumed[2])).toBe(50);
+  find(/^ {4}dashboard {2}http:\/\/127\.0\.0\.1:\d+\/tasks\/$/);
+  find(/^ {4}metrics {4}http:\/\/127\.0\.0\.1:\d+\/metrics {3}\(\d+ headway_\* samples/);
+  find(/^Server stopped and data removed \(--exit\)\.$/);
+  // Both server processes are gone, and so is the data directory.
+  for (const pid of [killed[1], restarted[1]]) expect(() => process.kill(Number(pid), 0)).toThrow();
+  expect(existsSync(dataDir)).toBe(false);
+}
+
+describe('the demo (npm run demo)', () => {
+  it('piped, tells every step in plain lines: inline bars, a handle, a cancel, a SIGKILL and a resume from a checkpoint, then the dashboard and /metrics', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const { code, output } = await runDemo(process.execPath, [demoScript, '--exit']);
+    expect(code, output).toBe(0);
+    expect(output).not.toMatch(/[\x1b\r]/); // eslint-disable-line no-control-regex -- no escape codes, no carriage returns
+    checkStory(output.split('\n'));
+  });
+
+  const hasScript = spawnSync('script', ['--version']).status === 0;
+  it.skipIf(!hasScript)('on a terminal (a pseudo-terminal from script(1)), redraws its bars in place and leaves the same story on the screen', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const { code, output } = await runDemo('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(demoScript)}`, '/dev/null']);
+    expect(code, output).toBe(0);
+    // Bars went back up and were redrawn many times, with percentages and an ETA.
+    expect(output.match(/\x1b\[\d+F\x1b\[0J/g)?.length ?? 0).toBeGreaterThan(20); // eslint-disable-line no-control-regex -- the board's redraw sequence
+    expect(output).toMatch(/epsilon +\[[█░]{24}\] +\d+% Processing \d+\/50 · ETA /);
+    const screen = screenOf(output);
+    // No bar is left on the screen at the end: each finished bar became its result line.
+    expect(screen.filter((line) => /\[[█░]{24}\]/.test(line))).toEqual([]);
+    checkStory(screen);
+  });
+});
+
+describe('ProgressBoard', () => {
+  function board(live: boolean): { board: ProgressBoard; written: () => string } {
+    let written = '';
+    const out = { isTTY: live, columns: 80, write: (text: string) => void (written += text) } as unknown as NodeJS.WriteStream;
+    return { board: new ProgressBoard(out, live), written: () => written };
+  }
+
+  it('not on a terminal, prints only lines: bars draw nothing', () => {
+    const { board: b, written } = board(false);
+    b.print('step 1');
+    const bar = b.bar('alpha');
+    bar.update(50, 'half');
+    bar.done('alpha done');
+    bar.update(60, 'ignored after done');
+    expect(written()).toBe('step 1\nalpha done\n');
+  });
+
+  it('on a terminal, keeps one line per bar under the printed lines, cut to the width', () => {
+    const { board: b, written } = board(true);
+    b.print('step 1');
+    const alpha = b.bar('alpha');
+    const beta = b.bar('beta');
+    alpha.update(50, 'Processing 5/10');
+    beta.update(10, `a long message ${'x'.repeat(80)}`);
+    b.print('a line above the bars');
+    let screen = screenOf(written());
+    expect(screen).toHaveLength(4);
+    expect(screen.slice(0, 2)).toEqual(['step 1', 'a line above the bars']);
+    expect(screen[2]).toMatch(/^ {4}alpha {4}\[█{12}░{12}\] +50% Processing 5\/10$/);
+    expect(screen[3]).toHaveLength(79);
+    expect(screen[3]!.endsWith('…')).toBe(true);
+    alpha.done('alpha done');
+    screen = screenOf(written());
+    expect(screen.slice(0, 3)).toEqual(['step 1', 'a line above the bars', 'alpha done']);
+    expect(screen).toHaveLength(4);
+    expect(screen[3]).toMatch(/^ {4}beta/);
+    beta.done();
+    expect(screenOf(written())).toEqual(['step 1', 'a line above the bars', 'alpha done']);
+  });
+});
