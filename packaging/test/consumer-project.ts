@@ -57,20 +57,33 @@ export interface ConsumerProject {
   dir: string;
   /** name → tarball path */
   tarballs: Map<string, string>;
-  /** Runs `node <file>` in the project and returns stdout (throws with stderr on failure). */
-  node(file: string, args?: string[]): Promise<string>;
-  exec(command: string, args: string[]): Promise<{ stdout: string; stderr: string }>;
+  /** Runs `node <file>` in the project (with extra environment variables) and returns stdout (throws with stderr on failure). */
+  node(file: string, args?: string[], env?: Record<string, string>): Promise<string>;
+  exec(command: string, args: string[], env?: Record<string, string>): Promise<{ stdout: string; stderr: string }>;
   remove(): void;
 }
 
-/** The README's first TypeScript snippet that uses only @headway/core and creates a task. */
-export function readmeCoreSnippet(): string {
+/** A TypeScript snippet of the root README that names its file: `// examples/src/tutorial/core.ts` first. */
+export interface ReadmeSnippet {
+  /** The file name, e.g. `core.ts`. */
+  file: string;
+  code: string;
+  /** What its last `console.log(…); // <comment>` says it prints, if it says so. */
+  printsLast?: string;
+}
+
+/** The root README's tutorial, as written: every ```ts block whose first line is `// examples/src/tutorial/<file>.ts`. */
+export function readmeTutorial(): ReadmeSnippet[] {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  for (const [, code = ''] of readme.matchAll(/```ts\n([\s\S]*?)```/g)) {
-    const sources = [...code.matchAll(/^import .* from '([^']+)';$/gm)].map((m) => m[1]);
-    if (sources.length > 0 && sources.every((s) => s === '@headway/core') && code.includes('manager.create(')) return code;
+  const snippets: ReadmeSnippet[] = [];
+  for (const [, file, code = ''] of readme.matchAll(/```ts\n\/\/ examples\/src\/tutorial\/([\w-]+\.ts)\n([\s\S]*?)```/g)) {
+    const printsLast = [...code.matchAll(/^console\.log\(.*\); \/\/ (.+)$/gm)].at(-1)?.[1]?.trim();
+    snippets.push({ file: file!, code, ...(printsLast ? { printsLast } : {}) });
   }
-  throw new Error("README.md has no ```ts snippet that imports only from '@headway/core' and calls manager.create(");
+  if (!snippets.some((s) => s.file === 'core.ts')) {
+    throw new Error('README.md has no ```ts block starting with "// examples/src/tutorial/core.ts" (the tutorial\'s first step)');
+  }
+  return snippets;
 }
 
 /** Peers the packages declare, optional ones too (an entry point may need one), with their ranges. */
@@ -90,7 +103,7 @@ export async function createConsumerProject(sources: Record<string, string>): Pr
   if (!relative(repoRoot, tmp.dir).startsWith('..')) throw new Error(`${tmp.dir} is inside the workspace ${repoRoot}`);
   const tarballDir = join(tmp.dir, 'tarballs');
   const dir = join(tmp.dir, 'project');
-  mkdirSync(join(dir, 'src'), { recursive: true });
+  mkdirSync(join(dir, 'src', 'tutorial'), { recursive: true });
   const tarballs = new Map<string, string>();
   for (const pkg of publishablePackages()) tarballs.set(pkg.name, packPackage(pkg.dir, tarballDir));
 
@@ -128,9 +141,9 @@ export async function createConsumerProject(sources: Record<string, string>): Pr
   for (const [file, text] of Object.entries(sources)) writeFileSync(join(dir, 'src', file), text);
   cpSync(join(FIXTURES, 'entry-points.mjs'), join(dir, 'entry-points.mjs'));
 
-  const exec = async (command: string, args: string[]) => {
+  const exec = async (command: string, args: string[], env: Record<string, string> = {}) => {
     try {
-      return await run(command, args, { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: userEnvironment(), timeout: COMMAND_TIMEOUT_MS });
+      return await run(command, args, { cwd: dir, maxBuffer: 64 * 1024 * 1024, env: { ...userEnvironment(), ...env }, timeout: COMMAND_TIMEOUT_MS });
     } catch (error) {
       const e = error as { stdout?: string; stderr?: string; message: string; killed?: boolean };
       const why = e.killed ? `did not finish in ${COMMAND_TIMEOUT_MS / 60_000} minutes (registry unreachable? certificates?)` : 'failed';
@@ -143,7 +156,7 @@ export async function createConsumerProject(sources: Record<string, string>): Pr
     dir,
     tarballs,
     exec,
-    node: async (file, args = []) => (await exec(process.execPath, [file, ...args])).stdout,
+    node: async (file, args = [], env = {}) => (await exec(process.execPath, [file, ...args], env)).stdout,
     remove: tmp.remove,
   };
 }

@@ -5,15 +5,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishablePackages } from '../../scripts/workspace-packages.mjs';
-import { createConsumerProject, FIXTURES, OTEL_IMPORTS, otelLine, readmeCoreSnippet } from './consumer-project.js';
+import { createConsumerProject, FIXTURES, OTEL_IMPORTS, otelLine, readmeTutorial } from './consumer-project.js';
 import type { ConsumerProject } from './consumer-project.js';
 
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
+const tutorial = readmeTutorial();
+const step = (file: string) => tutorial.find((s) => s.file === file);
 let project: ConsumerProject;
 
 beforeAll(async () => {
   project = await createConsumerProject({
-    'readme-core.ts': fixture('readme-prelude.ts') + readmeCoreSnippet() + fixture('readme-epilogue.ts'),
+    ...Object.fromEntries(tutorial.map((s) => [`tutorial/${s.file}`, s.code])),
     'mcp-client.ts': fixture('mcp-client.ts'),
     'otel-sdk.ts': `${OTEL_IMPORTS[otelLine()]}\n` + fixture('otel-sdk.ts'),
   });
@@ -37,9 +39,24 @@ describe(`packed tarballs in a project outside the workspace (Node ${process.ver
     await project.exec('npm', ['ls', '--all', '--loglevel=error']);
   });
 
-  it("runs the README's core snippet: the task completes at 100 with its result", async () => {
-    const out = JSON.parse(await project.node('out/readme-core.js'));
-    expect(out).toEqual({ result: { deleted: 3 }, status: 'completed', progress: 100 });
+  it("runs the README's first snippet (tutorial core.ts) as written: progress up to 100%, then what it says it prints", async () => {
+    const lines = (await project.node('out/tutorial/core.js')).trim().split('\n');
+    const percents = lines.map((l) => /^(\d+)%/.exec(l)?.[1]).filter((p) => p !== undefined).map(Number);
+    expect(percents.length).toBeGreaterThan(1);
+    expect(percents.every((p, i) => i === 0 || p >= percents[i - 1]!)).toBe(true);
+    expect(percents.at(-1)).toBe(100);
+    if (step('core.ts')!.printsLast) expect(lines.at(-1)).toBe(step('core.ts')!.printsLast);
+  });
+
+  it("runs the README's tutorial server and client as written: the client sees progress to 100/100 and the result", async (context) => {
+    if (!step('server.ts') || !step('client.ts')) return context.skip('the README has no tutorial server.ts and client.ts');
+    const tasksDir = join(project.dir, 'tutorial-tasks');
+    const lines = (await project.node('out/tutorial/client.js', [], { TASKS_DIR: tasksDir })).trim().split('\n');
+    const progress = lines.map((l) => /^(\d+)\/100/.exec(l)?.[1]).filter((p) => p !== undefined).map(Number);
+    expect(progress.length).toBeGreaterThan(1);
+    expect(strictlyIncreasing(progress)).toBe(true);
+    expect(progress.at(-1)).toBe(100);
+    if (step('client.ts')!.printsLast) expect(lines.at(-1)).toBe(step('client.ts')!.printsLast);
   });
 
   it('serves a long-running MCP tool to the SDK Client: strictly increasing progress to 100, then the result', async () => {
