@@ -11,14 +11,15 @@ const IMMUTABLE = new Set(['id', 'owner', 'kind', 'seq', 'createdAt']);
  */
 export const SEPARATOR = '\0';
 
-function json(argument: string, value: unknown): string {
+/** `value` as JSON; a value that has none is refused, naming `${what}.${key}`. */
+function json(what: string, key: string, value: unknown): string {
   let text: string | undefined;
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new InvalidArgumentError(argument, value, `JSON-serialisable data (${(error as Error).message})`);
+    throw new InvalidArgumentError(`${what}.${key}`, value, `JSON-serialisable data (${(error as Error).message})`);
   }
-  if (text === undefined) throw new InvalidArgumentError(argument, value, 'JSON-serialisable data');
+  if (text === undefined) throw new InvalidArgumentError(`${what}.${key}`, value, 'JSON-serialisable data');
   return text;
 }
 
@@ -34,16 +35,15 @@ export interface PackedFields {
 
 /** The record as packed hash fields: every top-level key that has a value, values as JSON. */
 export function recordFields(record: TaskRecord): PackedFields {
-  let packed = '';
-  let count = 0;
+  // Joined once: one flat string to send, not a chain of concatenations.
+  const parts: string[] = [];
   for (const key in record) {
     const value = (record as unknown as Record<string, unknown>)[key];
     if (value === undefined || !Object.hasOwn(record, key)) continue;
     checkName('record key', key);
-    packed += `${count === 0 ? '' : SEPARATOR}${key}${SEPARATOR}${json(`record.${key}`, value)}`;
-    count++;
+    parts.push(key, json('record', key, value));
   }
-  return { count, packed };
+  return { count: parts.length / 2, packed: parts.join(SEPARATOR) };
 }
 
 export interface EncodedPatch {
@@ -55,10 +55,8 @@ export interface EncodedPatch {
 
 export function patchFields(patch: TaskPatch): EncodedPatch {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new InvalidArgumentError('patch', patch, 'an object');
-  let set = '';
-  let setCount = 0;
-  let unset = '';
-  let unsetCount = 0;
+  const set: string[] = [];
+  const unset: string[] = [];
   for (const key in patch) {
     if (!Object.hasOwn(patch, key)) continue;
     const value = (patch as Record<string, unknown>)[key];
@@ -67,10 +65,10 @@ export function patchFields(patch: TaskPatch): EncodedPatch {
       throw new InvalidArgumentError('patch.status', value, TASK_STATUSES.join(' | '));
     }
     checkName('patch key', key);
-    if (value === undefined) unset += `${unsetCount++ === 0 ? '' : SEPARATOR}${key}`;
-    else set += `${setCount++ === 0 ? '' : SEPARATOR}${key}${SEPARATOR}${json(`patch.${key}`, value)}`;
+    if (value === undefined) unset.push(key);
+    else set.push(key, json('patch', key, value));
   }
-  return { set: { count: setCount, packed: set }, unset: { count: unsetCount, packed: unset } };
+  return { set: { count: set.length / 2, packed: set.join(SEPARATOR) }, unset: { count: unset.length, packed: unset.join(SEPARATOR) } };
 }
 
 /** A record from HGETALL's flat field/value list; a fresh object every time (callers may mutate it). */
