@@ -5,8 +5,9 @@ import type { TaskPatch, TaskRecord } from '@headway/core/spi';
 const IMMUTABLE = new Set(['id', 'owner', 'kind', 'seq', 'createdAt']);
 
 /**
- * Separates names and values in an update's one argument for its fields. JSON text never holds it
- * (JSON.stringify escapes control characters), and a field name may not.
+ * Separates names and values in one script argument. JSON text never holds it (JSON.stringify
+ * escapes control characters), and a field name may not: one argument per write instead of two
+ * per field keeps the command small to build and to parse.
  */
 export const SEPARATOR = '\0';
 
@@ -32,8 +33,9 @@ export interface PackedFields {
   readonly packed: string;
 }
 
-/** The record as hash field/value pairs: every top-level key that has a value, values as JSON. */
-export function recordFields(record: TaskRecord): string[] {
+/** The record as packed hash fields: every top-level key that has a value, values as JSON. */
+export function recordFields(record: TaskRecord): PackedFields {
+  // Joined once: one flat string to send, not a chain of concatenations.
   const parts: string[] = [];
   for (const key in record) {
     const value = (record as unknown as Record<string, unknown>)[key];
@@ -41,7 +43,7 @@ export function recordFields(record: TaskRecord): string[] {
     checkName('record key', key);
     parts.push(key, json('record', key, value));
   }
-  return parts;
+  return { count: parts.length / 2, packed: parts.join(SEPARATOR) };
 }
 
 export interface EncodedPatch {
@@ -74,4 +76,9 @@ export function decodeRecord(fields: readonly string[]): TaskRecord {
   const record: Record<string, unknown> = {};
   for (let i = 0; i + 1 < fields.length; i += 2) record[fields[i]!] = JSON.parse(fields[i + 1]!);
   return record as unknown as TaskRecord;
+}
+
+/** A record a script returned as one JSON object (`recordJson` in scripts.ts); a fresh object every time. */
+export function parseRecord(text: string): TaskRecord {
+  return JSON.parse(text) as TaskRecord;
 }

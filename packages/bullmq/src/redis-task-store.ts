@@ -8,7 +8,7 @@ import type { RedisConnection } from './connection.js';
 import { RedisStoreError } from './errors.js';
 import { KeyLayout } from './keys.js';
 import { LuaScript } from './lua-script.js';
-import { decodeRecord, patchFields, recordFields } from './record-codec.js';
+import { decodeRecord, parseRecord, patchFields, recordFields } from './record-codec.js';
 import { COUNT_ACTIVE, CREATE, DELETE, LIST, SWEEP, UPDATE } from './scripts.js';
 
 export interface RedisTaskStoreOptions {
@@ -117,7 +117,7 @@ export class RedisTaskStore implements TaskStore {
         record.owner,
         record.kind,
         JSON.stringify(record.owner),
-        ...fields,
+        fields.packed,
       ]);
       if (created === 0) throw new HeadwayError('duplicate_id', `Task ${record.id} already exists`);
       await this.replicated(what);
@@ -163,9 +163,9 @@ export class RedisTaskStore implements TaskStore {
         unset.packed,
         set.count,
         set.packed,
-      ])) as [number, string[]] | null;
+      ])) as [number, string] | null;
       if (reply === null) return { ok: false };
-      const record = decodeRecord(reply[1]);
+      const record = parseRecord(reply[1]);
       if (reply[0] !== 1) return { ok: false, record };
       await this.replicated(what);
       return { ok: true, record };
@@ -193,8 +193,8 @@ export class RedisTaskStore implements TaskStore {
         after,
         limit,
         ...new Set(statuses),
-      ])) as [number, ...string[][]];
-      const tasks = reply.slice(1).map((fields) => decodeRecord(fields as string[]));
+      ])) as [number, ...string[]];
+      const tasks = reply.slice(1).map((text) => parseRecord(text as string));
       const last = tasks[tasks.length - 1];
       return reply[0] === 1 && last ? { tasks, nextCursor: encodeCursor(last.seq) } : { tasks };
     });

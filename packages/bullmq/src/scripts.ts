@@ -6,9 +6,8 @@
  * - A record is a hash: one field per top-level key, each value JSON. Scripts decode only
  *   `status`, `owner`, `kind`, `seq` and `expiresAt`, and never re-encode a value (Redis' cjson
  *   would turn `[]` into `{}` and round numbers to 14 digits).
- * - An update's fields come packed in one argument (names and values joined by NUL, which JSON
- *   text never holds). Records go back as HGETALL's flat list: building JSON in Lua would cost
- *   Redis more than it saves the client, and Redis' one thread is what a fleet shares.
+ * - Fields to write come packed in one argument (names and values joined by NUL, which JSON text
+ *   never holds); a record goes back as one JSON object, built from the stored JSON values.
  */
 
 const HEADER = `
@@ -37,6 +36,28 @@ local function split(packed)
     pos = stop + 1
   end
 end
+-- A record as one JSON object, from HGETALL's flat list (values are JSON text already): one
+-- concatenation at the end, so no string is made per field.
+local function recordJson(fields)
+  if #fields == 0 then return '{}' end
+  local parts, n = {}, 0
+  for i = 1, #fields, 2 do
+    local name = fields[i]
+    if string.find(name, '^[%w_$]+$') then
+      parts[n + 1] = i == 1 and '{"' or ',"'
+      parts[n + 2] = name
+      parts[n + 3] = '":'
+    else
+      parts[n + 1] = i == 1 and '{' or ','
+      parts[n + 2] = cjson.encode(name)
+      parts[n + 3] = ':'
+    end
+    parts[n + 4] = fields[i + 1]
+    n = n + 4
+  end
+  parts[n + 1] = '}'
+  return table.concat(parts)
+end
 local function expMember(status, seq, eowner, ekind, id)
   return status .. ':' .. seq .. ':' .. eowner .. ':' .. ekind .. ':' .. id
 end
@@ -53,7 +74,7 @@ end
 
 /**
  * KEYS[1] record, KEYS[2] seq counter.
- * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), then field/value pairs.
+ * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), the fields (packed).
  * Returns 1 when created, 2 when this very record was created already (a resend after a lost
  * reply: same seq and owner), 0 when another record has the id.
  */
@@ -63,7 +84,7 @@ if rcall('EXISTS', rkey) == 1 then
   if rcall('HGET', rkey, 'seq') == ARGV[3] and rcall('HGET', rkey, 'owner') == ARGV[7] then return 2 end
   return 0
 end
-rcall('HSET', rkey, unpack(ARGV, 8))
+rcall('HSET', rkey, unpack(split(ARGV[8])))
 local eowner, ekind = esc(ARGV[5]), esc(ARGV[6])
 for _, k in ipairs(indexKeys(ARGV[4], eowner, ekind)) do rcall('ZADD', k, ARGV[3], ARGV[2]) end
 if tonumber(ARGV[3]) > tonumber(rcall('GET', KEYS[2]) or '0') then rcall('SET', KEYS[2], ARGV[3]) end
@@ -76,7 +97,7 @@ return 1
  * ARGV: base, id, expected statuses (comma-separated; '-' for any), expected attempt (JSON, ''
  * for any), new status or '', how many fields to delete, their names (packed), how many fields to
  * set, the fields (packed).
- * Returns nil when missing, else {1 | 0, fields of the record after (1) or as it is (0)}.
+ * Returns nil when missing, else {1 | 0, the record after (1) or as it is (0), as JSON}.
  */
 export const UPDATE = `${HEADER}
 local rkey = KEYS[1]
@@ -91,7 +112,7 @@ if allowed and ARGV[3] ~= '-' then
   end
 end
 if allowed and ARGV[4] ~= '' and rcall('HGET', rkey, 'attempt') ~= ARGV[4] then allowed = false end
-if not allowed then return { 0, rcall('HGETALL', rkey) } end
+if not allowed then return { 0, recordJson(rcall('HGETALL', rkey)) } end
 local nextStatus = ARGV[5]
 if tonumber(ARGV[6]) > 0 then rcall('HDEL', rkey, unpack(split(ARGV[7]))) end
 if tonumber(ARGV[8]) > 0 then rcall('HSET', rkey, unpack(split(ARGV[9]))) end
@@ -105,7 +126,7 @@ if nextStatus ~= '' and nextStatus ~= current then
   end
   if TERMINAL[nextStatus] then expireTerminal(rkey, ARGV[2], nextStatus, seq, eowner, ekind) end
 end
-return { 1, rcall('HGETALL', rkey) }
+return { 1, recordJson(rcall('HGETALL', rkey)) }
 `;
 
 /** KEYS[1] record. ARGV: base, id. Returns 1 when removed, 0 when there was nothing. */
@@ -149,7 +170,7 @@ return #members
  * ARGV: base, scope ('' = every owner, else 'o' and ARGV[3] the owner), kind flag ('' or 'k' and
  * ARGV[5] the kind), after seq, limit, then the statuses. Merges the per-status indexes by seq,
  * so a page costs O(statuses × (log n + page)); entries whose record Redis expired are removed
- * from the index on the way. Returns {more (0|1), fields of each record…}.
+ * from the index on the way. Returns {more (0|1), each record as JSON…}.
  */
 export const LIST = `${HEADER}
 local eowner = ARGV[2] == 'o' and esc(ARGV[3]) or nil
@@ -193,7 +214,7 @@ while true do
     break
   else
     found = found + 1
-    out[#out + 1] = fields
+    out[#out + 1] = recordJson(fields)
   end
 end
 return out
