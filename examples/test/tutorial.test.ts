@@ -35,7 +35,8 @@ describe('the README tutorial', () => {
   it('steps 2–4: the client starts the stdio server and sees strictly increasing progress, then the result', { timeout: 60_000 }, async () => {
     const tasksDir = mkdtempSync(join(tmpdir(), 'headway-tutorial-'));
     try {
-      const lines = (await run('client.js', { TASKS_DIR: tasksDir })).trim().split('\n');
+      // The SDK's stdio transport hands the server HOME (not the whole environment): the tutorial's data goes there.
+      const lines = (await run('client.js', { HOME: tasksDir })).trim().split('\n');
       expect(lines).toContain('100/100 Resized c.png');
       expect(lines.at(-1)).toBe('{ resized: 3 }');
       const seen = percentages(lines, /^([\d.]+)\/100/);

@@ -51,7 +51,7 @@ describe(`packed tarballs in a project outside the workspace (Node ${process.ver
   it("runs the README's tutorial server and client as written: the client sees progress to 100/100 and the result", async (context) => {
     if (!step('server.ts') || !step('client.ts')) return context.skip('the README has no tutorial server.ts and client.ts');
     const tasksDir = join(project.dir, 'tutorial-tasks');
-    const lines = (await project.node('out/tutorial/client.js', [], { TASKS_DIR: tasksDir })).trim().split('\n');
+    const lines = (await project.node('out/tutorial/client.js', [], { HOME: tasksDir })).trim().split('\n');
     const progress = lines.map((l) => /^(\d+)\/100/.exec(l)?.[1]).filter((p) => p !== undefined).map(Number);
     expect(progress.length).toBeGreaterThan(1);
     expect(strictlyIncreasing(progress)).toBe(true);
