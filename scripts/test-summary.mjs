@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const roots = ['packages', '.'].flatMap((dir) => (dir === '.' ? ['examples', 'bench'] : readdirSync(dir).map((d) => join(dir, d))));
+const roots = ['packages', '.'].flatMap((dir) => (dir === '.' ? ['examples', 'bench', 'packaging'] : readdirSync(dir).map((d) => join(dir, d))));
 let passed = 0;
 let failed = 0;
 let skipped = 0;

@@ -35,10 +35,8 @@ describe('the README tutorial', () => {
   it('steps 2–4: the client starts the stdio server and sees strictly increasing progress, then the result', { timeout: 60_000 }, async () => {
     const tasksDir = mkdtempSync(join(tmpdir(), 'headway-tutorial-'));
     try {
-      // The SDK's StdioClientTransport hands the server only a safe subset of the environment
-      // (HOME, PATH, …), not TASKS_DIR: a HOME of its own keeps the server's ~/.headway-tutorial
-      // apart from every other run's.
-      const lines = (await run('client.js', { TASKS_DIR: tasksDir, HOME: tasksDir })).trim().split('\n');
+      // The SDK's stdio transport hands the server HOME (not the whole environment): the tutorial's data goes there.
+      const lines = (await run('client.js', { HOME: tasksDir })).trim().split('\n');
       expect(lines).toContain('100/100 Resized c.png');
       expect(lines.at(-1)).toBe('{ resized: 3 }');
       const seen = percentages(lines, /^([\d.]+)\/100/);

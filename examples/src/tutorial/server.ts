@@ -10,7 +10,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
 
-const manager = new TaskManager({ store: new FileTaskStore(process.env.TASKS_DIR ?? join(homedir(), '.headway-tutorial')) });
+const manager = new TaskManager({ store: new FileTaskStore(join(homedir(), '.headway-tutorial')) });
 const server = new McpServer({ name: 'images', version: '1.0.0' });
 const headway = attachHeadway(server, { manager, anonymousListing: true }); // before server.connect()
 

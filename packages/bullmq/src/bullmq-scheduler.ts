@@ -215,7 +215,7 @@ export class BullMqScheduler implements Scheduler {
   }
 
   private async enqueue(taskId: string, kind: string, retry: ResolvedRetryOptions, delayMs?: number): Promise<void> {
-    await this.guard(`enqueue of task ${JSON.stringify(taskId)}`, () =>
+    await this.guard(() => `enqueue of task ${JSON.stringify(taskId)}`, () =>
       this.queue(kind).add(kind, { retry } satisfies JobData, {
         jobId: taskId,
         // Priority 1 keeps jobs in a sorted set, where a task's position is one ZRANK (O(log n)).
@@ -249,11 +249,12 @@ export class BullMqScheduler implements Scheduler {
     return this.host;
   }
 
-  private async guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn`; a failure becomes a RedisStoreError naming `operation` (a function when naming it costs something). */
+  private async guard<T>(operation: string | (() => string), fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
     } catch (error) {
-      throw this.failure(operation, error);
+      throw this.failure(typeof operation === 'function' ? operation() : operation, error);
     }
   }
 

@@ -14,6 +14,8 @@ import { InvalidArgumentError } from '@headway/core';
  * | `{p}:dep:wait` | hash | tasks waiting for dependencies → how to enqueue them (JSON) |
  * | `{p}:dep:of:<id>` | set | the tasks waiting for task `<id>` |
  * | `{p}:reconcile` | string | the lock of the fleet's reconciler (one at a time, with a TTL) |
+ * | `{p}:f:<id>` | string | someone follows task `<id>` (a flag with an expiry, renewed while followed): its events are published |
+ * | `{p}:fa` | string | someone follows every task (a flag with a short expiry, renewed while followed) |
  * | channel `{p}:ev:<id>` | pub/sub | the events of task `<id>` (not a key: nothing is stored) |
  *
  * Owners and kinds are escaped (`%` → `%25`, `:` → `%3A`) so no two index keys can collide.
@@ -41,6 +43,14 @@ export class KeyLayout {
   }
   dependents(taskId: string): string {
     return `${this.base}:dep:of:${taskId}`;
+  }
+  /** The flag that says someone follows task `taskId` (see `RedisEventRelay`). */
+  followFlag(taskId: string): string {
+    return `${this.base}:f:${taskId}`;
+  }
+  /** The flag that says someone follows every task. */
+  get followAllFlag(): string {
+    return `${this.base}:fa`;
   }
   get reconcileLock(): string {
     return `${this.base}:reconcile`;

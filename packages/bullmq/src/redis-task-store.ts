@@ -8,7 +8,7 @@ import type { RedisConnection } from './connection.js';
 import { RedisStoreError } from './errors.js';
 import { KeyLayout } from './keys.js';
 import { LuaScript } from './lua-script.js';
-import { decodeRecord, patchFields, recordFields } from './record-codec.js';
+import { decodeRecord, parseRecord, patchFields, recordFields } from './record-codec.js';
 import { COUNT_ACTIVE, CREATE, DELETE, LIST, SWEEP, UPDATE } from './scripts.js';
 
 export interface RedisTaskStoreOptions {
@@ -35,6 +35,9 @@ const SCRIPTS = {
 };
 
 const SWEEP_BATCH = 500;
+
+/** An operation's name for error messages; a function when naming it costs something (made only on failure). */
+type Operation = string | (() => string);
 
 type State = 'new' | 'open' | 'closed';
 
@@ -104,7 +107,7 @@ export class RedisTaskStore implements TaskStore {
   async create(record: TaskRecord): Promise<void> {
     checkRecord(record);
     const fields = recordFields(record);
-    const what = `create of task ${JSON.stringify(record.id)}`;
+    const what = () => `create of task ${JSON.stringify(record.id)}`;
     return this.run(what, async () => {
       const created = await SCRIPTS.create.run(this.client, [this.keys.record(record.id), this.keys.seq], [
         this.keys.base,
@@ -114,7 +117,7 @@ export class RedisTaskStore implements TaskStore {
         record.owner,
         record.kind,
         JSON.stringify(record.owner),
-        ...fields,
+        fields.packed,
       ]);
       if (created === 0) throw new HeadwayError('duplicate_id', `Task ${record.id} already exists`);
       await this.replicated(what);
@@ -124,7 +127,7 @@ export class RedisTaskStore implements TaskStore {
   async get(id: string, owner: OwnerScope): Promise<TaskRecord | undefined> {
     checkId(id);
     checkOwner(owner);
-    return this.run(`get of task ${JSON.stringify(id)}`, async () => {
+    return this.run(() => `get of task ${JSON.stringify(id)}`, async () => {
       const fields = await this.client.hgetall(this.keys.record(id));
       if (!fields.owner) return undefined;
       const record = decodeRecord(Object.entries(fields).flat());
@@ -148,21 +151,21 @@ export class RedisTaskStore implements TaskStore {
     if (attempt !== undefined && (!Number.isSafeInteger(attempt) || attempt < 1)) {
       throw new InvalidArgumentError('options.attempt', attempt, 'a whole number of 1 or more');
     }
-    const what = `update of task ${JSON.stringify(id)}`;
+    const what = () => `update of task ${JSON.stringify(id)}`;
     return this.run(what, async () => {
       const reply = (await SCRIPTS.update.run(this.client, [this.keys.record(id)], [
         this.keys.base,
         id,
-        expect ? expect.length : -1,
-        ...(expect ?? []),
+        expect ? expect.join(',') : '-',
         attempt === undefined ? '' : JSON.stringify(attempt),
         patch.status ?? '',
-        unset.length,
-        ...unset,
-        ...set,
-      ])) as [number, string[]] | null;
+        unset.count,
+        unset.packed,
+        set.count,
+        set.packed,
+      ])) as [number, string] | null;
       if (reply === null) return { ok: false };
-      const record = decodeRecord(reply[1]);
+      const record = parseRecord(reply[1]);
       if (reply[0] !== 1) return { ok: false, record };
       await this.replicated(what);
       return { ok: true, record };
@@ -190,8 +193,8 @@ export class RedisTaskStore implements TaskStore {
         after,
         limit,
         ...new Set(statuses),
-      ])) as [number, ...string[][]];
-      const tasks = reply.slice(1).map((fields) => decodeRecord(fields as string[]));
+      ])) as [number, ...string[]];
+      const tasks = reply.slice(1).map((text) => parseRecord(text as string));
       const last = tasks[tasks.length - 1];
       return reply[0] === 1 && last ? { tasks, nextCursor: encodeCursor(last.seq) } : { tasks };
     });
@@ -224,7 +227,7 @@ export class RedisTaskStore implements TaskStore {
 
   async delete(id: string): Promise<boolean> {
     checkId(id);
-    const what = `delete of task ${JSON.stringify(id)}`;
+    const what = () => `delete of task ${JSON.stringify(id)}`;
     return this.run(what, async () => {
       const removed = (await SCRIPTS.delete.run(this.client, [this.keys.record(id)], [this.keys.base, id])) === 1;
       if (removed) await this.replicated(what);
@@ -249,7 +252,7 @@ export class RedisTaskStore implements TaskStore {
     }
   }
 
-  private async replicated(what: string): Promise<void> {
+  private async replicated(what: Operation): Promise<void> {
     if (!this.replicas) return;
     const { count, timeoutMs } = this.replicas;
     const acknowledged = await this.client.wait(count, timeoutMs);
@@ -259,7 +262,7 @@ export class RedisTaskStore implements TaskStore {
   }
 
   /** Runs one operation; any failure that is not the caller's becomes a RedisStoreError naming it. */
-  private async run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  private async run<T>(operation: Operation, fn: () => Promise<T>): Promise<T> {
     if (this.state === 'closed') throw this.failure(operation, 'the store is closed');
     if (this.state === 'new' && operation !== 'open') throw this.failure(operation, 'the store is not open yet (call open() first)');
     try {
@@ -273,8 +276,9 @@ export class RedisTaskStore implements TaskStore {
     }
   }
 
-  private failure(operation: string, detail: string, cause?: unknown): RedisStoreError {
-    return new RedisStoreError(`${this.endpoint} (prefix ${this.keys.base})`, operation, detail, cause === undefined ? undefined : { cause });
+  private failure(operation: Operation, detail: string, cause?: unknown): RedisStoreError {
+    const name = typeof operation === 'function' ? operation() : operation;
+    return new RedisStoreError(`${this.endpoint} (prefix ${this.keys.base})`, name, detail, cause === undefined ? undefined : { cause });
   }
 }
 

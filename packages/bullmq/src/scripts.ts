@@ -6,6 +6,8 @@
  * - A record is a hash: one field per top-level key, each value JSON. Scripts decode only
  *   `status`, `owner`, `kind`, `seq` and `expiresAt`, and never re-encode a value (Redis' cjson
  *   would turn `[]` into `{}` and round numbers to 14 digits).
+ * - Fields to write come packed in one argument (names and values joined by NUL, which JSON text
+ *   never holds); a record goes back as one JSON object, built from the stored JSON values.
  */
 
 const HEADER = `
@@ -19,6 +21,42 @@ end
 local function indexKeys(status, eowner, ekind)
   local s = base .. ':i:' .. status
   return { s, s .. ':o:' .. eowner, s .. ':k:' .. ekind, s .. ':ok:' .. eowner .. ':' .. ekind }
+end
+-- Splits a packed argument (names and values joined by NUL) into a list.
+local function split(packed)
+  local out, n, pos, len = {}, 0, 1, #packed
+  while true do
+    local stop = string.find(packed, '\\0', pos, true)
+    n = n + 1
+    if not stop then
+      out[n] = string.sub(packed, pos, len)
+      return out
+    end
+    out[n] = string.sub(packed, pos, stop - 1)
+    pos = stop + 1
+  end
+end
+-- A record as one JSON object, from HGETALL's flat list (values are JSON text already): one
+-- concatenation at the end, so no string is made per field.
+local function recordJson(fields)
+  if #fields == 0 then return '{}' end
+  local parts, n = {}, 0
+  for i = 1, #fields, 2 do
+    local name = fields[i]
+    if string.find(name, '^[%w_$]+$') then
+      parts[n + 1] = i == 1 and '{"' or ',"'
+      parts[n + 2] = name
+      parts[n + 3] = '":'
+    else
+      parts[n + 1] = i == 1 and '{' or ','
+      parts[n + 2] = cjson.encode(name)
+      parts[n + 3] = ':'
+    end
+    parts[n + 4] = fields[i + 1]
+    n = n + 4
+  end
+  parts[n + 1] = '}'
+  return table.concat(parts)
 end
 local function expMember(status, seq, eowner, ekind, id)
   return status .. ':' .. seq .. ':' .. eowner .. ':' .. ekind .. ':' .. id
@@ -36,7 +74,7 @@ end
 
 /**
  * KEYS[1] record, KEYS[2] seq counter.
- * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), then field/value pairs.
+ * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), the fields (packed).
  * Returns 1 when created, 2 when this very record was created already (a resend after a lost
  * reply: same seq and owner), 0 when another record has the id.
  */
@@ -46,7 +84,7 @@ if rcall('EXISTS', rkey) == 1 then
   if rcall('HGET', rkey, 'seq') == ARGV[3] and rcall('HGET', rkey, 'owner') == ARGV[7] then return 2 end
   return 0
 end
-rcall('HSET', rkey, unpack(ARGV, 8))
+rcall('HSET', rkey, unpack(split(ARGV[8])))
 local eowner, ekind = esc(ARGV[5]), esc(ARGV[6])
 for _, k in ipairs(indexKeys(ARGV[4], eowner, ekind)) do rcall('ZADD', k, ARGV[3], ARGV[2]) end
 if tonumber(ARGV[3]) > tonumber(rcall('GET', KEYS[2]) or '0') then rcall('SET', KEYS[2], ARGV[3]) end
@@ -56,37 +94,31 @@ return 1
 
 /**
  * KEYS[1] record.
- * ARGV: base, id, n (number of expected statuses, -1 for none), n statuses, expected attempt
- * (JSON, '' for any), new status or '', m (fields to delete), m field names, then field/value
- * pairs to set.
- * Returns nil when missing, else {1 | 0, fields of the record after (1) or as it is (0)}.
+ * ARGV: base, id, expected statuses (comma-separated; '-' for any), expected attempt (JSON, ''
+ * for any), new status or '', how many fields to delete, their names (packed), how many fields to
+ * set, the fields (packed).
+ * Returns nil when missing, else {1 | 0, the record after (1) or as it is (0), as JSON}.
  */
 export const UPDATE = `${HEADER}
 local rkey = KEYS[1]
 local raw = rcall('HGET', rkey, 'status')
 if not raw then return false end
 local current = cjson.decode(raw)
-local n = tonumber(ARGV[3])
 local allowed = not TERMINAL[current]
-if allowed and n >= 0 then
+if allowed and ARGV[3] ~= '-' then
   allowed = false
-  for i = 4, 3 + n do
-    if ARGV[i] == current then allowed = true; break end
+  for s in string.gmatch(ARGV[3], '[^,]+') do
+    if s == current then allowed = true; break end
   end
 end
-local i = 4 + math.max(n, 0)
-if allowed and ARGV[i] ~= '' and rcall('HGET', rkey, 'attempt') ~= ARGV[i] then allowed = false end
-if not allowed then return { 0, rcall('HGETALL', rkey) } end
-local nextStatus = ARGV[i + 1]
-local m = tonumber(ARGV[i + 2])
-i = i + 3
-if m > 0 then rcall('HDEL', rkey, unpack(ARGV, i, i + m - 1)) end
-i = i + m
-if #ARGV >= i then rcall('HSET', rkey, unpack(ARGV, i)) end
+if allowed and ARGV[4] ~= '' and rcall('HGET', rkey, 'attempt') ~= ARGV[4] then allowed = false end
+if not allowed then return { 0, recordJson(rcall('HGETALL', rkey)) } end
+local nextStatus = ARGV[5]
+if tonumber(ARGV[6]) > 0 then rcall('HDEL', rkey, unpack(split(ARGV[7]))) end
+if tonumber(ARGV[8]) > 0 then rcall('HSET', rkey, unpack(split(ARGV[9]))) end
 if nextStatus ~= '' and nextStatus ~= current then
-  local eowner = esc(cjson.decode(rcall('HGET', rkey, 'owner')))
-  local ekind = esc(cjson.decode(rcall('HGET', rkey, 'kind')))
-  local seq = rcall('HGET', rkey, 'seq')
+  local placed = rcall('HMGET', rkey, 'owner', 'kind', 'seq')
+  local eowner, ekind, seq = esc(cjson.decode(placed[1])), esc(cjson.decode(placed[2])), placed[3]
   local before, after = indexKeys(current, eowner, ekind), indexKeys(nextStatus, eowner, ekind)
   for j = 1, 4 do
     rcall('ZREM', before[j], ARGV[2])
@@ -94,7 +126,7 @@ if nextStatus ~= '' and nextStatus ~= current then
   end
   if TERMINAL[nextStatus] then expireTerminal(rkey, ARGV[2], nextStatus, seq, eowner, ekind) end
 end
-return { 1, rcall('HGETALL', rkey) }
+return { 1, recordJson(rcall('HGETALL', rkey)) }
 `;
 
 /** KEYS[1] record. ARGV: base, id. Returns 1 when removed, 0 when there was nothing. */
@@ -138,7 +170,7 @@ return #members
  * ARGV: base, scope ('' = every owner, else 'o' and ARGV[3] the owner), kind flag ('' or 'k' and
  * ARGV[5] the kind), after seq, limit, then the statuses. Merges the per-status indexes by seq,
  * so a page costs O(statuses × (log n + page)); entries whose record Redis expired are removed
- * from the index on the way. Returns {more (0|1), fields of each record…}.
+ * from the index on the way. Returns {more (0|1), each record as JSON…}.
  */
 export const LIST = `${HEADER}
 local eowner = ARGV[2] == 'o' and esc(ARGV[3]) or nil
@@ -182,7 +214,7 @@ while true do
     break
   else
     found = found + 1
-    out[#out + 1] = fields
+    out[#out + 1] = recordJson(fields)
   end
 end
 return out

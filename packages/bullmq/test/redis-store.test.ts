@@ -28,6 +28,12 @@ describe('RedisTaskStore on Redis', () => {
     expect(got).toMatchObject({ id: 'a', owner: odd, status: 'queued', dependsOn: [], metadata: {} });
     expect(got.input).toEqual(input);
     expect(got.future).toEqual({ field: [] });
+    // Field names that are not plain identifiers, and values holding NUL, come back from updates and lists alike.
+    const patch = { 'odd "name"/ü': { nul: 'a\u0000b', list: [] }, progress: 5 } as Record<string, unknown>;
+    const updated = await store.update('a', patch, { expect: ['queued'] });
+    expect(updated.ok && updated.record).toMatchObject({ ...patch, input });
+    const [listed] = (await store.list({ owner: odd })).tasks;
+    expect(listed).toMatchObject({ ...patch, input, future: { field: [] } });
   });
 
   it('gives a terminal record a Redis expiry at its expiresAt; sweep then clears the indexes', async () => {
@@ -104,11 +110,13 @@ describe('RedisTaskStore on Redis', () => {
     const circular: Record<string, unknown> = {};
     circular.self = circular;
     await expect(store.create(taskRecord('x', 1, { input: circular }))).rejects.toThrow(/JSON-serialisable/);
+    await expect(store.create({ ...taskRecord('x', 1), 'a\u0000b': 1 } as TaskRecord)).rejects.toThrow(/record key.*NUL/);
     await store.create(taskRecord('a', await store.nextSeq()));
     await expect(store.update('a', null as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(store.update('a', { status: 'bad' as 'queued' })).rejects.toThrow(/patch\.status/);
     await expect(store.update('a', { status: undefined })).rejects.toThrow(/patch\.status/);
     await expect(store.update('a', { owner: 'bob' } as never)).rejects.toThrow(/patch\.owner/);
+    await expect(store.update('a', { 'x\u0000': 1 } as never)).rejects.toThrow(/patch key.*NUL/);
     await expect(store.update('a', { progress: 1 }, { expect: ['nope' as 'queued'] })).rejects.toThrow(/expect/);
     await expect(store.get(42 as never, ANY_OWNER)).rejects.toThrow(/Invalid id/);
     await expect(store.get('a', 42 as never)).rejects.toThrow(/Invalid owner/);

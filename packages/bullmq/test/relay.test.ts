@@ -86,6 +86,40 @@ describe('RedisEventRelay', () => {
     expect(b.relay.followed).toBe(0);
   });
 
+  it('publishes nothing of a task nobody follows, and everything once someone follows it or every task', async () => {
+    prefix = uniquePrefix();
+    const a = await relay();
+    const b = await relay();
+    // A bare subscriber to every task channel: it sees what is published, and sets no follow flag.
+    const spy = new Redis(REDIS_URL);
+    const redis = new Redis(REDIS_URL);
+    closers.push(() => spy.disconnect(), () => redis.disconnect());
+    const published: string[] = [];
+    spy.on('pmessage', (_pattern: string, channel: string) => published.push(channel.slice(`{${prefix}}:ev:`.length)));
+    await spy.psubscribe(`{${prefix}}:ev:*`);
+    const created = (taskId: string): TaskEvent => ({ ...base, taskId, type: 'created', metadata: {}, dependsOn: [], ttlMs: 1, maxAttempts: 1 });
+    a.relay.publish(created('t7'));
+    a.relay.publish(log('t7', 'nobody listens'));
+    await sleep(150);
+    a.relay.publish(log('t7', 'still nobody'));
+    await sleep(150);
+    expect(published).toEqual([]);
+    // A follow begins while the task runs: the publisher, which remembered "nobody", hears of it.
+    b.relay.follow('t7');
+    await eventually(async () => (await redis.exists(`{${prefix}}:f:t7`)) === 1);
+    await sleep(100);
+    a.relay.publish(log('t7', 'now followed'));
+    a.relay.publish(completed('t7'));
+    await eventually(() => b.received.some((e) => e.type === 'completed'));
+    expect(b.received.map((e) => (e.type === 'log' ? e.message : e.type))).toEqual(['now followed', 'completed']);
+    // A fleet-wide follower makes every event go out, creations included.
+    const dashboard = await relay();
+    dashboard.relay.followAll();
+    await sleep(150);
+    a.relay.publish(created('t8'));
+    await eventually(() => dashboard.received.some((e) => e.taskId === 't8' && e.type === 'created'));
+  });
+
   it('after its subscriber reconnects, delivers the end of a followed task it missed, read from the store', async () => {
     prefix = uniquePrefix();
     const store = await RedisTaskStore.open({ connection: REDIS_URL, prefix });

@@ -49,7 +49,7 @@ describe('@headway/mcp entry points', () => {
 
   it('maps both in package.json, with both SDKs optional peers', () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
-    expect(Object.keys(pkg.exports!)).toEqual(['.', './v2']);
+    expect(Object.keys(pkg.exports!)).toEqual(['.', './v2', './package.json']);
     expect(pkg.peerDependenciesMeta).toMatchObject({ '@modelcontextprotocol/sdk': { optional: true }, '@modelcontextprotocol/server': { optional: true } });
   });
 

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
@@ -30,46 +29,14 @@ async function expectEveryNotification(client: Client): Promise<void> {
   expect(received.filter((values) => values.length !== 2 || values.at(-1) !== 100)).toEqual([]);
 }
 
-/**
- * Lower-quartile times of calls with and without a progress token, interleaved. A fixed wait shows
- * in every call, the fastest too, while the load of a shared machine mostly slows some of them:
- * the lower quartile shows the first and resists the second better than the median.
- */
-async function lowerQuartiles(client: Client): Promise<{ withToken: number; without: number }> {
-  const times = { withToken: [] as number[], without: [] as number[] };
-  for (let n = 0; n < 60; n++) {
-    for (const variant of n % 2 ? (['withToken', 'without'] as const) : (['without', 'withToken'] as const)) {
-      const start = performance.now();
-      if (variant === 'withToken') await client.callTool({ name: 'quick', arguments: { n } }, CallToolResultSchema, { onprogress: () => undefined });
-      else await client.callTool({ name: 'quick', arguments: { n } });
-      times[variant].push(performance.now() - start);
-    }
-  }
-  const quartile = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 2]!;
-  return { withToken: quartile(times.withToken), without: quartile(times.without) };
-}
-
-// Generous for a shared machine (a ping round trip over stdio can take several ms under load),
-// but well below the fixed 15 ms the answer used to wait.
-const ALLOWED_EXTRA_MS = 8;
-
-describe('inline progress reaches the SDK client, and the answer does not wait for a clock', () => {
+// What a progress token costs an inline call is measured by the `mcp-overhead` benchmark, not asserted here.
+describe('inline progress reaches the SDK client', () => {
   it('over stdio (child process): no notification lost in many fast calls', async () => {
     await expectEveryNotification(await stdio());
   }, 60_000);
 
   it('over Streamable HTTP: no notification lost in many fast calls', async () => {
     await expectEveryNotification(await http.connect());
-  }, 60_000);
-
-  it('over stdio: a call with a progress token takes about as long as one without', async () => {
-    const { withToken, without } = await lowerQuartiles(await stdio());
-    expect(withToken - without).toBeLessThan(ALLOWED_EXTRA_MS);
-  }, 60_000);
-
-  it('over Streamable HTTP: a call with a progress token takes about as long as one without', async () => {
-    const { withToken, without } = await lowerQuartiles(await http.connect());
-    expect(withToken - without).toBeLessThan(ALLOWED_EXTRA_MS);
   }, 60_000);
 
   it('sends no progress for a call that ends before any went out: its answer says the same', async () => {
