@@ -62,7 +62,7 @@ try {
 
   const metrics = await fetch(new URL('/metrics', server.url)).then((r) => r.text());
   const samples = metrics.split('\n').filter((line) => line.startsWith('headway_')).length;
-  board.print(`Done. The server keeps running (pid ${server.pid}), with every task above on record:`);
+  board.print(`Done. The server${exitAtEnd ? '' : ' keeps running'} (pid ${server.pid}) has every task above on record:`);
   board.print(`    dashboard  ${new URL('/tasks/', server.url).href}`);
   board.print(`    metrics    ${new URL('/metrics', server.url).href}   (${samples} headway_* samples; this process's counters, so they start at the restart)`);
   board.print(`    MCP        ${mcpUrl.href}   (header Authorization: Bearer ${token})`);
