@@ -1,3 +1,4 @@
+import { lowerBound } from '../lower-bound.js';
 // Items per bucket before it splits: small enough that splicing inside one is cheap.
 const BUCKET = 256;
 
@@ -102,13 +103,3 @@ export class SeqRank {
   }
 }
 
-function lowerBound(values: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -1,4 +1,5 @@
 import type { TaskRecord } from '../task-record.js';
+import { lowerBound } from '../lower-bound.js';
 
 const CHUNK = 128;
 
@@ -8,17 +9,6 @@ interface Chunk {
   items: TaskRecord[];
 }
 
-/** Index of the first of `seqs` (sorted) that is ≥ `seq`. */
-function lowerBound(seqs: readonly number[], seq: number): number {
-  let lo = 0;
-  let hi = seqs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (seqs[mid]! < seq) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 // In place, without the array `splice` allocates for what it removes.
 function insertAt<T>(array: T[], at: number, value: T): void {
