@@ -249,12 +249,16 @@ describe('progress through the manager', () => {
   it('sends heartbeats while a task is silent', async () => {
     const rec = recorder();
     const m = manager({ reporters: [rec], progress: { heartbeatMs: 100 } });
-    const handle = await m.create({ kind: 'k', fn: async (_i, ctx) => { ctx.progress.update(5); await sleep(450); } });
+    const beats = () => rec.of('progress').filter((e) => (e as { heartbeat?: boolean }).heartbeat);
+    let release!: () => void;
+    const silent = new Promise<void>((resolve) => (release = resolve));
+    const handle = await m.create({ kind: 'k', fn: async (_i, ctx) => { ctx.progress.update(5); await silent; } });
+    // The task stays silent until two heartbeats went out, however slow the machine is.
+    await until(() => beats().length >= 2, 10_000);
+    release();
     await handle.wait();
     await m.flush();
-    const beats = rec.of('progress').filter((e) => (e as { heartbeat?: boolean }).heartbeat);
-    expect(beats.length).toBeGreaterThanOrEqual(2);
-    expect(beats.every((b) => (b as { progress: number }).progress === 5)).toBe(true);
+    expect(beats().every((b) => (b as { progress: number }).progress === 5)).toBe(true);
   });
 
   it('checkpoints are stored and a retry resumes from them', async () => {
