@@ -8,7 +8,7 @@ import type { UnknownArguments } from './tool-args.js';
 import { defaultPrincipal } from './owner.js';
 import type { PrincipalResolver } from './owner.js';
 import type { OwnerFunction } from './owner-rule.js';
-import { checkFlag, checkMs } from './task-options.js';
+import { checkFlag, resolveSharedOptions } from './task-options.js';
 import type { ToolTaskOptions } from './task-options.js';
 
 export type { ResolvedToolTask, ToolTaskOptions } from './task-options.js';
@@ -74,41 +74,20 @@ export interface HeadwayToolConfig<In extends ZodRawShapeCompat | AnySchema | un
   unknownArguments?: UnknownArguments;
 }
 
-const HOUR = 3_600_000;
-
 export function resolveOptions(options: HeadwayMcpOptions): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('attachHeadway options', options, 'an object with a manager');
   if (!(options.manager instanceof TaskManager)) throw new InvalidArgumentError('manager', options.manager, 'a TaskManager from @headway/core');
-  const reporters = options.reporters ?? [];
-  if (!Array.isArray(reporters)) throw new InvalidArgumentError('reporters', reporters, 'an array of reporters');
-  reporters.forEach((r: unknown, i) => {
-    if (typeof (r as Reporter | undefined)?.onEvent !== 'function') throw new InvalidArgumentError(`reporters[${i}]`, r, 'an object with an onEvent(event) method');
-  });
-  const toolPrefix = options.toolPrefix ?? '';
-  if (typeof toolPrefix !== 'string' || !/^[A-Za-z0-9_.-]{0,64}$/.test(toolPrefix)) {
-    throw new InvalidArgumentError('toolPrefix', toolPrefix, 'up to 64 letters, digits, _, - or .');
-  }
-  const loggerName = options.loggerName ?? 'headway';
-  if (typeof loggerName !== 'string' || loggerName.length === 0) throw new InvalidArgumentError('loggerName', loggerName, 'a non-empty string');
+  const shared = resolveSharedOptions(options);
   const logLevel = options.logLevel ?? 'info';
   if (!isLoggingLevel(logLevel)) throw new InvalidArgumentError('logLevel', logLevel, 'an MCP logging level (debug … emergency)');
   const principal = options.principal ?? defaultPrincipal;
   if (typeof principal !== 'function') throw new InvalidArgumentError('principal', principal, 'a function (authInfo) => string | undefined');
-  if (options.owner !== undefined && typeof options.owner !== 'function') throw new InvalidArgumentError('owner', options.owner, 'a function (request) => string | undefined');
   return {
     manager: options.manager,
-    ...(options.owner && { owner: options.owner }),
-    reporters,
-    toolPrefix,
-    companionTools: checkFlag('companionTools', options.companionTools, true),
-    loggerName,
+    ...shared,
     logLevel,
     logAfterResponse: checkFlag('logAfterResponse', options.logAfterResponse, false),
     principal,
-    inlineBudgetMs: checkMs('inlineBudgetMs', options.inlineBudgetMs, 45_000),
-    maxWaitMs: checkMs('maxWaitMs', options.maxWaitMs, 45_000),
-    pollIntervalMs: checkMs('pollIntervalMs', options.pollIntervalMs, 1_000),
-    maxTtlMs: checkMs('maxTtlMs', options.maxTtlMs, 24 * HOUR),
     resources: checkFlag('resources', options.resources, true),
     anonymousListing: checkFlag('anonymousListing', options.anonymousListing, false),
     unknownArguments: checkUnknownArguments('unknownArguments', options.unknownArguments, 'refuse'),

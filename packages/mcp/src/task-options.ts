@@ -1,6 +1,7 @@
 // The `task` block of a Headway tool and the checks of option values: shared by both SDK bindings, no SDK imports.
 import { InvalidArgumentError } from '@headway/core';
-import type { RetryOptions } from '@headway/core';
+import type { Reporter, RetryOptions } from '@headway/core';
+import type { OwnerFunction } from './owner-rule.js';
 import { TOOL_MODES } from './tool-mode.js';
 import type { ToolMode } from './tool-mode.js';
 
@@ -60,4 +61,57 @@ export function checkMs(name: string, value: unknown, fallback: number): number 
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new InvalidArgumentError(name, value, 'a finite number of milliseconds greater than 0');
   return value;
+}
+
+/** The options both SDK bindings take, as given. */
+export interface SharedOptionsInput {
+  readonly reporters?: readonly Reporter[] | undefined;
+  readonly toolPrefix?: string | undefined;
+  readonly companionTools?: boolean | undefined;
+  readonly loggerName?: string | undefined;
+  readonly owner?: OwnerFunction | undefined;
+  readonly inlineBudgetMs?: number | undefined;
+  readonly maxWaitMs?: number | undefined;
+  readonly pollIntervalMs?: number | undefined;
+  readonly maxTtlMs?: number | undefined;
+}
+
+/** The options both SDK bindings take, checked, with their defaults. */
+export interface SharedOptions {
+  reporters: readonly Reporter[];
+  toolPrefix: string;
+  companionTools: boolean;
+  loggerName: string;
+  owner?: OwnerFunction;
+  inlineBudgetMs: number;
+  maxWaitMs: number;
+  pollIntervalMs: number;
+  maxTtlMs: number;
+}
+
+const HOUR = 3_600_000;
+
+/** Checks the options both bindings share, in one place, so both refuse the same values with the same words. */
+export function resolveSharedOptions(options: SharedOptionsInput): SharedOptions {
+  const reporters = options.reporters ?? [];
+  if (!Array.isArray(reporters)) throw new InvalidArgumentError('reporters', reporters, 'an array of reporters');
+  reporters.forEach((r: unknown, i) => {
+    if (typeof (r as Reporter | undefined)?.onEvent !== 'function') throw new InvalidArgumentError(`reporters[${i}]`, r, 'an object with an onEvent(event) method');
+  });
+  const toolPrefix = options.toolPrefix ?? '';
+  if (typeof toolPrefix !== 'string' || !/^[A-Za-z0-9_.-]{0,64}$/.test(toolPrefix)) throw new InvalidArgumentError('toolPrefix', toolPrefix, 'up to 64 letters, digits, _, - or .');
+  const loggerName = options.loggerName ?? 'headway';
+  if (typeof loggerName !== 'string' || loggerName.length === 0) throw new InvalidArgumentError('loggerName', loggerName, 'a non-empty string');
+  if (options.owner !== undefined && typeof options.owner !== 'function') throw new InvalidArgumentError('owner', options.owner, 'a function (request) => string | undefined');
+  return {
+    reporters,
+    toolPrefix,
+    companionTools: checkFlag('companionTools', options.companionTools, true),
+    loggerName,
+    ...(options.owner && { owner: options.owner }),
+    inlineBudgetMs: checkMs('inlineBudgetMs', options.inlineBudgetMs, 45_000),
+    maxWaitMs: checkMs('maxWaitMs', options.maxWaitMs, 45_000),
+    pollIntervalMs: checkMs('pollIntervalMs', options.pollIntervalMs, 1_000),
+    maxTtlMs: checkMs('maxTtlMs', options.maxTtlMs, 24 * HOUR),
+  };
 }

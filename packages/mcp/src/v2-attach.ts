@@ -71,7 +71,7 @@ export class HeadwayMcpV2 {
     if (era === 'modern') installExtensionMethods(server.server, this.rt);
     else installLegacyTaskMethods(server.server, this.rt);
     this.outputRoute = allowNonFinalToolResults(server, (result) => !(typeof result === 'object' && result !== null && nonFinal.has(result)));
-    if (options.companionTools ?? true) registerCompanionToolsV2(server, this.rt);
+    if (this.rt.companionTools) registerCompanionToolsV2(server, this.rt);
     this.installFront();
   }
 

@@ -9,7 +9,7 @@ import type { OwnerFunction, OwnerTransport, TaskOwner } from './owner-rule.js';
 import { DEFAULT_POLL_POLICY } from './poll-interval.js';
 import type { PollPolicy } from './poll-interval.js';
 import { companionNames } from './runtime.js';
-import { checkFlag, checkMs } from './task-options.js';
+import { checkMs, resolveSharedOptions } from './task-options.js';
 import type { V2Runtime } from './v2-runtime.js';
 
 export interface HeadwayV2Options {
@@ -56,13 +56,8 @@ export function resolveRuntime(options: HeadwayV2Options): V2Runtime {
   if (options.era !== 'modern' && options.era !== 'legacy') throw new InvalidArgumentError('era', options.era, "'modern' or 'legacy' (the factory context's era)");
   const transport = options.transport ?? 'http';
   if (transport !== 'http' && transport !== 'stdio') throw new InvalidArgumentError('transport', transport, "'http' or 'stdio'");
-  const ownerFn = options.owner;
-  if (ownerFn !== undefined && typeof ownerFn !== 'function') throw new InvalidArgumentError('owner', ownerFn, 'a function (request) => string | undefined');
-  const reporters = options.reporters ?? [];
-  if (!Array.isArray(reporters)) throw new InvalidArgumentError('reporters', reporters, 'an array of reporters');
-  const toolPrefix = options.toolPrefix ?? '';
-  if (typeof toolPrefix !== 'string' || !/^[A-Za-z0-9_.-]{0,64}$/.test(toolPrefix)) throw new InvalidArgumentError('toolPrefix', toolPrefix, 'up to 64 letters, digits, _, - or .');
-  checkFlag('companionTools', options.companionTools, true);
+  const shared = resolveSharedOptions(options);
+  const ownerFn = shared.owner;
   const era = options.era;
   const ownerOf = (ctx: ServerContext): TaskOwner => taskOwner({ authInfo: ctx.http?.authInfo, era, transport, headers: headersOf((ctx.http as { req?: Request } | undefined)?.req) }, ownerFn);
   return {
@@ -70,16 +65,30 @@ export function resolveRuntime(options: HeadwayV2Options): V2Runtime {
     era,
     transport,
     ownerOf,
-    names: companionNames(toolPrefix),
-    loggerName: options.loggerName ?? 'headway',
-    inlineBudgetMs: checkMs('inlineBudgetMs', options.inlineBudgetMs, 45_000),
-    maxWaitMs: checkMs('maxWaitMs', options.maxWaitMs, 45_000),
-    maxTtlMs: checkMs('maxTtlMs', options.maxTtlMs, 24 * 3_600_000),
-    pollIntervalMs: checkMs('pollIntervalMs', options.pollIntervalMs, 1_000),
-    pollPolicy: { ...DEFAULT_POLL_POLICY, ...options.pollPolicy },
-    reporters,
+    names: companionNames(shared.toolPrefix),
+    companionTools: shared.companionTools,
+    loggerName: shared.loggerName,
+    inlineBudgetMs: shared.inlineBudgetMs,
+    maxWaitMs: shared.maxWaitMs,
+    maxTtlMs: shared.maxTtlMs,
+    pollIntervalMs: shared.pollIntervalMs,
+    pollPolicy: resolvePollPolicy(options.pollPolicy),
+    reporters: shared.reporters,
     stateCodec: stateCodecOf(options.manager, options.requestStateKey),
   };
+}
+
+function resolvePollPolicy(policy: Partial<PollPolicy> | undefined): PollPolicy {
+  if (policy === undefined) return { ...DEFAULT_POLL_POLICY };
+  if (typeof policy !== 'object' || policy === null) throw new InvalidArgumentError('pollPolicy', policy, 'an object with minMs, maxMs, baseMs, inputMs');
+  const resolved: PollPolicy = {
+    minMs: checkMs('pollPolicy.minMs', policy.minMs, DEFAULT_POLL_POLICY.minMs),
+    maxMs: checkMs('pollPolicy.maxMs', policy.maxMs, DEFAULT_POLL_POLICY.maxMs),
+    baseMs: checkMs('pollPolicy.baseMs', policy.baseMs, DEFAULT_POLL_POLICY.baseMs),
+    inputMs: checkMs('pollPolicy.inputMs', policy.inputMs, DEFAULT_POLL_POLICY.inputMs),
+  };
+  if (resolved.minMs > resolved.maxMs) throw new InvalidArgumentError('pollPolicy', policy, `minMs (${resolved.minMs}) not above maxMs (${resolved.maxMs})`);
+  return resolved;
 }
 
 function headersOf(request: Request | undefined): Record<string, string> | undefined {

@@ -11,6 +11,8 @@ export interface V2Runtime {
   readonly transport: OwnerTransport;
   readonly ownerOf: (ctx: ServerContext) => TaskOwner;
   readonly names: CompanionNames;
+  /** Whether the companion tools are registered. */
+  readonly companionTools: boolean;
   readonly loggerName: string;
   readonly inlineBudgetMs: number;
   readonly maxWaitMs: number;

@@ -15,6 +15,15 @@ describe('@headway/mcp/v2 input', () => {
     expect(() => attachHeadway(fresh(), { manager, era: 'modern', inlineBudgetMs: -1 })).toThrow(/inlineBudgetMs: -1/);
     expect(() => attachHeadway(fresh(), { manager, era: 'modern', requestStateKey: new Uint8Array(8) })).toThrow(/requestStateKey/);
     expect(() => createHttpHandler({ manager, serverInfo: { name: 'x' } as never, tools: () => undefined })).toThrow(/serverInfo/);
+    // The same checks as SDK v1's attachHeadway, item by item.
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', reporters: [{}] as never })).toThrow(/reporters\[0\]/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', loggerName: '' })).toThrow(/loggerName: ""/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', loggerName: 7 as never })).toThrow(/loggerName: 7/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', companionTools: 'no' as never })).toThrow(/companionTools/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', pollPolicy: { minMs: -5 } })).toThrow(/pollPolicy.minMs: -5/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', pollPolicy: { maxMs: 'soon' as never } })).toThrow(/pollPolicy.maxMs: "soon"/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', pollPolicy: { minMs: 5_000, maxMs: 1_000 } })).toThrow(/pollPolicy/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'modern', pollPolicy: 3 as never })).toThrow(/pollPolicy: 3/);
     const headway = attachHeadway(fresh(), { manager, era: 'legacy', toolPrefix: 'hw_' });
     expect(headway.toolNames.respond).toBe('hw_task_respond');
     expect(() => headway.registerTool('x y', {}, () => 1)).toThrow(/tool name: "x y"/);
