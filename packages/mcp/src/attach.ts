@@ -62,7 +62,7 @@ export class HeadwayMcp {
 
   /** @internal use `attachHeadway`. */
   constructor(server: McpServer, options: HeadwayMcpOptions) {
-    checkServer(server);
+    checkServer(server, 'v1');
     const resolved = resolveOptions(options);
     const names = companionNames(resolved.toolPrefix);
     this.taskStore = new HeadwayTaskStore(resolved.manager, {

@@ -4,8 +4,8 @@
 // extension (`modern`), or 2025-11-25 with its native tasks (`legacy`).
 import { InvalidArgumentError } from '@headway/core';
 import type { TaskManager as Manager } from '@headway/core';
-import { McpServer, ProtocolError } from '@modelcontextprotocol/server';
-import type { RegisteredTool, ServerContext, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
+import { ProtocolError } from '@modelcontextprotocol/server';
+import type { RegisteredTool, ServerContext, StandardSchemaWithJSON, ToolAnnotations , McpServer} from '@modelcontextprotocol/server';
 import { errorCode, errorText, problemOf } from './errors.js';
 import type { Problem } from './errors.js';
 import { declaresTasksExtension, missingTasksExtensionError, tasksExtensionCapability } from './ext-tasks-negotiation.js';
@@ -23,6 +23,7 @@ import { callToolV2, recoveryFunctionV2 } from './v2-tool-call.js';
 import type { V2Tool } from './v2-tool-call.js';
 import type { V2ToolContext } from './v2-tool-context.js';
 import { resolveRuntime } from './v2-options.js';
+import { checkServer } from './server-check.js';
 import type { HeadwayV2Options } from './v2-options.js';
 import { checkOutput, validateArguments } from './v2-schemas.js';
 
@@ -61,9 +62,7 @@ export class HeadwayMcpV2 {
     private readonly server: McpServer,
     options: HeadwayV2Options,
   ) {
-    if (!(server instanceof McpServer) && typeof (server as { registerTool?: unknown } | null)?.registerTool !== 'function') {
-      throw new InvalidArgumentError('server', server, 'an McpServer from @modelcontextprotocol/server 2.x');
-    }
+    checkServer(server, 'v2');
     this.rt = resolveRuntime(options);
     this.toolNames = this.rt.names;
     const era = this.rt.era;

@@ -4,7 +4,9 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult, Progress } from '@modelcontextprotocol/sdk/types.js';
+import { McpServer as McpServerV2 } from '@modelcontextprotocol/server';
 import { attachHeadway } from '../src/index.js';
+import { attachHeadway as attachHeadwayV2 } from '../src/v2.js';
 import { cjsBuild, httpPerTest } from './support/harness.js';
 
 const http = httpPerTest();
@@ -52,5 +54,18 @@ describe('the SDK\'s CommonJS build', () => {
     );
     expect(message(undefined)).toBe(`Invalid server: undefined ${expected}`);
     expect(message(new McpServer({ name: 'ok', version: '0' }).server.constructor)).toMatch(/^Invalid server: a function /);
+    // The other SDK generation's McpServer: said so, with the entry point to use.
+    expect(message(new McpServerV2({ name: 'v2', version: '0' }))).toBe(
+      `Invalid server: an McpServer from @modelcontextprotocol/server 2.x: import attachHeadway from '@headway/mcp/v2' ${expected}`,
+    );
+  });
+
+  it('tells the v2 binding it was given an SDK v1 McpServer', () => {
+    const manager = new TaskManager();
+    managers.push(manager);
+    const v1 = () => attachHeadwayV2(new McpServer({ name: 'v1', version: '0' }) as never, { manager, era: 'modern' });
+    expect(v1).toThrow(InvalidArgumentError);
+    expect(v1).toThrow(/^Invalid server: an McpServer from @modelcontextprotocol\/sdk 1\.x: import attachHeadway from '@headway\/mcp' \(expected an McpServer from @modelcontextprotocol\/server 2\.x\)$/);
+    expect(() => attachHeadwayV2({} as never, { manager, era: 'modern' })).toThrow(/^Invalid server: a plain object without registerTool, connect, server.registerCapabilities, server.setRequestHandler/);
   });
 });
