@@ -5,7 +5,7 @@
 import { InvalidArgumentError } from '@headway/core';
 import type { TaskManager as Manager } from '@headway/core';
 import { ProtocolError } from '@modelcontextprotocol/server';
-import type { RegisteredTool, ServerContext, StandardSchemaWithJSON, ToolAnnotations , McpServer} from '@modelcontextprotocol/server';
+import type { McpServer, RegisteredTool, ServerContext, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
 import { errorCode, errorText, problemOf } from './errors.js';
 import type { Problem } from './errors.js';
 import { declaresTasksExtension, missingTasksExtensionError, tasksExtensionCapability } from './ext-tasks-negotiation.js';
