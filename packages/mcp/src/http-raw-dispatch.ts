@@ -3,6 +3,7 @@
 // to `tools/call`). It sets the standard headers the server checks (MCP-Protocol-Version,
 // Mcp-Method, Mcp-Name), keeps the headers the caller passes, and reads a JSON or an SSE answer.
 // For tests, benchmarks and hosts without their own transport; it holds no session.
+import { InvalidArgumentError } from '@headway/core';
 
 /** A JSON-RPC response as ext-tasks' `rawDispatch` returns it. */
 export type RawDispatchResponse = { kind: 'result'; result: unknown } | { kind: 'error'; error: { code: number; message: string; data?: unknown } };
@@ -38,7 +39,18 @@ const NAME_SOURCE: Readonly<Record<string, string>> = {
 
 let counter = 0;
 
+/** Refuses what would only fail at the first request ("Failed to parse URL from undefined"). */
+function checkOptions(options: HttpRawDispatchOptions): void {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('createHttpRawDispatch options', options, 'an object with a url');
+  const { url, headers, onNotification, fetch: doFetch } = options;
+  if (!(url instanceof URL) && (typeof url !== 'string' || !URL.canParse(url))) throw new InvalidArgumentError('url', url, 'an absolute URL (string or URL)');
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null)) throw new InvalidArgumentError('headers', headers, 'an object of header names and values');
+  if (onNotification !== undefined && typeof onNotification !== 'function') throw new InvalidArgumentError('onNotification', onNotification, 'a function (notification) => void');
+  if (doFetch !== undefined && typeof doFetch !== 'function') throw new InvalidArgumentError('fetch', doFetch, 'a fetch function');
+}
+
 export function createHttpRawDispatch(options: HttpRawDispatchOptions): RawDispatch {
+  checkOptions(options);
   const doFetch = options.fetch ?? fetch;
   return async (request, callOptions = {}) => {
     const message = toMessage(request);

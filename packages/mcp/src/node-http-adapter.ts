@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import { InvalidArgumentError } from '@headway/core';
 
 /** A web-standard handler, such as `createMcpHandler(factory).fetch` of `@modelcontextprotocol/server` 2.x. */
 export type FetchHandler<O> = (request: Request, options?: O) => Promise<Response>;
@@ -20,6 +21,10 @@ const INTERNAL_ERROR = JSON.stringify({ jsonrpc: '2.0', error: { code: -32603, m
  * cancelled then, so the MCP SDK sees the close as it would on a web-standard runtime.
  */
 export function toNodeListener<O>(handler: FetchHandler<O>, options: NodeListenerOptions<O> = {}): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  if (typeof handler !== 'function') throw new InvalidArgumentError('handler', handler, 'a fetch handler (request, options) => Promise<Response>');
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('toNodeListener options', options, 'an object');
+  if (options.requestOptions !== undefined && typeof options.requestOptions !== 'function') throw new InvalidArgumentError('requestOptions', options.requestOptions, 'a function (req) => options');
+  if (options.onError !== undefined && typeof options.onError !== 'function') throw new InvalidArgumentError('onError', options.onError, 'a function (error) => void');
   return async (req, res) => {
     const aborter = new AbortController();
     res.once('close', () => {

@@ -39,6 +39,8 @@ export function createHttpHandler(options: HttpHandlerOptions): HttpHandler {
   const { serverInfo, tools, serverOptions, handlerOptions, authenticate, log = (line: string) => process.stderr.write(`${line}\n`), ...headwayOptions } = options;
   if (typeof serverInfo?.name !== 'string' || typeof serverInfo.version !== 'string') throw new InvalidArgumentError('serverInfo', serverInfo, '{ name, version }');
   if (typeof tools !== 'function') throw new InvalidArgumentError('tools', tools, 'a function (headway, server, context) => void');
+  if (typeof log !== 'function') throw new InvalidArgumentError('log', log, 'a function (line) => void');
+  if (authenticate !== undefined && typeof authenticate !== 'function') throw new InvalidArgumentError('authenticate', authenticate, 'a function (req) => authInfo | undefined');
   const build = (context: McpRequestContext): McpServer => {
     const server = new McpServer(serverInfo, serverOptions);
     const headway = attachHeadway(server, { ...headwayOptions, era: context.era, transport: 'http' });

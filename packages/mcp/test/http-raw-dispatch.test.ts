@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '@headway/core';
 import { McpServer, createMcpHandler, fromJsonSchema } from '@modelcontextprotocol/server';
 import { createHttpRawDispatch } from '../src/http-raw-dispatch.js';
 import { toNodeListener } from '../src/node-http-adapter.js';
@@ -88,3 +89,17 @@ describe('createHttpRawDispatch', () => {
     await expect(createHttpRawDispatch({ url })({ params: {} })).rejects.toThrow(TypeError);
   });
 });
+
+describe('createHttpRawDispatch input', () => {
+  it('refuses bad options at creation, naming the argument', () => {
+    expect(() => createHttpRawDispatch({} as never)).toThrow(InvalidArgumentError);
+    expect(() => createHttpRawDispatch({} as never)).toThrow(/^Invalid url: undefined/);
+    expect(() => createHttpRawDispatch(undefined as never)).toThrow(/createHttpRawDispatch options/);
+    expect(() => createHttpRawDispatch({ url: 'not a url' })).toThrow(/url: "not a url"/);
+    expect(() => createHttpRawDispatch({ url: 'http://x/mcp', fetch: 1 as never })).toThrow(/fetch: 1/);
+    expect(() => createHttpRawDispatch({ url: 'http://x/mcp', onNotification: 'log' as never })).toThrow(/onNotification: "log"/);
+    expect(() => createHttpRawDispatch({ url: 'http://x/mcp', headers: 'auth' as never })).toThrow(/headers: "auth"/);
+    expect(createHttpRawDispatch({ url: new URL('http://x/mcp') })).toBeTypeOf('function');
+  });
+});
+

@@ -3,6 +3,7 @@ import { createServer, request as httpRequest } from 'node:http';
 import type { ClientRequest, IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '@headway/core';
 import { McpServer, createMcpHandler, fromJsonSchema } from '@modelcontextprotocol/server';
 import { toNodeListener } from '../src/node-http-adapter.js';
 import type { FetchHandler } from '../src/node-http-adapter.js';
@@ -197,3 +198,14 @@ describe('toNodeListener with the SDK v2 handler', () => {
     await aborted;
   });
 });
+
+describe('toNodeListener input', () => {
+  it('refuses a handler that is not a function, and bad options, at creation', () => {
+    expect(() => toNodeListener(42 as never)).toThrow(InvalidArgumentError);
+    expect(() => toNodeListener(42 as never)).toThrow(/^Invalid handler: 42/);
+    expect(() => toNodeListener(async () => new Response(), 'x' as never)).toThrow(/toNodeListener options: "x"/);
+    expect(() => toNodeListener(async () => new Response(), { onError: true as never })).toThrow(/onError: true/);
+    expect(() => toNodeListener(async () => new Response(), { requestOptions: {} as never })).toThrow(/requestOptions/);
+  });
+});
+

@@ -15,6 +15,9 @@ describe('@headway/mcp/v2 input', () => {
     expect(() => attachHeadway(fresh(), { manager, era: 'modern', inlineBudgetMs: -1 })).toThrow(/inlineBudgetMs: -1/);
     expect(() => attachHeadway(fresh(), { manager, era: 'modern', requestStateKey: new Uint8Array(8) })).toThrow(/requestStateKey/);
     expect(() => createHttpHandler({ manager, serverInfo: { name: 'x' } as never, tools: () => undefined })).toThrow(/serverInfo/);
+    const info = { name: 'x', version: '0' };
+    expect(() => createHttpHandler({ manager, serverInfo: info, tools: () => undefined, log: 'stderr' as never })).toThrow(/log: "stderr"/);
+    expect(() => createHttpHandler({ manager, serverInfo: info, tools: () => undefined, authenticate: {} as never })).toThrow(/authenticate/);
     // The same checks as SDK v1's attachHeadway, item by item.
     expect(() => attachHeadway(fresh(), { manager, era: 'modern', reporters: [{}] as never })).toThrow(/reporters\[0\]/);
     expect(() => attachHeadway(fresh(), { manager, era: 'modern', loggerName: '' })).toThrow(/loggerName: ""/);
