@@ -4,6 +4,7 @@ import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { AnySchema, SchemaOutput, ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolExecution } from '@modelcontextprotocol/sdk/types.js';
+import { defineRecoveryKind } from './call-engine.js';
 import { registerCompanionTools } from './companion-tools.js';
 import { LogLevels } from './log-levels.js';
 import { installNativeTaskHandlers } from './native-tasks.js';
@@ -45,9 +46,6 @@ function noteBearer(manager: TaskManager): void {
   bearerNoted.add(manager);
   process.stderr.write(`${BEARER_NOTE}\n`);
 }
-
-// Kinds defined for recovery, per manager (several McpServer instances may share one manager).
-const recoveryKinds = new WeakMap<TaskManager, Set<string>>();
 
 /** Headway attached to one McpServer; register long-running tools through it. */
 export class HeadwayMcp {
@@ -123,6 +121,7 @@ export class HeadwayMcp {
     const task = resolveToolTask(name, config.task, this.rt.options);
     const unknownArguments = checkUnknownArguments('unknownArguments', config.unknownArguments, this.rt.options.unknownArguments);
     const tool: HeadwayTool = { name, task, ...outputParser(config.outputSchema), handler: handler as ToolHandler };
+    defineRecoveryKind(this.rt.options.manager, task.kind, recoveryFunction(tool), { resumable: task.resumable, reporters: this.rt.options.reporters });
     // A call that may answer with a handle cannot promise the output schema, so only inline and native advertise it.
     const advertiseOutput = task.mode === 'inline' || task.mode === 'native';
     const sdkConfig = {
@@ -146,23 +145,7 @@ export class HeadwayMcp {
       registered,
       call: (args, taskParams, extra) => callTool(this.rt, tool, args, taskParams, extra),
     });
-    // Every tool's kind is defined, so its queued tasks run again after a restart; whether a
-    // working one resumes or fails as interrupted is the record's `resumable`.
-    this.defineForRecovery(tool);
     return registered;
-  }
-
-  private defineForRecovery(tool: HeadwayTool): void {
-    const manager = this.rt.options.manager;
-    let kinds = recoveryKinds.get(manager);
-    if (!kinds) recoveryKinds.set(manager, (kinds = new Set()));
-    if (kinds.has(tool.task.kind)) return;
-    kinds.add(tool.task.kind);
-    try {
-      manager.define(tool.task.kind, recoveryFunction(tool), { resumable: tool.task.resumable, reporters: this.rt.options.reporters });
-    } catch {
-      // The kind was defined by the application itself; its definition runs recovered tasks.
-    }
   }
 
   /** Serves the tool's calls through the tool router (installed with the first one, after the SDK's own tools/call handler). */

@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '@headway/core';
 import type { TaskManager as Manager } from '@headway/core';
 import { ProtocolError } from '@modelcontextprotocol/server';
 import type { McpServer, RegisteredTool, ServerContext, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
+import { defineRecoveryKind } from './call-engine.js';
 import { errorCode, errorText, problemOf } from './errors.js';
 import type { Problem } from './errors.js';
 import { declaresTasksExtension, missingTasksExtensionError, tasksExtensionCapability } from './ext-tasks-negotiation.js';
@@ -46,7 +47,6 @@ export type V2ToolArgs<In> = In extends StandardSchemaWithJSON ? StandardSchemaW
 export type HeadwayV2ToolHandler<In = undefined> = (args: V2ToolArgs<In>, ctx: V2ToolContext) => unknown;
 
 const TASK_SUPPORT = { inline: 'forbidden', handle: 'forbidden', native: 'required', auto: 'optional' } as const;
-const recoveryKinds = new WeakMap<Manager, Set<string>>();
 /** Task and handle answers: not the tool's final result, so its output schema does not apply. */
 const nonFinal = new WeakSet<object>();
 
@@ -90,6 +90,7 @@ export class HeadwayMcpV2 {
     const task = resolveToolTask(name, config.task, { inlineBudgetMs: this.rt.inlineBudgetMs });
     const outputSchema = config.outputSchema;
     const tool: V2Tool = { name, task, handler: handler as V2Tool['handler'], ...(outputSchema && { checkOutput: (result: ToolResult) => checkOutput(name, outputSchema, result) }) };
+    defineRecoveryKind(this.rt.manager, task.kind, recoveryFunctionV2(tool), { resumable: task.resumable, reporters: [...this.rt.reporters, progressMemoOf(this.rt.manager)] });
     // Without the output route, only a tool that always answers with its final result can advertise its schema.
     const advertiseOutput = this.outputRoute || task.mode === 'inline';
     const sdkConfig = {
@@ -107,21 +108,7 @@ export class HeadwayMcpV2 {
     }) as never);
     if (this.rt.era === 'legacy') registered.execution = { taskSupport: TASK_SUPPORT[task.mode] };
     this.tools.set(name, { tool, registered });
-    this.defineForRecovery(tool);
     return registered;
-  }
-
-  private defineForRecovery(tool: V2Tool): void {
-    const { manager } = this.rt;
-    let kinds = recoveryKinds.get(manager);
-    if (!kinds) recoveryKinds.set(manager, (kinds = new Set()));
-    if (kinds.has(tool.task.kind)) return;
-    kinds.add(tool.task.kind);
-    try {
-      manager.define(tool.task.kind, recoveryFunctionV2(tool), { resumable: tool.task.resumable, reporters: [...this.rt.reporters, progressMemoOf(manager)] });
-    } catch {
-      // The application defined the kind itself; its definition runs recovered tasks.
-    }
   }
 
   /**

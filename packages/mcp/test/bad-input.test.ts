@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ANY_OWNER, InvalidArgumentError, TaskManager } from '@headway/core';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { CallToolResultSchema, CreateTaskResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
@@ -82,6 +82,21 @@ describe('bad input', () => {
     expect(bad.structuredContent).toEqual({ error: 'negative', tool: 'structured' });
     const { tasks } = await setup.manager.list({ owner: ANY_OWNER, kind: 'structured' });
     expect(tasks.map((t) => t.status)).toEqual(['completed', 'failed']);
+  });
+
+  it('defines each tool kind for recovery once, keeps the application\'s own definition, and does not hide other errors', () => {
+    const manager = new TaskManager();
+    const fresh = () => new McpServer({ name: 't', version: '0' });
+    manager.define('mine', () => 'app');
+    const headway = attachHeadway(fresh(), { manager });
+    expect(() => headway.registerTool('a', { task: { kind: 'mine' } }, () => 1)).not.toThrow();
+    expect(() => attachHeadway(fresh(), { manager }).registerTool('a', {}, () => 1)).not.toThrow();
+    const broken = vi.spyOn(manager, 'define').mockImplementation(() => {
+      throw new Error('the scheduler is gone');
+    });
+    expect(() => headway.registerTool('b', {}, () => 1)).toThrow('the scheduler is gone');
+    broken.mockRestore();
+    void manager.shutdown();
   });
 
   it('validates every public entry point, naming the bad value', () => {

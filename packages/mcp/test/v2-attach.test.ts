@@ -1,4 +1,4 @@
-import { describe, expect, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { InvalidArgumentError, TaskManager } from '@headway/core';
 import { McpServer, fromJsonSchema } from '@modelcontextprotocol/server';
 import { attachHeadway, createHttpHandler } from '../src/v2.js';
@@ -31,6 +31,20 @@ describe('@headway/mcp/v2 input', () => {
     expect(headway.toolNames.respond).toBe('hw_task_respond');
     expect(() => headway.registerTool('x y', {}, () => 1)).toThrow(/tool name: "x y"/);
     expect(() => headway.registerTool('ok', { task: { mode: 'later' as never } }, () => 1)).toThrow(/task.mode: "later"/);
+    void manager.shutdown();
+  });
+
+  it('defines each tool kind for recovery once, keeps the application\'s own definition, and does not hide other errors', () => {
+    const manager = new TaskManager();
+    manager.define('mine', () => 'app');
+    const headway = attachHeadway(fresh(), { manager, era: 'modern' });
+    expect(() => headway.registerTool('a', { task: { kind: 'mine' } }, () => 1)).not.toThrow();
+    expect(() => attachHeadway(fresh(), { manager, era: 'legacy' }).registerTool('a', {}, () => 1)).not.toThrow();
+    const broken = vi.spyOn(manager, 'define').mockImplementation(() => {
+      throw new Error('the scheduler is gone');
+    });
+    expect(() => headway.registerTool('b', {}, () => 1)).toThrow('the scheduler is gone');
+    broken.mockRestore();
     void manager.shutdown();
   });
 
