@@ -160,6 +160,27 @@ export async function followInline(manager: TaskManager, record: TaskSnapshot, o
   }
 }
 
+/** How long a finished inline call waits for its own sink to deliver the task's last progress and log lines. */
+export const DRAIN_MS = 1_000;
+
+/**
+ * Waits until a finished inline call's sink has delivered the task's terminal event, and so every
+ * event before it (the hub delivers to a reporter in order, asynchronously), or `ms` passed: the
+ * answer must not overtake the call's last progress and log lines, nor wait on a stuck client.
+ */
+export async function drainSink(sink: { readonly terminal: Promise<void> }, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref?.();
+  });
+  try {
+    await Promise.race([sink.terminal, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A reporter that tells an inline call its task asked a question (`ctx.elicit`), one question at a time. */
 export class QuestionWatch implements Reporter {
   readonly name = 'mcp-question-watch';

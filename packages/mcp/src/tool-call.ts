@@ -4,7 +4,7 @@ import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
-import { QuestionWatch, callStart, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
+import { DRAIN_MS, QuestionWatch, callStart, drainSink, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
 import type { CallSpec } from './call-engine.js';
 import { ErrorCode, problemOf, toolError } from './errors.js';
 import { protocolError } from './v1-errors.js';
@@ -34,9 +34,6 @@ export interface HeadwayTool {
   readonly handler: ToolHandler;
   registered?: RegisteredTool;
 }
-
-// How long a finished inline call waits for its own sink to deliver the last progress and log lines.
-const DRAIN_MS = 1_000;
 
 /**
  * Runs a `tools/call` of a Headway tool in its mode, with arguments that passed its schema (the
@@ -113,7 +110,7 @@ export async function callTool(
     }
     let answer: CallToolResult;
     if (followed.end === 'ended') {
-      await Promise.race([sink.terminal, delay(DRAIN_MS)]);
+      await drainSink(sink, DRAIN_MS);
       answer = finalToolResult(followed.record);
     } else {
       answer = handleResult(rt, followed.record, tool.task.inlineBudgetMs);
@@ -171,8 +168,4 @@ async function checkOutput(tool: HeadwayTool, result: CallToolResult): Promise<P
   const parsed = await safeParseAsync(schema, result.structuredContent);
   if (parsed.success) return undefined;
   return { kind: 'invalid-output', tool: tool.name, issues: issueTexts(parsed.error) };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref?.());
 }

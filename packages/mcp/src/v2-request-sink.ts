@@ -21,6 +21,9 @@ export class V2RequestSink implements Reporter {
   readonly eventTypes = EVENTS;
   private open = true;
   private readonly values = new MonotonicProgress();
+  private resolveTerminal!: () => void;
+  /** Resolves once the task's terminal event went out on the request (or the sink closed). */
+  readonly terminal = new Promise<void>((resolve) => (this.resolveTerminal = resolve));
 
   constructor(
     private readonly channel: V2RequestChannel,
@@ -31,9 +34,17 @@ export class V2RequestSink implements Reporter {
 
   close(): void {
     this.open = false;
+    this.resolveTerminal();
   }
 
   onEvent(event: TaskEvent): Promise<void> | void {
+    const sent = this.send(event);
+    if (event.type !== 'completed' && event.type !== 'failed' && event.type !== 'cancelled') return sent;
+    if (!sent) return this.resolveTerminal();
+    return sent.finally(this.resolveTerminal);
+  }
+
+  private send(event: TaskEvent): Promise<void> | void {
     if (!this.open || this.channel.signal.aborted) return;
     if (event.type === 'progress') {
       const facts = this.factsOf?.(event) ?? { phase: event.phase, message: event.message, percent: event.progress, ...(event.progress < 100 && { etaMs: event.etaMs }) };

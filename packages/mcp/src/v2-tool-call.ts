@@ -6,7 +6,7 @@ import type { InputResponse, ProgressEvent, TaskContext, TaskFunction, TaskManag
 import { seedContext } from '@headway/core/compat';
 import { ProtocolError } from '@modelcontextprotocol/server';
 import type { ServerContext } from '@modelcontextprotocol/server';
-import { QuestionWatch, callStart, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
+import { DRAIN_MS, QuestionWatch, callStart, drainSink, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
 import type { CallSpec, CallStart } from './call-engine.js';
 import { errorText, problemOf, toolError } from './errors.js';
 import type { Problem } from './errors.js';
@@ -138,7 +138,10 @@ async function follow(
         questions,
       });
       record = followed.record;
-      if (followed.end === 'ended') return finalToolResult(record);
+      if (followed.end === 'ended') {
+        await drainSink(sink, DRAIN_MS);
+        return finalToolResult(record);
+      }
       if (followed.end === 'budget') {
         if (declared) return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
         return handleAnswer(record, rt.names, rt.maxWaitMs, budgetMs);
