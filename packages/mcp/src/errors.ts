@@ -10,6 +10,24 @@ export const ErrorCode = Object.freeze({
   InternalError: -32603,
 });
 
+/** A schema issue as zod and Standard Schema give it: a message, and path segments (keys, or `{ key }`). */
+export interface SchemaIssue {
+  readonly message?: string | undefined;
+  readonly path?: readonly (PropertyKey | { readonly key: PropertyKey })[] | undefined;
+}
+
+/** One issue as `path: message` (`items[2].name: Required`), or its message when it has no path; both SDKs say issues this way. */
+export function issueText(issue: SchemaIssue): string {
+  const message = issue.message ?? 'invalid';
+  let path = '';
+  for (const raw of issue.path ?? []) {
+    const segment = typeof raw === 'object' && raw !== null ? raw.key : raw;
+    if (typeof segment === 'number') path += `[${segment}]`;
+    else path += path ? `.${String(segment)}` : String(segment);
+  }
+  return path ? `${path}: ${message}` : message;
+}
+
 /** Everything Headway refuses or reports to an MCP client as an error. */
 export type Problem =
   | { kind: 'task-not-found'; taskId: string }

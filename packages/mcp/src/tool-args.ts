@@ -1,6 +1,7 @@
 import { getObjectShape, getParseErrorMessage, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import type { Problem } from './errors.js';
+import { issueText } from './errors.js';
+import type { Problem, SchemaIssue } from './errors.js';
 
 /** What happens to arguments a tool's input schema does not name. */
 export type UnknownArguments = 'refuse' | 'strip';
@@ -111,18 +112,5 @@ export function elementLimitIssue(args: unknown, max: number | undefined): strin
 function issuesOf(error: unknown): Issue[] {
   const issues = (error as { issues?: unknown } | undefined)?.issues;
   if (!Array.isArray(issues) || issues.length === 0) return [{ text: getParseErrorMessage(error) }];
-  return issues.map((issue: { code?: string; message?: string; path?: readonly PropertyKey[] }) => {
-    const path = dotPath(issue.path ?? []);
-    const message = issue.message ?? 'invalid';
-    return { ...(issue.code !== undefined && { code: issue.code }), text: path ? `${path}: ${message}` : message };
-  });
-}
-
-function dotPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += out ? `.${String(segment)}` : String(segment);
-  }
-  return out;
+  return issues.map((issue: SchemaIssue & { code?: string }) => ({ ...(issue.code !== undefined && { code: issue.code }), text: issueText(issue) }));
 }
