@@ -115,3 +115,12 @@ export function resolveSharedOptions(options: SharedOptionsInput): SharedOptions
     maxTtlMs: checkMs('maxTtlMs', options.maxTtlMs, 24 * HOUR),
   };
 }
+
+/**
+ * The TTL of a task a 2025-11-25 client asked for (`params.task.ttl`). The schema calls it the
+ * "requested duration" and the task's `ttl` the "actual" one: the server decides, so a request
+ * outside 0 … `maxTtlMs` is brought within it rather than refused.
+ */
+export function clampTtl(requested: number, maxTtlMs: number): number {
+  return Math.min(Math.max(0, requested), maxTtlMs);
+}

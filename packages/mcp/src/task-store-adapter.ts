@@ -2,6 +2,7 @@ import { InvalidArgumentError, TaskManager, TaskResultError, isTerminal } from '
 import type { CreateTaskOptions, TaskStore as McpTaskStore } from '@modelcontextprotocol/sdk/experimental/tasks/interfaces.js';
 import type { Request, RequestId, Result, Task } from '@modelcontextprotocol/sdk/types.js';
 import { errorText } from './errors.js';
+import { clampTtl, checkMs } from './task-options.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
 
 /** A task this store was asked about is missing (or another owner's); worded like every "not found". */
@@ -40,8 +41,8 @@ export class HeadwayTaskStore implements McpTaskStore {
     if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options', options, 'an object');
     if (options.ownerOf !== undefined && typeof options.ownerOf !== 'function') throw new InvalidArgumentError('ownerOf', options.ownerOf, 'a function');
     this.ownerOf = options.ownerOf ?? ((sessionId) => (sessionId === undefined ? manager.defaultOwner : `session:${sessionId}`));
-    this.pollIntervalMs = positive('pollIntervalMs', options.pollIntervalMs, 1_000);
-    this.maxTtlMs = positive('maxTtlMs', options.maxTtlMs, 24 * 3_600_000);
+    this.pollIntervalMs = checkMs('pollIntervalMs', options.pollIntervalMs, 1_000);
+    this.maxTtlMs = checkMs('maxTtlMs', options.maxTtlMs, 24 * 3_600_000);
   }
 
   async createTask(taskParams: CreateTaskOptions, requestId: RequestId, request: Request, sessionId?: string): Promise<Task> {
@@ -105,7 +106,7 @@ export class HeadwayTaskStore implements McpTaskStore {
 
   /** A TTL a client asked for, shortened to the maximum. */
   ttl(requested: number): number {
-    return Math.min(Math.max(0, requested), this.maxTtlMs);
+    return clampTtl(requested, this.maxTtlMs);
   }
 
   private async require(taskId: string, sessionId: string | undefined): Promise<Task> {
@@ -113,10 +114,4 @@ export class HeadwayTaskStore implements McpTaskStore {
     if (!task) throw new TaskGoneError(taskId);
     return task;
   }
-}
-
-function positive(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new InvalidArgumentError(name, value, 'a finite number greater than 0');
-  return value;
 }

@@ -17,6 +17,7 @@ import type { ExtTaskState } from './ext-tasks-wire.js';
 import { progressMemoOf } from './progress-memo.js';
 import type { StatusLineFacts } from './status-line.js';
 import { handleAnswer } from './handle-answer.js';
+import { clampTtl } from './task-options.js';
 import type { ResolvedToolTask } from './task-options.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
 import type { ToolResult } from './task-view.js';
@@ -85,7 +86,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
     metadata,
     reporters,
     resumable: tool.task.resumable,
-    ttlMs: legacyTask?.ttl !== undefined ? Math.min(legacyTask.ttl, rt.maxTtlMs) : tool.task.ttlMs,
+    ttlMs: legacyTask?.ttl !== undefined ? clampTtl(legacyTask.ttl, rt.maxTtlMs) : tool.task.ttlMs,
     timeoutMs: tool.task.timeoutMs,
     retry: tool.task.retry,
   };

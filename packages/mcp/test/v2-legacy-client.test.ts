@@ -50,6 +50,14 @@ describe('the v1 SDK client (2025-11-25) against the v2 binding', () => {
     expect(structured(await client.callTool({ name: 'task_wait', arguments: { taskId } }))).toMatchObject({ slept: 900 });
   });
 
+  it('native: a requested ttl is the client\'s wish, kept within 0 … maxTtlMs as on SDK v1', async () => {
+    const client = await connect();
+    const negative = await client.request({ method: 'tools/call', params: { name: 'slow_native', arguments: { ms: 1 }, task: { ttl: -1 } } }, CreateTaskResultSchema);
+    expect(negative.task.ttl).toBe(0);
+    const huge = await client.request({ method: 'tools/call', params: { name: 'slow_native', arguments: { ms: 1 }, task: { ttl: 1e15 } } }, CreateTaskResultSchema);
+    expect(huge.task.ttl).toBe(24 * 3_600_000);
+  });
+
   it('native: a task-augmented call answers CreateTaskResult; tasks/get, tasks/result and tasks/cancel follow it; refusals as in v1', async () => {
     const client = await connect('frank');
     const created = await client.request({ method: 'tools/call', params: { name: 'slow_native', arguments: { ms: 300 }, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
