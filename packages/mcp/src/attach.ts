@@ -3,7 +3,6 @@ import type { TaskManager } from '@headway/core';
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AnySchema, SchemaOutput, ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import type { ToolExecution } from '@modelcontextprotocol/sdk/types.js';
 import { defineRecoveryKind } from './call-engine.js';
 import { registerCompanionTools } from './companion-tools.js';
 import { LogLevels } from './log-levels.js';
@@ -23,19 +22,13 @@ import { installToolRouter } from './tool-router.js';
 import type { ServedTool } from './tool-router.js';
 import { installTaskResources } from './task-resources.js';
 import { HeadwayTaskStore } from './task-store-adapter.js';
-import type { McpExtra, ToolMode } from './types.js';
+import { TASK_SUPPORT } from './tool-mode.js';
+import type { McpExtra } from './types.js';
 
 /** The arguments a handler receives for an input schema. */
 export type ToolArgs<In> = In extends ZodRawShapeCompat ? ShapeOutput<In> : In extends AnySchema ? SchemaOutput<In> : Record<string, never>;
 
 export type HeadwayToolHandler<In> = (args: ToolArgs<In>, ctx: McpToolContext) => unknown;
-
-const TASK_SUPPORT: Record<ToolMode, NonNullable<ToolExecution['taskSupport']>> = {
-  inline: 'forbidden',
-  handle: 'forbidden',
-  native: 'required',
-  auto: 'optional',
-};
 
 // Managers whose server already said that anonymous HTTP callers hold task ids as bearer capabilities.
 const bearerNoted = new WeakSet<TaskManager>();
@@ -132,12 +125,11 @@ export class HeadwayMcp {
       ...(config.annotations !== undefined && { annotations: config.annotations }),
       ...(config._meta !== undefined && { _meta: config._meta }),
     } as Parameters<McpServer['registerTool']>[1];
-    // Calls never reach this callback: the tool router serves Headway tools.
+    // Called only on the public route (no tool router: see serve); the router serves calls otherwise.
     const registered = this.rt.server.registerTool(name, sdkConfig, ((_args: unknown, extra: McpExtra) =>
       callTool(this.rt, tool, _args, undefined, extra)) as Parameters<McpServer['registerTool']>[2]);
     const taskSupport = TASK_SUPPORT[task.mode];
     registered.execution = { taskSupport };
-    tool.registered = registered;
     this.serve({
       name,
       taskSupport,

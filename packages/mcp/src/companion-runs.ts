@@ -79,12 +79,12 @@ export function companionRuns(manager: TaskManager, names: CompanionNames, maxWa
 }
 
 /** A task's status as a tool result; a waiting question is shown with how to answer it. */
-export function statusResult(record: TaskSnapshot, note: string, names?: CompanionNames): ToolResult {
+export function statusResult(record: TaskSnapshot, note: string, names: CompanionNames): ToolResult {
   const summary = toSummary(record);
   const detail = record.status === 'failed' || record.status === 'cancelled' ? `: ${record.error?.message ?? ''}` : summary.statusMessage ? ` (${summary.statusMessage})` : '';
   const question = record.status === 'input_required' ? record.inputRequest : undefined;
   const ask =
-    question && names
+    question
       ? ` It waits for an answer to: ${JSON.stringify(question.message)}. Answer with ${names.respond} {"taskId": "${record.id}", "requestId": "${question.id}", "action": "accept", "content": {…}}${question.schema ? ` (content fields: ${JSON.stringify(question.schema)})` : ''}.`
       : '';
   const text = `Task ${record.id} (${record.kind}) is ${record.status}, ${Math.floor(summary.progress)}% done${detail}.${ask}${note}`;

@@ -1,6 +1,5 @@
 import { HeadwayError } from '@headway/core';
 import type { TaskFunction, TaskSnapshot as TaskRecord } from '@headway/core';
-import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { normalizeObjectSchema, safeParseAsync } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
@@ -32,7 +31,6 @@ export interface HeadwayTool {
   /** The output schema as a zod object, built once at registration (a raw shape becomes a new `z.object` each time). */
   readonly outputParser?: AnySchema;
   readonly handler: ToolHandler;
-  registered?: RegisteredTool;
 }
 
 /**
@@ -87,7 +85,7 @@ export async function callTool(
 
   if (start !== 'inline') {
     startAfterAnswer(manager, record, fn);
-    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleResult(rt, record, undefined);
+    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleAnswer(record, rt.names, rt.options.maxWaitMs, undefined);
   }
 
   // Inline (and auto until its budget): the request stays open and follows the task, asking the
@@ -113,7 +111,7 @@ export async function callTool(
       await drainSink(sink, DRAIN_MS);
       answer = finalToolResult(followed.record);
     } else {
-      answer = handleResult(rt, followed.record, tool.task.inlineBudgetMs);
+      answer = handleAnswer(followed.record, rt.names, rt.options.maxWaitMs, tool.task.inlineBudgetMs);
     }
     // Nothing more goes out on the request; the client confirms it handled what did, then the answer goes.
     sink.closeRequest();
@@ -148,11 +146,6 @@ function taskFunction(tool: HeadwayTool, extra: McpExtra | undefined, reporters:
 /** The task function a resumable tool's kind is defined with, for runs after a restart (no request). */
 export function recoveryFunction(tool: HeadwayTool): TaskFunction {
   return taskFunction(tool, undefined, []);
-}
-
-/** The answer of a call that continues in the background. */
-export function handleResult(rt: Runtime, record: TaskRecord, promotedAfterMs: number | undefined): CallToolResult {
-  return handleAnswer(record, rt.names, rt.options.maxWaitMs, promotedAfterMs);
 }
 
 /** A tool's output schema as a zod object (a raw shape becomes one), to validate results with. */

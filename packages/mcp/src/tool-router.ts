@@ -14,8 +14,8 @@ export interface ServedTool {
   readonly name: string;
   readonly taskSupport: NonNullable<ToolExecution['taskSupport']>;
   readonly args: ToolArguments;
-  /** The SDK's registration (enabled flag, input schema); set once registered. */
-  registered?: RegisteredTool;
+  /** The SDK's registration (enabled flag, input schema). */
+  readonly registered: RegisteredTool;
   /** Runs a call whose arguments passed and whose task augmentation fits the tool. */
   call(args: unknown, task: TaskMetadata | undefined, extra: McpExtra): Promise<CallToolResult | CreateTaskResult>;
 }
@@ -43,12 +43,12 @@ export function installToolRouter(server: McpServer, served: ReadonlyMap<string,
       if (task) throw protocolError(problem);
       return toolError(problem);
     };
-    if (tool.registered && !tool.registered.enabled) return refuse({ kind: 'tool-disabled', tool: tool.name });
+    if (!tool.registered.enabled) return refuse({ kind: 'tool-disabled', tool: tool.name });
     if (task && tool.taskSupport === 'forbidden') return refuse({ kind: 'task-forbidden', tool: tool.name });
     if (!task && tool.taskSupport === 'required') return refuse({ kind: 'task-required', tool: tool.name });
     const tooMany = elementLimitIssue(args, maxElements);
     if (tooMany) return refuse({ kind: 'invalid-arguments', tool: tool.name, issues: [tooMany] });
-    const input = await tool.args.parse(tool.registered?.inputSchema, args);
+    const input = await tool.args.parse(tool.registered.inputSchema, args);
     if (!input.ok) return refuse(input.problem);
     try {
       return await tool.call(input.value, task, extra);

@@ -16,6 +16,7 @@ import { allowNonFinalToolResults, wrapRequestHandler } from './sdk-internals.js
 import { resolveToolTask } from './task-options.js';
 import type { ToolTaskOptions } from './task-options.js';
 import type { ToolResult } from './task-view.js';
+import { TASK_SUPPORT } from './tool-mode.js';
 import { registerCompanionToolsV2 } from './v2-companion-tools.js';
 import { installExtensionMethods } from './v2-ext-methods.js';
 import { installLegacyTaskMethods } from './v2-legacy-tasks.js';
@@ -46,7 +47,6 @@ export type V2ToolArgs<In> = In extends StandardSchemaWithJSON ? StandardSchemaW
 
 export type HeadwayV2ToolHandler<In = undefined> = (args: V2ToolArgs<In>, ctx: V2ToolContext) => unknown;
 
-const TASK_SUPPORT = { inline: 'forbidden', handle: 'forbidden', native: 'required', auto: 'optional' } as const;
 /** Task and handle answers: not the tool's final result, so its output schema does not apply. */
 const nonFinal = new WeakSet<object>();
 
