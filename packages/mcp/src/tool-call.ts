@@ -13,7 +13,7 @@ import { RequestSink } from './request-sink.js';
 import { askOnRequest } from './v1-elicit.js';
 import type { RequestSinkOptions } from './request-sink.js';
 import type { Caller } from './owner.js';
-import { traceMetadata } from './trace-context.js';
+import { callMetadata } from './trace-context.js';
 import type { Runtime } from './runtime.js';
 import { issueTexts } from './tool-args.js';
 import { createToolContext } from './tool-context.js';
@@ -55,10 +55,7 @@ export async function callTool(
   const ttlMs = native && taskParams.ttl !== undefined ? rt.store.ttl(taskParams.ttl) : tool.task.ttlMs;
 
   const fn = taskFunction(tool, extra, childSink.sends ? [childSink] : []);
-  const metadata: Record<string, unknown> = { tool: tool.name, mode: native ? 'native' : mode };
-  const trace = traceMetadata(extra._meta);
-  if (trace.traceparent !== undefined) metadata.traceparent = trace.traceparent;
-  if (trace.tracestate !== undefined) metadata.tracestate = trace.tracestate;
+  const metadata = callMetadata(tool.name, native ? 'native' : mode, extra._meta);
   const start = callStart(mode, native);
   const questions = start === 'inline' ? new QuestionWatch() : undefined;
   const spec: CallSpec = {

@@ -21,7 +21,7 @@ import { clampTtl } from './task-options.js';
 import type { ResolvedToolTask } from './task-options.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
 import type { ToolResult } from './task-view.js';
-import { traceMetadata } from './trace-context.js';
+import { callMetadata } from './trace-context.js';
 import { V2RequestSink } from './v2-request-sink.js';
 import type { V2Runtime } from './v2-runtime.js';
 import type { V2ToolContext } from './v2-tool-context.js';
@@ -75,10 +75,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
   const questions = inline ? new QuestionWatch() : undefined;
   const reporters = [...rt.reporters, progressMemoOf(manager), ...(sink ? [sink] : []), ...(questions ? [questions] : [])];
 
-  const metadata: Record<string, unknown> = { tool: tool.name, mode: start === 'task' ? 'native' : tool.task.mode, era: rt.era };
-  const trace = traceMetadata({ ...ctx.mcpReq.envelope, ...ctx.mcpReq._meta });
-  if (trace.traceparent !== undefined) metadata.traceparent = trace.traceparent;
-  if (trace.tracestate !== undefined) metadata.tracestate = trace.tracestate;
+  const metadata = callMetadata(tool.name, start === 'task' ? 'native' : tool.task.mode, { ...ctx.mcpReq.envelope, ...ctx.mcpReq._meta }, rt.era);
   const spec: CallSpec = {
     kind: tool.task.kind,
     input: args,
@@ -217,15 +214,15 @@ async function roundOf(rt: V2Runtime, ctx: ServerContext): Promise<RoundState | 
   throw new ProtocolError(-32602, 'Invalid requestState: not one this server issued, or expired');
 }
 
-function taskFunction(tool: V2Tool, request: ServerContext): TaskFunction {
+/** The task function of a call; `request` is undefined for runs after a restart (`ctx.mcp` undefined). */
+function taskFunction(tool: V2Tool, request: ServerContext | undefined): TaskFunction {
   const handler = tool.handler as (args: unknown, ctx: V2ToolContext) => unknown;
   return toolTaskFunction(tool.name, (input, ctx: TaskContext) => handler(input, Object.assign(seedContext(ctx), { mcp: request })), tool.checkOutput);
 }
 
 /** A task function for runs after a restart (no request). */
 export function recoveryFunctionV2(tool: V2Tool): TaskFunction {
-  const handler = tool.handler as (args: unknown, ctx: V2ToolContext) => unknown;
-  return toolTaskFunction(tool.name, (input, ctx: TaskContext) => handler(input, Object.assign(seedContext(ctx), { mcp: undefined })), tool.checkOutput);
+  return taskFunction(tool, undefined);
 }
 
 function liveFacts(manager: TaskManager): (event: ProgressEvent) => StatusLineFacts | undefined {
