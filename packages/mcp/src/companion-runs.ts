@@ -30,6 +30,58 @@ export interface RespondArgs {
   content?: Record<string, unknown> | undefined;
 }
 
+/** What a companion tool tells the model: title, description, and its arguments' descriptions. */
+export interface CompanionToolText {
+  readonly title: string;
+  readonly description: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+export type CompanionToolTexts = Readonly<Record<keyof CompanionNames, CompanionToolText>>;
+
+/** The companion tools' texts, the same on both SDK bindings (each writes its own schemas around them). */
+export function companionToolTexts(names: CompanionNames, waitSeconds: number): CompanionToolTexts {
+  const taskId = 'The task id returned when the task was started.';
+  return {
+    status: {
+      title: 'Task status',
+      description: `Check a background task without waiting: its status (queued, working, input_required, completed, failed, cancelled), progress in percent, latest message, and the question it waits on, if any. Use ${names.wait} instead if you want the result.`,
+      fields: { taskId },
+    },
+    wait: {
+      title: 'Wait for a task',
+      description: `Wait for a background task to finish and return its result. Waits at most ${waitSeconds} seconds per call (or timeoutSeconds if smaller); if the task is still running then, it returns the current status and you can call ${names.wait} again.`,
+      fields: { taskId, timeoutSeconds: `How long to wait, 1–${waitSeconds} seconds. Default ${waitSeconds}.` },
+    },
+    result: {
+      title: 'Task result',
+      description: `Get the result of a finished background task. If it has not finished yet, this says so at once; use ${names.wait} to wait for it.`,
+      fields: { taskId },
+    },
+    cancel: {
+      title: 'Cancel a task',
+      description: 'Stop a background task that is queued or running. The task ends as cancelled and its work is aborted. A task that already finished is left as it is.',
+      fields: { taskId, reason: 'Why, for the logs.' },
+    },
+    list: {
+      title: 'List tasks',
+      description: `List your own background tasks, newest last, optionally only those with given statuses. Returns ids and status; use ${names.status} or ${names.wait} on an id for more. Off where callers cannot be told apart (HTTP without authentication), unless the server allows it.`,
+      fields: { status: 'Only tasks with these statuses.', cursor: 'nextCursor from the previous page.', limit: 'Page size, 1–100. Default 20.' },
+    },
+    respond: {
+      title: 'Answer a task',
+      description: `Answer the question a background task waits on (${names.status} shows it, with its requestId and the fields it asks for).`,
+      fields: {
+        taskId,
+        requestId: 'The requestId of the question.',
+        action: 'accept (with content), decline, or cancel.',
+        // The values an elicitation result's content may hold (ElicitResult.content, 2025-11-25).
+        content: 'The answered fields, with accept: each a string, number, boolean or list of strings.',
+      },
+    },
+  };
+}
+
 export function companionRuns(manager: TaskManager, names: CompanionNames, maxWaitMs: number): CompanionRuns {
   const waitSeconds = Math.floor(maxWaitMs / 1000);
   const find = async (owner: string, id: string): Promise<TaskSnapshot> => {

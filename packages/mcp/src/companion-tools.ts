@@ -3,11 +3,10 @@ import type { RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { CallToolResult, ToolAnnotations } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import { companionRuns } from './companion-runs.js';
+import { companionRuns, companionToolTexts } from './companion-runs.js';
+import type { CompanionToolText } from './companion-runs.js';
 import type { Runtime } from './runtime.js';
 import type { McpExtra } from './types.js';
-
-const taskId = z.string().min(1).max(256).describe('The task id returned when the task was started.');
 
 /** A companion tool's run: its arguments passed its schema (the tool router serves its calls). */
 export type CompanionRun = (args: unknown, extra: McpExtra) => Promise<CallToolResult>;
@@ -29,6 +28,8 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
   const runs = companionRuns(options.manager, names, options.maxWaitMs);
   const caller = (extra: McpExtra) => rt.owners.of(extra);
   const waitSeconds = Math.floor(options.maxWaitMs / 1000);
+  const texts = companionToolTexts(names, waitSeconds);
+  const taskId = z.string().min(1).max(256).describe(texts.status.fields.taskId!);
   const register = <Shape extends ZodRawShapeCompat>(name: string, config: CompanionConfig<Shape>, run: (args: ShapeOutput<Shape>, extra: McpExtra) => Promise<CallToolResult>) => {
     serve(rt.server.registerTool(name, config, run as never), name, run as CompanionRun);
   };
@@ -36,8 +37,7 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
   register(
     names.status,
     {
-      title: 'Task status',
-      description: `Check a background task without waiting: its status (queued, working, input_required, completed, failed, cancelled), progress in percent and latest message. Use ${names.wait} instead if you want the result.`,
+      ...heading(texts.status),
       inputSchema: { taskId },
       annotations: { readOnlyHint: true },
     },
@@ -47,11 +47,10 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
   register(
     names.wait,
     {
-      title: 'Wait for a task',
-      description: `Wait for a background task to finish and return its result. Waits at most ${waitSeconds} seconds per call (or timeoutSeconds if smaller); if the task is still running then, it returns the current status and you can call ${names.wait} again.`,
+      ...heading(texts.wait),
       inputSchema: {
         taskId,
-        timeoutSeconds: z.number().positive().max(waitSeconds).optional().describe(`How long to wait, 1–${waitSeconds} seconds. Default ${waitSeconds}.`),
+        timeoutSeconds: z.number().positive().max(waitSeconds).optional().describe(texts.wait.fields.timeoutSeconds!),
       },
       annotations: { readOnlyHint: true },
     },
@@ -61,8 +60,7 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
   register(
     names.result,
     {
-      title: 'Task result',
-      description: `Get the result of a finished background task. If it has not finished yet, this says so at once; use ${names.wait} to wait for it.`,
+      ...heading(texts.result),
       inputSchema: { taskId },
       annotations: { readOnlyHint: true },
     },
@@ -72,9 +70,8 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
   register(
     names.cancel,
     {
-      title: 'Cancel a task',
-      description: 'Stop a background task that is queued or running. The task ends as cancelled and its work is aborted. A task that already finished is left as it is.',
-      inputSchema: { taskId, reason: z.string().max(1024).optional().describe('Why, for the logs.') },
+      ...heading(texts.cancel),
+      inputSchema: { taskId, reason: z.string().max(1024).optional().describe(texts.cancel.fields.reason!) },
       annotations: { destructiveHint: true, idempotentHint: true },
     },
     async (args, extra) => runs.cancel(caller(extra), args),
@@ -83,12 +80,11 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
   register(
     names.list,
     {
-      title: 'List tasks',
-      description: `List your own background tasks, newest last, optionally only those with given statuses. Returns ids and status; use ${names.status} or ${names.wait} on an id for more.`,
+      ...heading(texts.list),
       inputSchema: {
-        status: z.array(z.enum(TASK_STATUSES)).optional().describe('Only tasks with these statuses.'),
-        cursor: z.string().max(1024).optional().describe('nextCursor from the previous page.'),
-        limit: z.number().int().min(1).max(100).optional().describe('Page size, 1–100. Default 20.'),
+        status: z.array(z.enum(TASK_STATUSES)).optional().describe(texts.list.fields.status!),
+        cursor: z.string().max(1024).optional().describe(texts.list.fields.cursor!),
+        limit: z.number().int().min(1).max(100).optional().describe(texts.list.fields.limit!),
       },
       annotations: { readOnlyHint: true },
     },
@@ -98,16 +94,20 @@ export function registerCompanionTools(rt: Runtime, serve: (registered: Register
   register(
     names.respond,
     {
-      title: 'Answer a task',
-      description: `Answer the question a background task waits on (${names.status} shows it, with its requestId and the fields it asks for).`,
+      ...heading(texts.respond),
       inputSchema: {
         taskId,
-        requestId: z.string().min(1).max(256).describe('The requestId of the question.'),
-        action: z.enum(['accept', 'decline', 'cancel']).describe('accept (with content), decline, or cancel.'),
-        content: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional().describe('The answered fields, with accept.'),
+        requestId: z.string().min(1).max(256).describe(texts.respond.fields.requestId!),
+        action: z.enum(['accept', 'decline', 'cancel']).describe(texts.respond.fields.action!),
+        // ElicitResult.content's values (2025-11-25); the v2 binding states the same in JSON Schema.
+        content: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])).optional().describe(texts.respond.fields.content!),
       },
       annotations: { idempotentHint: false },
     },
     async (args, extra) => runs.respond(caller(extra), args),
   );
+}
+
+function heading(text: CompanionToolText): { title: string; description: string } {
+  return { title: text.title, description: text.description };
 }
