@@ -101,11 +101,14 @@ export class HeadwayMcpV2 {
       ...(config.annotations !== undefined && { annotations: config.annotations }),
       ...(config._meta !== undefined && { _meta: config._meta }),
     };
-    const registered = this.server.registerTool(name, sdkConfig as { inputSchema?: StandardSchemaWithJSON }, (async (args: unknown, ctx: ServerContext) => {
+    const call = async (args: unknown, ctx: ServerContext) => {
       const answer = await callToolV2(this.rt, tool, args, ctx);
       if (answer.resultType === 'task' || isHandle(answer)) nonFinal.add(answer);
       return answer;
-    }) as never);
+    };
+    // The SDK calls a tool with an input schema as (args, ctx), one without as (ctx).
+    const callback = config.inputSchema === undefined ? (ctx: ServerContext) => call({}, ctx) : call;
+    const registered = this.server.registerTool(name, sdkConfig as { inputSchema?: StandardSchemaWithJSON }, callback as never);
     if (this.rt.era === 'legacy') registered.execution = { taskSupport: TASK_SUPPORT[task.mode] };
     this.tools.set(name, { tool, registered });
     return registered;
