@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { ANY_OWNER, HeadwayError, InvalidArgumentError, TASK_STATUSES } from '@headway/core';
 import type { OwnerScope } from '@headway/core';
-import { ACTIVE_STATUSES, checkPageSize, decodeCursor, encodeCursor } from '@headway/core/spi';
+import { checkPageSize, decodeCursor, encodeCursor } from '@headway/core/spi';
 import type { ListPage, ListQuery, TaskPatch, TaskRecord, TaskStore, UpdateOptions, UpdateResult } from '@headway/core/spi';
 import { openClient } from './connection.js';
 import type { RedisConnection } from './connection.js';
@@ -203,7 +203,7 @@ export class RedisTaskStore implements TaskStore {
   async countActive(owner: string): Promise<number> {
     if (typeof owner !== 'string') throw new InvalidArgumentError('owner', owner, 'a string');
     return this.run('countActive', async () =>
-      Number(await SCRIPTS.countActive.run(this.client, [], [this.keys.base, owner, ...ACTIVE_STATUSES])),
+      Number(await SCRIPTS.countActive.run(this.client, [], [this.keys.base, owner])),
     );
   }
 

@@ -17,9 +17,14 @@ local TERMINAL = { completed = true, failed = true, cancelled = true }
 local function esc(s)
   return (string.gsub(string.gsub(s, '%%', '%%25'), ':', '%%3A'))
 end
+-- The index group of a status: one for every unfinished status ('active'), one per terminal status.
+local function group(status)
+  if TERMINAL[status] then return status end
+  return 'active'
+end
 -- The four indexes a record of this status, owner and kind is in (owner and kind escaped).
 local function indexKeys(status, eowner, ekind)
-  local s = base .. ':i:' .. status
+  local s = base .. ':i:' .. group(status)
   return { s, s .. ':o:' .. eowner, s .. ':k:' .. ekind, s .. ':ok:' .. eowner .. ':' .. ekind }
 end
 -- Splits a packed argument (names and values joined by NUL) into a list.
@@ -116,7 +121,8 @@ if not allowed then return { 0, recordJson(rcall('HGETALL', rkey)) } end
 local nextStatus = ARGV[5]
 if tonumber(ARGV[6]) > 0 then rcall('HDEL', rkey, unpack(split(ARGV[7]))) end
 if tonumber(ARGV[8]) > 0 then rcall('HSET', rkey, unpack(split(ARGV[9]))) end
-if nextStatus ~= '' and nextStatus ~= current then
+-- Unfinished statuses share their indexes: only an end moves the record.
+if nextStatus ~= '' and group(nextStatus) ~= group(current) then
   local placed = rcall('HMGET', rkey, 'owner', 'kind', 'seq')
   local eowner, ekind, seq = esc(cjson.decode(placed[1])), esc(cjson.decode(placed[2])), placed[3]
   local before, after = indexKeys(current, eowner, ekind), indexKeys(nextStatus, eowner, ekind)
@@ -168,9 +174,11 @@ return #members
 
 /**
  * ARGV: base, scope ('' = every owner, else 'o' and ARGV[3] the owner), kind flag ('' or 'k' and
- * ARGV[5] the kind), after seq, limit, then the statuses. Merges the per-status indexes by seq,
- * so a page costs O(statuses × (log n + page)); entries whose record Redis expired are removed
- * from the index on the way. Returns {more (0|1), each record as JSON…}.
+ * ARGV[5] the kind), after seq, limit, then the statuses. Merges the indexes of the statuses'
+ * groups by seq, so a page costs O(groups × (log n + page)); unfinished statuses share one group,
+ * so asking for some of them but not all skips the others' records on the way. Entries whose
+ * record Redis expired are removed from the index on the way. Returns {more (0|1), each record as
+ * JSON…}.
  */
 export const LIST = `${HEADER}
 local eowner = ARGV[2] == 'o' and esc(ARGV[3]) or nil
@@ -179,11 +187,31 @@ local after = ARGV[6]
 local limit = tonumber(ARGV[7])
 local chunk = limit + 1
 local heads = {}
+local wanted, groups, actives = {}, {}, 0
 for i = 8, #ARGV do
-  local keys = indexKeys(ARGV[i], eowner or '', ekind or '')
-  local key = keys[1]
-  if eowner and ekind then key = keys[4] elseif eowner then key = keys[2] elseif ekind then key = keys[3] end
-  heads[#heads + 1] = { key = key, items = {}, pos = 1, from = '(' .. after, done = false }
+  local status = ARGV[i]
+  if not wanted[status] then
+    wanted[status] = true
+    if not TERMINAL[status] then actives = actives + 1 end
+    local g = group(status)
+    if not groups[g] then
+      groups[g] = true
+      local keys = indexKeys(status, eowner or '', ekind or '')
+      local key = keys[1]
+      if eowner and ekind then key = keys[4] elseif eowner then key = keys[2] elseif ekind then key = keys[3] end
+      heads[#heads + 1] = { key = key, items = {}, pos = 1, from = '(' .. after, done = false, filter = g == 'active' }
+    end
+  end
+end
+-- Every unfinished status asked for: the active group needs no filter.
+if actives == 3 then
+  for _, h in ipairs(heads) do h.filter = false end
+end
+local function statusOf(fields)
+  for i = 1, #fields, 2 do
+    if fields[i] == 'status' then return cjson.decode(fields[i + 1]) end
+  end
+  return nil
 end
 local function peek(h)
   if h.pos > #h.items then
@@ -209,6 +237,8 @@ while true do
   local fields = rcall('HGETALL', base .. ':t:' .. bestId)
   if #fields == 0 then
     rcall('ZREM', best.key, bestId)
+  elseif best.filter and not wanted[statusOf(fields)] then
+    -- Another unfinished status than those asked for.
   elseif found == limit then
     out[1] = 1
     break
@@ -220,12 +250,7 @@ end
 return out
 `;
 
-/** ARGV: base, owner, then the active statuses. Tasks of the owner not yet terminal. */
-export const COUNT_ACTIVE = `${HEADER}
-local eowner = esc(ARGV[2])
-local total = 0
-for i = 3, #ARGV do
-  total = total + rcall('ZCARD', base .. ':i:' .. ARGV[i] .. ':o:' .. eowner)
-end
-return total
+/** ARGV: base, owner. Tasks of the owner not yet terminal: one index holds them all. */
+export const COUNT_ACTIVE = `
+return redis.call('ZCARD', ARGV[1] .. ':i:active:o:' .. string.gsub(string.gsub(ARGV[2], '%%', '%%25'), ':', '%%3A'))
 `;
