@@ -79,9 +79,11 @@ end
 
 /**
  * KEYS[1] record, KEYS[2] seq counter.
- * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), the fields (packed).
+ * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), the fields (packed), the owner's
+ * cap of unfinished tasks ('' for none).
  * Returns 1 when created, 2 when this very record was created already (a resend after a lost
- * reply: same seq and owner), 0 when another record has the id.
+ * reply: same seq and owner), 0 when another record has the id, -1 - n when the owner's n
+ * unfinished tasks reach the cap (nothing written).
  */
 export const CREATE = `${HEADER}
 local rkey = KEYS[1]
@@ -89,9 +91,14 @@ if rcall('EXISTS', rkey) == 1 then
   if rcall('HGET', rkey, 'seq') == ARGV[3] and rcall('HGET', rkey, 'owner') == ARGV[7] then return 2 end
   return 0
 end
-rcall('HSET', rkey, unpack(split(ARGV[8])))
 local eowner, ekind = esc(ARGV[5]), esc(ARGV[6])
-for _, k in ipairs(indexKeys(ARGV[4], eowner, ekind)) do rcall('ZADD', k, ARGV[3], ARGV[2]) end
+local keys = indexKeys(ARGV[4], eowner, ekind)
+if ARGV[9] ~= '' and not TERMINAL[ARGV[4]] then
+  local active = rcall('ZCARD', keys[2])
+  if active >= tonumber(ARGV[9]) then return -1 - active end
+end
+rcall('HSET', rkey, unpack(split(ARGV[8])))
+for _, k in ipairs(keys) do rcall('ZADD', k, ARGV[3], ARGV[2]) end
 if tonumber(ARGV[3]) > tonumber(rcall('GET', KEYS[2]) or '0') then rcall('SET', KEYS[2], ARGV[3]) end
 if TERMINAL[ARGV[4]] then expireTerminal(rkey, ARGV[2], ARGV[4], ARGV[3], eowner, ekind) end
 return 1
