@@ -113,7 +113,9 @@ return 1
  */
 export const UPDATE = `${HEADER}
 local rkey = KEYS[1]
-local raw = rcall('HGET', rkey, 'status')
+-- What the compare and the index moves need, in one read (owner, kind and seq never change).
+local placed = rcall('HMGET', rkey, 'status', 'attempt', 'owner', 'kind', 'seq')
+local raw = placed[1]
 if not raw then return false end
 local current = cjson.decode(raw)
 local allowed = not TERMINAL[current]
@@ -123,15 +125,14 @@ if allowed and ARGV[3] ~= '-' then
     if s == current then allowed = true; break end
   end
 end
-if allowed and ARGV[4] ~= '' and rcall('HGET', rkey, 'attempt') ~= ARGV[4] then allowed = false end
+if allowed and ARGV[4] ~= '' and placed[2] ~= ARGV[4] then allowed = false end
 if not allowed then return { 0, recordJson(rcall('HGETALL', rkey)) } end
 local nextStatus = ARGV[5]
 if tonumber(ARGV[6]) > 0 then rcall('HDEL', rkey, unpack(split(ARGV[7]))) end
 if tonumber(ARGV[8]) > 0 then rcall('HSET', rkey, unpack(split(ARGV[9]))) end
 -- Unfinished statuses share their indexes: only an end moves the record.
 if nextStatus ~= '' and group(nextStatus) ~= group(current) then
-  local placed = rcall('HMGET', rkey, 'owner', 'kind', 'seq')
-  local eowner, ekind, seq = esc(cjson.decode(placed[1])), esc(cjson.decode(placed[2])), placed[3]
+  local eowner, ekind, seq = esc(cjson.decode(placed[3])), esc(cjson.decode(placed[4])), placed[5]
   local before, after = indexKeys(current, eowner, ekind), indexKeys(nextStatus, eowner, ekind)
   for j = 1, 4 do
     rcall('ZREM', before[j], ARGV[2])
