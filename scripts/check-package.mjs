@@ -1,6 +1,6 @@
 // Checks the package in the working directory as a user would receive it: packs it with pnpm (as
 // `pnpm publish` would), then checks the tarball: `exports` with types for every entry point, no
-// workspace: ranges left, only bin/, dist/, src/ and docs shipped, no tests, no stale dist file (one whose
+// workspace: ranges left, the license text shipped, only bin/, dist/, src/ and docs shipped, no tests, no stale dist file (one whose
 // source is gone), then `publint --strict` and `attw --profile esm-only` on the tarball itself.
 // Run by `turbo run check:package` (root script `check:packages`) after the package's build.
 import { spawnSync } from 'node:child_process';
@@ -44,6 +44,7 @@ try {
   for (const file of entryFiles) {
     if (file && !fileSet.has(file.replace(/^\.\//, ''))) problems.push(`entry point file ${file} is not in the tarball (was the package built?)`);
   }
+  if (packed.license && !fileSet.has('LICENSE') && !fileSet.has('LICENSE.md')) problems.push(`package.json says "license": "${packed.license}" but the tarball has no LICENSE file`);
   for (const file of files) {
     const [top] = file.split('/');
     if (!file.includes('/') ? !SHIPPED_TOP_LEVEL.has(file) : !['bin', 'dist', 'src'].includes(top)) {
