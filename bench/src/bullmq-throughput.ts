@@ -1,8 +1,9 @@
 // bullmq-throughput: 20,000 trivial tasks through Headway on BullMQ (bullmq-headway.ts) against
 // the same jobs through raw BullMQ 6 (one Queue, one Worker of concurrency N, the same Redis),
 // timed from the first add to the last completion, with job ids of Headway's shape and the queue
-// settings Headway uses (removeOnComplete); raw once plain and once with priority 1 on every job
-// (what Headway's O(log n) queue positions cost: jobs in a sorted set instead of a list). Then
+// settings Headway uses (removeOnComplete); raw once plain (as Headway adds its jobs) and once with
+// priority 1 on every job (what O(log n) queue positions would cost: jobs in a sorted set instead
+// of a list). Then
 // Headway with 1, 2 and 4 worker processes, the progress relay latency from a worker process's
 // updateItem to the creating server's reporter, and the Redis delivery floors under it.
 import { randomBytes } from 'node:crypto';

@@ -47,7 +47,8 @@ export interface BullMqSchedulerOptions {
 
 const POSITION = new LuaScript(
   'position',
-  // KEYS: wait list, prioritized set; ARGV: job id. Jobs in `wait` (pushed back after a stall) go first.
+  // KEYS: wait list, prioritized set; ARGV: job id. Headway's jobs wait in the list, taken from its
+  // tail (LPOS from there costs the jobs ahead); the prioritized set is read for jobs added before.
   `local rank = redis.call('ZRANK', KEYS[2], ARGV[1])
 if rank then return redis.call('LLEN', KEYS[1]) + rank + 1 end
 local i = redis.call('LPOS', KEYS[1], ARGV[1], 'RANK', -1)
@@ -218,8 +219,7 @@ export class BullMqScheduler implements Scheduler {
     await this.guard(() => `enqueue of task ${JSON.stringify(taskId)}`, () =>
       this.queue(kind).add(kind, { retry } satisfies JobData, {
         jobId: taskId,
-        // Priority 1 keeps jobs in a sorted set, where a task's position is one ZRANK (O(log n)).
-        priority: 1,
+        // No priority: jobs stay in BullMQ's wait list, its cheapest path (a position is one LPOS, O(n) in the jobs ahead).
         // Headway decides retries (`RetryLater`); the extra attempts are for runs Redis trouble broke.
         attempts: retry.maxAttempts + INFRASTRUCTURE_RETRIES,
         backoff: { type: 'headway' },

@@ -8,7 +8,7 @@ import { InvalidArgumentError } from '@headway/core';
  * |---|---|---|
  * | `{p}:seq` | string | the last `seq` handed out (INCR) |
  * | `{p}:t:<id>` | hash | one record: a field per top-level record key, each value JSON |
- * | `{p}:i:<status>` and `…:o:<owner>`, `…:k:<kind>`, `…:ok:<owner>:<kind>` | sorted sets | ids by `seq`, per status (list and countActive) |
+ * | `{p}:i:<group>` and `…:o:<owner>`, `…:k:<kind>`, `…:ok:<owner>:<kind>` | sorted sets | ids by `seq`, per group of statuses: `active` (every unfinished status: a start moves nothing, countActive is one ZCARD), `completed`, `failed`, `cancelled` (list and countActive) |
  * | `{p}:exp` | sorted set | terminal records with an `expiresAt`, scored by it (sweeping of the indexes) |
  * | `{p}:q.<kind>:…` | BullMQ's | one BullMQ queue per kind (BullMQ prefix `{p}`, queue name `q.<kind>`) |
  * | `{p}:dep:wait` | hash | tasks waiting for dependencies → how to enqueue them (JSON) |

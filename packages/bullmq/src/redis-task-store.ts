@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { ANY_OWNER, HeadwayError, InvalidArgumentError, TASK_STATUSES } from '@headway/core';
 import type { OwnerScope } from '@headway/core';
-import { ACTIVE_STATUSES, checkPageSize, decodeCursor, encodeCursor } from '@headway/core/spi';
-import type { ListPage, ListQuery, TaskPatch, TaskRecord, TaskStore, UpdateOptions, UpdateResult } from '@headway/core/spi';
+import { activeLimitError, checkPageSize, decodeCursor, encodeCursor } from '@headway/core/spi';
+import type { CreateOptions, ListPage, ListQuery, TaskPatch, TaskRecord, TaskStore, UpdateOptions, UpdateResult } from '@headway/core/spi';
 import { openClient } from './connection.js';
 import type { RedisConnection } from './connection.js';
 import { RedisStoreError } from './errors.js';
@@ -104,12 +104,13 @@ export class RedisTaskStore implements TaskStore {
     return this.run('nextSeq', () => this.client.incr(this.keys.seq));
   }
 
-  async create(record: TaskRecord): Promise<void> {
+  async create(record: TaskRecord, options?: CreateOptions): Promise<void> {
     checkRecord(record);
+    const maxActive = options?.maxActive;
     const fields = recordFields(record);
     const what = () => `create of task ${JSON.stringify(record.id)}`;
     return this.run(what, async () => {
-      const created = await SCRIPTS.create.run(this.client, [this.keys.record(record.id), this.keys.seq], [
+      const created = (await SCRIPTS.create.run(this.client, [this.keys.record(record.id), this.keys.seq], [
         this.keys.base,
         record.id,
         JSON.stringify(record.seq),
@@ -118,7 +119,9 @@ export class RedisTaskStore implements TaskStore {
         record.kind,
         JSON.stringify(record.owner),
         fields.packed,
-      ]);
+        maxActive === undefined ? '' : maxActive,
+      ])) as number;
+      if (created < 0) throw activeLimitError(-1 - created, maxActive!);
       if (created === 0) throw new HeadwayError('duplicate_id', `Task ${record.id} already exists`);
       await this.replicated(what);
     });
@@ -203,7 +206,7 @@ export class RedisTaskStore implements TaskStore {
   async countActive(owner: string): Promise<number> {
     if (typeof owner !== 'string') throw new InvalidArgumentError('owner', owner, 'a string');
     return this.run('countActive', async () =>
-      Number(await SCRIPTS.countActive.run(this.client, [], [this.keys.base, owner, ...ACTIVE_STATUSES])),
+      Number(await SCRIPTS.countActive.run(this.client, [], [this.keys.base, owner])),
     );
   }
 

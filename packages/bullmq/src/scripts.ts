@@ -17,9 +17,14 @@ local TERMINAL = { completed = true, failed = true, cancelled = true }
 local function esc(s)
   return (string.gsub(string.gsub(s, '%%', '%%25'), ':', '%%3A'))
 end
+-- The index group of a status: one for every unfinished status ('active'), one per terminal status.
+local function group(status)
+  if TERMINAL[status] then return status end
+  return 'active'
+end
 -- The four indexes a record of this status, owner and kind is in (owner and kind escaped).
 local function indexKeys(status, eowner, ekind)
-  local s = base .. ':i:' .. status
+  local s = base .. ':i:' .. group(status)
   return { s, s .. ':o:' .. eowner, s .. ':k:' .. ekind, s .. ':ok:' .. eowner .. ':' .. ekind }
 end
 -- Splits a packed argument (names and values joined by NUL) into a list.
@@ -74,9 +79,11 @@ end
 
 /**
  * KEYS[1] record, KEYS[2] seq counter.
- * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), the fields (packed).
+ * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), the fields (packed), the owner's
+ * cap of unfinished tasks ('' for none).
  * Returns 1 when created, 2 when this very record was created already (a resend after a lost
- * reply: same seq and owner), 0 when another record has the id.
+ * reply: same seq and owner), 0 when another record has the id, -1 - n when the owner's n
+ * unfinished tasks reach the cap (nothing written).
  */
 export const CREATE = `${HEADER}
 local rkey = KEYS[1]
@@ -84,9 +91,14 @@ if rcall('EXISTS', rkey) == 1 then
   if rcall('HGET', rkey, 'seq') == ARGV[3] and rcall('HGET', rkey, 'owner') == ARGV[7] then return 2 end
   return 0
 end
-rcall('HSET', rkey, unpack(split(ARGV[8])))
 local eowner, ekind = esc(ARGV[5]), esc(ARGV[6])
-for _, k in ipairs(indexKeys(ARGV[4], eowner, ekind)) do rcall('ZADD', k, ARGV[3], ARGV[2]) end
+local keys = indexKeys(ARGV[4], eowner, ekind)
+if ARGV[9] ~= '' and not TERMINAL[ARGV[4]] then
+  local active = rcall('ZCARD', keys[2])
+  if active >= tonumber(ARGV[9]) then return -1 - active end
+end
+rcall('HSET', rkey, unpack(split(ARGV[8])))
+for _, k in ipairs(keys) do rcall('ZADD', k, ARGV[3], ARGV[2]) end
 if tonumber(ARGV[3]) > tonumber(rcall('GET', KEYS[2]) or '0') then rcall('SET', KEYS[2], ARGV[3]) end
 if TERMINAL[ARGV[4]] then expireTerminal(rkey, ARGV[2], ARGV[4], ARGV[3], eowner, ekind) end
 return 1
@@ -101,7 +113,9 @@ return 1
  */
 export const UPDATE = `${HEADER}
 local rkey = KEYS[1]
-local raw = rcall('HGET', rkey, 'status')
+-- What the compare and the index moves need, in one read (owner, kind and seq never change).
+local placed = rcall('HMGET', rkey, 'status', 'attempt', 'owner', 'kind', 'seq')
+local raw = placed[1]
 if not raw then return false end
 local current = cjson.decode(raw)
 local allowed = not TERMINAL[current]
@@ -111,14 +125,14 @@ if allowed and ARGV[3] ~= '-' then
     if s == current then allowed = true; break end
   end
 end
-if allowed and ARGV[4] ~= '' and rcall('HGET', rkey, 'attempt') ~= ARGV[4] then allowed = false end
+if allowed and ARGV[4] ~= '' and placed[2] ~= ARGV[4] then allowed = false end
 if not allowed then return { 0, recordJson(rcall('HGETALL', rkey)) } end
 local nextStatus = ARGV[5]
 if tonumber(ARGV[6]) > 0 then rcall('HDEL', rkey, unpack(split(ARGV[7]))) end
 if tonumber(ARGV[8]) > 0 then rcall('HSET', rkey, unpack(split(ARGV[9]))) end
-if nextStatus ~= '' and nextStatus ~= current then
-  local placed = rcall('HMGET', rkey, 'owner', 'kind', 'seq')
-  local eowner, ekind, seq = esc(cjson.decode(placed[1])), esc(cjson.decode(placed[2])), placed[3]
+-- Unfinished statuses share their indexes: only an end moves the record.
+if nextStatus ~= '' and group(nextStatus) ~= group(current) then
+  local eowner, ekind, seq = esc(cjson.decode(placed[3])), esc(cjson.decode(placed[4])), placed[5]
   local before, after = indexKeys(current, eowner, ekind), indexKeys(nextStatus, eowner, ekind)
   for j = 1, 4 do
     rcall('ZREM', before[j], ARGV[2])
@@ -168,9 +182,11 @@ return #members
 
 /**
  * ARGV: base, scope ('' = every owner, else 'o' and ARGV[3] the owner), kind flag ('' or 'k' and
- * ARGV[5] the kind), after seq, limit, then the statuses. Merges the per-status indexes by seq,
- * so a page costs O(statuses × (log n + page)); entries whose record Redis expired are removed
- * from the index on the way. Returns {more (0|1), each record as JSON…}.
+ * ARGV[5] the kind), after seq, limit, then the statuses. Merges the indexes of the statuses'
+ * groups by seq, so a page costs O(groups × (log n + page)); unfinished statuses share one group,
+ * so asking for some of them but not all skips the others' records on the way. Entries whose
+ * record Redis expired are removed from the index on the way. Returns {more (0|1), each record as
+ * JSON…}.
  */
 export const LIST = `${HEADER}
 local eowner = ARGV[2] == 'o' and esc(ARGV[3]) or nil
@@ -179,11 +195,31 @@ local after = ARGV[6]
 local limit = tonumber(ARGV[7])
 local chunk = limit + 1
 local heads = {}
+local wanted, groups, actives = {}, {}, 0
 for i = 8, #ARGV do
-  local keys = indexKeys(ARGV[i], eowner or '', ekind or '')
-  local key = keys[1]
-  if eowner and ekind then key = keys[4] elseif eowner then key = keys[2] elseif ekind then key = keys[3] end
-  heads[#heads + 1] = { key = key, items = {}, pos = 1, from = '(' .. after, done = false }
+  local status = ARGV[i]
+  if not wanted[status] then
+    wanted[status] = true
+    if not TERMINAL[status] then actives = actives + 1 end
+    local g = group(status)
+    if not groups[g] then
+      groups[g] = true
+      local keys = indexKeys(status, eowner or '', ekind or '')
+      local key = keys[1]
+      if eowner and ekind then key = keys[4] elseif eowner then key = keys[2] elseif ekind then key = keys[3] end
+      heads[#heads + 1] = { key = key, items = {}, pos = 1, from = '(' .. after, done = false, filter = g == 'active' }
+    end
+  end
+end
+-- Every unfinished status asked for: the active group needs no filter.
+if actives == 3 then
+  for _, h in ipairs(heads) do h.filter = false end
+end
+local function statusOf(fields)
+  for i = 1, #fields, 2 do
+    if fields[i] == 'status' then return cjson.decode(fields[i + 1]) end
+  end
+  return nil
 end
 local function peek(h)
   if h.pos > #h.items then
@@ -209,6 +245,8 @@ while true do
   local fields = rcall('HGETALL', base .. ':t:' .. bestId)
   if #fields == 0 then
     rcall('ZREM', best.key, bestId)
+  elseif best.filter and not wanted[statusOf(fields)] then
+    -- Another unfinished status than those asked for.
   elseif found == limit then
     out[1] = 1
     break
@@ -220,12 +258,7 @@ end
 return out
 `;
 
-/** ARGV: base, owner, then the active statuses. Tasks of the owner not yet terminal. */
-export const COUNT_ACTIVE = `${HEADER}
-local eowner = esc(ARGV[2])
-local total = 0
-for i = 3, #ARGV do
-  total = total + rcall('ZCARD', base .. ':i:' .. ARGV[i] .. ':o:' .. eowner)
-end
-return total
+/** ARGV: base, owner. Tasks of the owner not yet terminal: one index holds them all. */
+export const COUNT_ACTIVE = `
+return redis.call('ZCARD', ARGV[1] .. ':i:active:o:' .. string.gsub(string.gsub(ARGV[2], '%%', '%%25'), ':', '%%3A'))
 `;

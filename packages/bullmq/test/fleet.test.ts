@@ -98,8 +98,9 @@ describe('a fleet of processes: two workers, two MCP servers', () => {
     const cancelled = await call(b, 'task_cancel', { taskId: long });
     expect(structured<{ task: { status: string } }>(cancelled).task.status).toBe('cancelled');
     expect((await local.get(long, { owner: ANY_OWNER }))?.status).toBe('cancelled');
-    await eventually(async () => (await readdir(probeDir)).includes(`${long}.aborted`));
-    const aborted = await readFile(join(probeDir, `${long}.aborted`), 'utf8');
+    // Read until written: the worker's writeFileSync creates the file before it writes it.
+    let aborted = '';
+    await eventually(async () => (await readdir(probeDir)).includes(`${long}.aborted`) && (aborted = await readFile(join(probeDir, `${long}.aborted`), 'utf8')) !== '');
     expect(aborted).toMatch(/^\d+ TaskCancelledError: Cancelled by the client/);
     expect(Number(aborted.split(' ')[0])).toBe((await startedOn(long))[0]);
   });

@@ -64,6 +64,27 @@ describe('RedisTaskStore on Redis', () => {
     expect(await redis.zcard(`${store.keys.base}:i:completed`)).toBe(0);
   });
 
+  it('keeps every unfinished status in one index: a start moves nothing, lists of some unfinished statuses skip the others', async () => {
+    const statuses = ['queued', 'working', 'input_required', 'completed'] as const;
+    for (let i = 0; i < 12; i++) await store.create(taskRecord(`t${i}`, await store.nextSeq()));
+    for (let i = 0; i < 12; i++) if (i % 4 > 0) await store.update(`t${i}`, { status: statuses[i % 4]! });
+    expect(await redis.zcard(`${store.keys.base}:i:active:o:alice`)).toBe(9);
+    expect(await store.countActive('alice')).toBe(9);
+    const ids = async (status: (typeof statuses)[number][], limit = 2) => {
+      const out: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.list({ owner: 'alice', status, limit, ...(cursor && { cursor }) });
+        out.push(...page.tasks.map((t) => t.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      return out;
+    };
+    expect(await ids(['working'])).toEqual(['t1', 't5', 't9']);
+    expect(await ids(['input_required', 'completed'], 1)).toEqual(['t2', 't3', 't6', 't7', 't10', 't11']);
+    expect(await ids(['queued', 'working', 'input_required'], 5)).toEqual(['t0', 't1', 't2', 't4', 't5', 't6', 't8', 't9', 't10']);
+  });
+
   it('leaves no index entry behind after every kind of write', async () => {
     for (let i = 0; i < 10; i++) await store.create(taskRecord(`t${i}`, await store.nextSeq(), { owner: `o${i % 3}`, kind: `k${i % 2}` }));
     for (let i = 0; i < 10; i++) await store.update(`t${i}`, { status: 'working' });

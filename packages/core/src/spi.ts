@@ -2,7 +2,8 @@
 export type { MaybePromise } from './maybe-promise.js';
 export { isPromiseLike } from './maybe-promise.js';
 
-export type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './store/task-store.js';
+export type { CreateOptions, ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './store/task-store.js';
+export { activeLimitError } from './store/task-store.js';
 export { MemoryTaskStore } from './store/memory-store.js';
 export { checkPageSize, decodeCursor, encodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './store/cursor.js';
 export { ACTIVE_STATUSES, TERMINAL_STATUSES, toErrorInfo } from './task-record.js';

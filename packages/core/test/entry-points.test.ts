@@ -49,6 +49,7 @@ describe('entry points', () => {
       'MAX_PAGE_SIZE',
       'MemoryTaskStore',
       'TERMINAL_STATUSES',
+      'activeLimitError',
       'backoffDelay',
       'checkPageSize',
       'createTaskContext',

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { ANY_OWNER, InvalidArgumentError, TASK_STATUSES, isTerminal } from '@headway/core';
 import type { OwnerScope, TaskStatus } from '@headway/core';
 import { MemoryTaskStore } from '@headway/core/spi';
-import type { ListPage, ListQuery, TaskPatch, TaskRecord, TaskStore, UpdateResult } from '@headway/core/spi';
+import type { CreateOptions, ListPage, ListQuery, TaskPatch, TaskRecord, TaskStore, UpdateResult } from '@headway/core/spi';
 import { StoreUnavailableError } from './errors.js';
 import { checkPayloadSize, encodeFrames } from './framing.js';
 import { fsyncDir } from './fs-util.js';
@@ -93,10 +93,12 @@ export class FileTaskStore implements TaskStore {
     return ++this.seq;
   }
 
-  async create(record: TaskRecord): Promise<void> {
+  async create(record: TaskRecord, options?: CreateOptions): Promise<void> {
     const writer = this.ready();
     checkRecord(record);
     if (this.index.peek(record.id, ANY_OWNER)) throw new InvalidArgumentError('record.id', record.id, 'an id not in the store yet');
+    // Checked and indexed in one synchronous step: creates at the same time cannot pass the cap together.
+    this.index.checkCap(record, options?.maxActive);
     const json = serialise('record', record);
     const stored = JSON.parse(json) as TaskRecord;
     const op = createOp(json);

@@ -1,5 +1,5 @@
 import type { TaskFunction } from '../context/task-context.js';
-import { InvalidArgumentError, TaskLimitError, UnknownKindError } from '../errors.js';
+import { InvalidArgumentError, UnknownKindError } from '../errors.js';
 import { newTaskId } from '../ids.js';
 import { isPromiseLike } from '../maybe-promise.js';
 import type { MaybePromise } from '../maybe-promise.js';
@@ -44,11 +44,12 @@ export interface AdmissionLimits {
   readonly defaultTimeoutMs: number | undefined;
 }
 
-/** Decides whether a task may be created, and builds its first record. */
+/**
+ * Decides whether a task may be created, and builds its first record. The owner's cap is the
+ * store's to check, in the create itself (`CreateOptions.maxActive`): one step, whatever else
+ * creates at the same time.
+ */
 export class Admission {
-  /** Creations in flight per owner, counted against the cap before the store knows them. */
-  private readonly reservations = new Map<string, number>();
-
   constructor(
     private readonly store: TaskStore,
     private readonly definitions: Definitions,
@@ -100,19 +101,16 @@ export class Admission {
     };
   }
 
-  /**
-   * Reserves a place under the owner's cap, checks the cap and the dependencies, and builds the
-   * record; answers at once when the store does. Call `release` once the store has the record (or
-   * creation failed), whatever this did.
-   */
+  /** The owner's cap, for the store's create. */
+  get maxActive(): number {
+    return this.limits.maxActivePerOwner;
+  }
+
+  /** Checks the dependencies and builds the record; answers at once when the store does. */
   admit(spec: CreateSpec): MaybePromise<TaskRecord> {
-    const reserved = this.reserve(spec.owner, 1);
-    const counted = this.store.countActive(spec.owner);
-    // Asked together with the count: a networked store answers both in one round trip (a seq left
-    // unused when the task is refused is a harmless gap).
+    // Asked before the dependencies are read: a seq left unused when the task is refused is a harmless gap.
     const next = this.store.nextSeq();
-    if (isPromiseLike(counted) || isPromiseLike(next) || spec.dependsOn.length > 0) return this.admitLater(spec, reserved, counted, next);
-    this.checkCap(counted, reserved);
+    if (isPromiseLike(next) || spec.dependsOn.length > 0) return this.admitLater(spec, next);
     return this.build(spec, next);
   }
 
@@ -121,21 +119,14 @@ export class Admission {
     return resolveRetry(spec.options.retry, this.definitions.retryOf(spec.kind));
   }
 
-  private async admitLater(spec: CreateSpec, reserved: number, counted: MaybePromise<number>, next: MaybePromise<number>): Promise<TaskRecord> {
+  private async admitLater(spec: CreateSpec, next: MaybePromise<number>): Promise<TaskRecord> {
     try {
-      this.checkCap(await counted, reserved);
       if (spec.dependsOn.length > 0) await this.checkDependencies(spec.dependsOn, spec.owner);
     } catch (error) {
       if (isPromiseLike(next)) next.then(undefined, () => undefined);
       throw error;
     }
     return this.build(spec, await next);
-  }
-
-  private checkCap(active: number, reserved: number): void {
-    if (active + reserved - 1 >= this.limits.maxActivePerOwner) {
-      throw new TaskLimitError(`Owner already has ${active} unfinished tasks (limit ${this.limits.maxActivePerOwner})`);
-    }
   }
 
   private build(spec: CreateSpec, seq: number): TaskRecord {
@@ -173,17 +164,6 @@ export class Admission {
       inputResponse: undefined,
     };
     return record;
-  }
-
-  release(owner: string): void {
-    this.reserve(owner, -1);
-  }
-
-  private reserve(owner: string, delta: number): number {
-    const next = (this.reservations.get(owner) ?? 0) + delta;
-    if (next === 0) this.reservations.delete(owner);
-    else this.reservations.set(owner, next);
-    return next;
   }
 
   /** Every dependency exists for this owner, and the graph below them has no cycle. */

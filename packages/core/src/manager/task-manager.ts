@@ -147,21 +147,16 @@ export class TaskManager {
     const spec = this.#admission.check(options as CreateTaskOptions, this.#ownerOf((options as { owner?: unknown } | null)?.owner));
     if (!this.#started) await this.start();
     if (this.#lifecycle.stopping) throw new ShutdownError();
-    let record: TaskRecord;
+    const admitted = this.#admission.admit(spec);
+    const record = isPromiseLike(admitted) ? await admitted : admitted;
+    // Attached before `created` is announced, so the task's own reporters see all of it.
+    const attachment = spec.reporters?.length ? this.#hub.attach(record.id, spec.reporters) : undefined;
     try {
-      const admitted = this.#admission.admit(spec);
-      record = isPromiseLike(admitted) ? await admitted : admitted;
-      // Attached before `created` is announced, so the task's own reporters see all of it.
-      const attachment = spec.reporters?.length ? this.#hub.attach(record.id, spec.reporters) : undefined;
-      try {
-        const stored = this.#transitions.create(record);
-        if (isPromiseLike(stored)) await stored;
-      } catch (error) {
-        attachment?.detach();
-        throw error;
-      }
-    } finally {
-      this.#admission.release(spec.owner);
+      const stored = this.#transitions.create(record, this.#admission.maxActive);
+      if (isPromiseLike(stored)) await stored;
+    } catch (error) {
+      attachment?.detach();
+      throw error;
     }
     const retry = this.#admission.retryOf(spec);
     if (spec.fn) this.#oneOffs.set(record.id, spec.fn);

@@ -40,9 +40,9 @@ export class Transitions {
     this.finishListeners.push(listener);
   }
 
-  /** Stores a new record and announces it; answers at once when the store does. */
-  create(record: TaskRecord): MaybePromise<void> {
-    const stored = this.store.create(record);
+  /** Stores a new record (refused past the owner's cap `maxActive`) and announces it; answers at once when the store does. */
+  create(record: TaskRecord, maxActive: number): MaybePromise<void> {
+    const stored = this.store.create(record, { maxActive });
     if (isPromiseLike(stored)) return stored.then(() => this.announceCreated(record));
     this.announceCreated(record);
   }

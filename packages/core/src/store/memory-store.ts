@@ -4,8 +4,8 @@ import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
 import { checkPageSize, decodeCursor, encodeCursor } from './cursor.js';
 import { ExpiryQueue } from './expiry-queue.js';
 import { SeqSet } from './seq-set.js';
-import { ANY_OWNER } from './task-store.js';
-import type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './task-store.js';
+import { activeLimitError, ANY_OWNER } from './task-store.js';
+import type { CreateOptions, ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './task-store.js';
 
 /** Expired records removed per slice of a sweep. */
 const SWEEP_SLICE = 500;
@@ -50,8 +50,19 @@ export class MemoryTaskStore implements TaskStore {
     return ++this.seq;
   }
 
-  create(record: TaskRecord): void {
+  create(record: TaskRecord, options?: CreateOptions): void {
+    this.checkCap(record, options?.maxActive);
     this.insert(record);
+  }
+
+  /**
+   * Throws the cap's `TaskLimitError` when creating `record` would pass `maxActive` (see
+   * `CreateOptions`); for stores that wrap this one, before they write.
+   */
+  checkCap(record: TaskRecord, maxActive: number | undefined): void {
+    if (maxActive === undefined || isTerminal(record.status) || this.records.has(record.id)) return;
+    const active = this.active.get(record.owner) ?? 0;
+    if (active >= maxActive) throw activeLimitError(active, maxActive);
   }
 
   /** Synchronous create, for stores that wrap this one (e.g. an in-memory index of a log). */

@@ -1,4 +1,5 @@
 import type { MaybePromise } from '../maybe-promise.js';
+import { TaskLimitError } from '../errors.js';
 import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
 
 /** Pass as `owner` for trusted, server-side reads across every owner (dashboards, recovery). */
@@ -32,6 +33,22 @@ export interface UpdateOptions {
   readonly attempt?: number;
 }
 
+/** Conditions of a create. */
+export interface CreateOptions {
+  /**
+   * The owner's cap: the create is refused with `TaskLimitError` (see `activeLimitError`) when the
+   * record is unfinished and its owner already has this many unfinished tasks. Checked and applied
+   * in one step, so creates at the same time (from any process of a shared store) cannot pass it
+   * together.
+   */
+  readonly maxActive?: number;
+}
+
+/** The error a store throws when `CreateOptions.maxActive` refuses a create (one wording for every store). */
+export function activeLimitError(active: number, limit: number): TaskLimitError {
+  return new TaskLimitError(`Owner already has ${active} unfinished tasks (limit ${limit})`);
+}
+
 export type UpdateResult =
   | { readonly ok: true; readonly record: TaskRecord }
   /** `record` is the current state when the compare failed, absent when there is no such task. */
@@ -46,7 +63,8 @@ export type UpdateResult =
  * store at once (its callers then skip a turn of the event loop).
  *
  * Contract:
- * - `create` resolves only once the record is as durable as the store promises; a duplicate id is refused.
+ * - `create` resolves only once the record is as durable as the store promises; a duplicate id is
+ *   refused; with `maxActive`, the owner's cap is checked in the same step (`CreateOptions`).
  * - Records returned are copies of the record itself; nested values (input, metadata, result,
  *   checkpoint) may be shared with the store and must be treated as read-only.
  * - `update` may return the stored record itself: treat it as read-only.
@@ -66,7 +84,7 @@ export interface TaskStore {
   readonly shared?: boolean;
   /** Prepares the store (opens files, takes locks, connects); called by the manager before first use. */
   open?(): Promise<void>;
-  create(record: TaskRecord): MaybePromise<void>;
+  create(record: TaskRecord, options?: CreateOptions): MaybePromise<void>;
   get(id: string, owner: OwnerScope): MaybePromise<TaskRecord | undefined>;
   update(id: string, patch: TaskPatch, options?: UpdateOptions): MaybePromise<UpdateResult>;
   list(query: ListQuery): MaybePromise<ListPage>;

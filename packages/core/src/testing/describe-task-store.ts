@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { TaskLimitError } from '../errors.js';
 import { ANY_OWNER } from '../store/task-store.js';
 import type { TaskStore } from '../store/task-store.js';
 import type { TaskRecord } from '../task-record.js';
@@ -184,6 +185,26 @@ export function describeTaskStore(name: string, factory: TaskStoreFactory): void
       expect(await store.countActive('alice')).toBe(1);
       await store.delete('b');
       expect(await store.countActive('alice')).toBe(0);
+      expect(await store.countActive('bob')).toBe(1);
+    });
+
+    it('refuses a create past the owner\'s cap (maxActive) in the create itself, also when creates race', async () => {
+      const store = await open();
+      const create = async (fields: Partial<TaskRecord> & { id: string }) => store.create(sampleRecord({ seq: await store.nextSeq() }, fields), { maxActive: 2 });
+      await create({ id: 'a' });
+      await create({ id: 'b', status: 'working' });
+      await create({ id: 'c', owner: 'bob' });
+      const refused = await Promise.resolve(create({ id: 'd' })).then(() => undefined, (error: unknown) => error);
+      expect(refused).toBeInstanceOf(TaskLimitError);
+      expect((refused as Error).message).toBe('Owner already has 2 unfinished tasks (limit 2)');
+      expect(await store.get('d', ANY_OWNER)).toBeUndefined();
+      // A finished record is not counted, and may be created past the cap.
+      await create({ id: 'e', status: 'completed' });
+      await store.update('a', { status: 'failed' });
+      const raced = await Promise.allSettled([create({ id: 'f' }), create({ id: 'g' }), create({ id: 'h' })]);
+      expect(raced.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      expect(raced.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof TaskLimitError)).toBe(true);
+      expect(await store.countActive('alice')).toBe(2);
       expect(await store.countActive('bob')).toBe(1);
     });
 
