@@ -180,3 +180,26 @@ describe('resource figures of short tasks', () => {
     await manager.shutdown();
   });
 });
+
+describe('event times', () => {
+  it("a started event carries its record's startedAt, however long the store took to write it", async () => {
+    // A store that answers writes 5 ms late: the time the record says and the time the event is sent differ.
+    class SlowStore extends MemoryTaskStore {
+      override async update(...args: Parameters<MemoryTaskStore['update']>): ReturnType<MemoryTaskStore['update']> {
+        const result = await super.update(...args);
+        await sleep(5);
+        return result;
+      }
+    }
+    const rec = recorder('times');
+    const m = new TaskManager({ store: new SlowStore(), reporters: [rec] });
+    const task = await m.create({ kind: 'k', fn: () => 1 });
+    await task.wait();
+    await m.flush();
+    const record = (await m.get(task.id))!;
+    const started = rec.events.find((e) => e.type === 'started')!;
+    expect(record.startedAt).toBeDefined();
+    expect(started.at).toBe(record.startedAt);
+    await m.shutdown();
+  });
+});

@@ -119,7 +119,8 @@ export class AttemptRunner implements AttemptHost {
     }
   }
 
-  report(attempt: Attempt, body: TaskEventBody): void {
+  /** `at`: the record's time of the change, where it has one (see `Emitter.emit`). */
+  report(attempt: Attempt, body: TaskEventBody, at?: number): void {
     if (attempt.settled && !attempt.finishing) return;
     attempt.lastEventAt = performance.now();
     if (body.type === 'progress' && !body.heartbeat && !attempt.finishing) {
@@ -128,7 +129,7 @@ export class AttemptRunner implements AttemptHost {
       // The final 100 of a completed attempt is in the record already (the completion wrote it).
       if (!attempt.settled) this.o.transitions.progress(attempt.record, body.progress, body.message);
     }
-    this.o.transitions.report(attempt.record, attempt.attempt, body);
+    this.o.transitions.report(attempt.record, attempt.attempt, body, at);
   }
 
   async saveCheckpoint(attempt: Attempt, state: unknown): Promise<void> {
@@ -184,7 +185,7 @@ export class AttemptRunner implements AttemptHost {
       ...(resumed && { resumed: true }),
       // Its `created` went to the sinks of the process that crashed: sinks here learn its metadata now.
       ...(resumed !== undefined && { metadata: record.metadata }),
-    });
+    }, record.startedAt);
     if (this.o.resources.enabled && !attempt.executor.measuresResources) {
       attempt.meter = this.meter.begin();
       attempt.lastResourcesAt = performance.now();

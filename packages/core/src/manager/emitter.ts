@@ -16,9 +16,14 @@ export class Emitter {
     private readonly relay: EventRelay | undefined,
   ) {}
 
-  /** Stamps the body (always a fresh object) in place and publishes it. */
-  emit(subject: EventSubject, attempt: number, body: TaskEventBody): TaskEvent {
-    const event = stamp(subject, attempt, body);
+  /**
+   * Stamps the body (always a fresh object) in place and publishes it. `at`: a `started` event
+   * carries its record's `startedAt`, so a sink that counts starts from records up to some time and
+   * from events after it (the dashboard) counts each once. (Terminal events keep the time they are
+   * announced: the final progress goes out after the write that sets `finishedAt`.)
+   */
+  emit(subject: EventSubject, attempt: number, body: TaskEventBody, at = Date.now()): TaskEvent {
+    const event = stamp(subject, attempt, body, at);
     this.hub.publish(event);
     this.relay?.publish(event);
     return event;
@@ -26,16 +31,16 @@ export class Emitter {
 
   /** An event for the process that runs the task, not for sinks (an answer it should take). */
   relayOnly(subject: EventSubject, attempt: number, body: TaskEventBody): void {
-    this.relay?.publish(stamp(subject, attempt, body));
+    this.relay?.publish(stamp(subject, attempt, body, Date.now()));
   }
 }
 
-function stamp(subject: EventSubject, attempt: number, body: TaskEventBody): TaskEvent {
+function stamp(subject: EventSubject, attempt: number, body: TaskEventBody, at: number): TaskEvent {
   const event = body as TaskEventBody & { -readonly [K in keyof TaskEvent]: TaskEvent[K] };
   event.taskId = subject.id;
   event.owner = subject.owner;
   event.kind = subject.kind;
-  event.at = Date.now();
+  event.at = at;
   event.attempt = attempt;
   return event as TaskEvent;
 }

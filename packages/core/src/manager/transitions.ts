@@ -235,8 +235,8 @@ export class Transitions {
   }
 
   /** An event of a running attempt that is not a move of its own (progress, log, phase, resources). */
-  report(record: TaskRecord, attempt: number, body: TaskEventBody): void {
-    this.emitter.emit(record, attempt, body);
+  report(record: TaskRecord, attempt: number, body: TaskEventBody, at?: number): void {
+    this.emitter.emit(record, attempt, body, at);
   }
 
   private announceFinished(record: TaskRecord): void {
