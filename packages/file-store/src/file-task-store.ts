@@ -29,7 +29,8 @@ export class FileTaskStore implements TaskStore {
   private state: State = 'new';
   private opening: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private index = new MemoryTaskStore();
+  /** Finished records are kept packed (one string each): see `PackedRecord`. */
+  private index = new MemoryTaskStore({ packFinished: true });
   private writer: LogWriter | undefined;
   private lock: DirectoryLock | undefined;
   private seq = 0;
@@ -96,7 +97,7 @@ export class FileTaskStore implements TaskStore {
   async create(record: TaskRecord): Promise<void> {
     const writer = this.ready();
     checkRecord(record);
-    if (this.index.peek(record.id, ANY_OWNER)) throw new InvalidArgumentError('record.id', record.id, 'an id not in the store yet');
+    if (this.index.has(record.id)) throw new InvalidArgumentError('record.id', record.id, 'an id not in the store yet');
     const json = serialise('record', record);
     const stored = JSON.parse(json) as TaskRecord;
     const op = createOp(json);
@@ -219,6 +220,8 @@ export class FileTaskStore implements TaskStore {
       await this.lock?.release();
       this.lock = undefined;
       this.writer = undefined;
+      // A closed store answers nothing: let its records go even while the object is still referenced.
+      this.index = new MemoryTaskStore({ packFinished: true });
       this.state = 'closed';
     }
   }
