@@ -4,7 +4,7 @@ export { isPromiseLike } from './maybe-promise.js';
 
 export type { ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './store/task-store.js';
 export { MemoryTaskStore } from './store/memory-store.js';
-export { PackedRecord, recordJson } from './store/packed-record.js';
+export { PackedBatch, PackedRecord, recordJson } from './store/packed-record.js';
 export type { IndexedRecord } from './store/packed-record.js';
 export { checkPageSize, decodeCursor, encodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './store/cursor.js';
 export { ACTIVE_STATUSES, TERMINAL_STATUSES, toErrorInfo } from './task-record.js';

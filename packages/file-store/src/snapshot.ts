@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { isTerminal, TASK_STATUSES } from '@headway/core';
 import type { TaskStatus } from '@headway/core';
-import { PackedRecord, recordJson } from '@headway/core/spi';
+import { PackedBatch, PackedRecord, recordJson } from '@headway/core/spi';
 import type { IndexedRecord, TaskRecord } from '@headway/core/spi';
 import { StoreCorruptionError } from './errors.js';
 import { readFrames } from './frame-reader.js';
@@ -16,10 +16,11 @@ import { isRecordShape } from './log-ops.js';
  *
  * Version 1 has one frame per record (its JSON). Version 2 (written since) has one frame per batch
  * of records: a line of JSON `{"s":[strings],"r":[...]}` giving, for each record, its id, owner
- * (index into `s`), kind (index), seq, status (index), expiresAt (or null) and the byte length of
- * its JSON, followed by the records' JSON texts back to back. Opening reads the few fields the
- * indexes need from that line and keeps a finished record's text as it is (packed, see
- * `PackedRecord`), decoding only records still in progress; one checksum covers a whole batch.
+ * (index into `s`), kind (index), seq, status (index), expiresAt (or null) and the length of its
+ * JSON (in UTF-16 code units, as JavaScript counts), followed by the records' JSON texts back to
+ * back. Opening decodes the texts as one string, reads the few fields the indexes need from that
+ * line and keeps a finished record's text as a slice of that string (packed, see `PackedRecord` and
+ * `PackedBatch`), parsing only records still in progress; one checksum covers a whole batch.
  */
 export interface SnapshotHeader {
   gen: number;
@@ -87,7 +88,7 @@ function takeBatch(records: Iterator<IndexedRecord>): { payload: string; count: 
     const r = next.value;
     const json = recordJson(r);
     const expiresAt = typeof r.expiresAt === 'number' && Number.isFinite(r.expiresAt) ? r.expiresAt : null;
-    fields.push(r.id, intern(r.owner), intern(r.kind), r.seq, intern(r.status), expiresAt, Buffer.byteLength(json));
+    fields.push(r.id, intern(r.owner), intern(r.kind), r.seq, intern(r.status), expiresAt, json.length);
     texts.push(json);
     chars += json.length;
   }
@@ -143,21 +144,24 @@ function readBatch(head: Record<string, unknown>, payload: Buffer, from: number,
     const value = typeof i === 'number' ? (strings[i] as unknown) : undefined;
     return typeof value === 'string' ? value : bad('names a string it does not hold');
   };
-  let at = from;
+  const texts = payload.toString('utf8', from);
+  let batch: PackedBatch | undefined;
+  let at = 0;
   for (let k = 0; k < fields.length; k += FIELDS) {
     const id = fields[k] as unknown;
     const seq = fields[k + 3] as unknown;
     const status = STATUS.get(text(fields[k + 4]));
     const expiresAt = fields[k + 5] as unknown;
-    const bytes = fields[k + 6] as unknown;
+    const length = fields[k + 6] as unknown;
     if (typeof id !== 'string' || typeof seq !== 'number' || status === undefined || (expiresAt !== null && typeof expiresAt !== 'number')) {
       return bad('has a malformed record entry');
     }
-    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 2 || at + bytes > payload.length) return bad('has a record length that does not fit');
-    const json = payload.toString('utf8', at, at + bytes);
-    at += bytes;
+    if (typeof length !== 'number' || !Number.isInteger(length) || length < 2 || at + length > texts.length) return bad('has a record length that does not fit');
+    const json = texts.slice(at, at + length);
+    at += length;
     if (isTerminal(status)) {
-      sink.packed(new PackedRecord(id, text(fields[k + 1]), text(fields[k + 2]), seq, status, expiresAt ?? undefined, json));
+      batch ??= new PackedBatch();
+      sink.packed(new PackedRecord(id, text(fields[k + 1]), text(fields[k + 2]), seq, status, expiresAt ?? undefined, json, batch));
       continue;
     }
     let record: unknown;
@@ -169,6 +173,6 @@ function readBatch(head: Record<string, unknown>, payload: Buffer, from: number,
     if (!isRecordShape(record) || record.id !== id) return bad('holds an entry that is not a task record');
     sink.record(record);
   }
-  if (at !== payload.length) bad('has bytes after its last record');
+  if (at !== texts.length) bad('has text after its last record');
   return fields.length / FIELDS;
 }

@@ -85,8 +85,12 @@ export class MemoryTaskStore implements TaskStore {
   /** Like `adopt`, for a finished record already packed (e.g. read packed from a file). */
   adoptPacked(packed: PackedRecord, replace = false): void {
     // Only finished records stay packed: a live one changes, so it is kept as an object.
-    if (!isTerminal(packed.status) || !this.packFinished) this.place(packed.decode(), replace);
-    else this.place(packed, replace);
+    if (isTerminal(packed.status) && this.packFinished) {
+      this.place(packed, replace);
+      return;
+    }
+    packed.release();
+    this.place(packed.decode(), replace);
   }
 
   private place(stored: Entry, replace: boolean): void {
@@ -291,6 +295,7 @@ export class MemoryTaskStore implements TaskStore {
 
   /** Puts `next` (the same record, same status) in `record`'s place in the map and every index. */
   private swap(record: Entry, next: Entry): void {
+    if (record instanceof PackedRecord) record.release();
     this.records.set(next.id, next);
     this.all.replace(record, next);
     this.byOwner.get(record.owner)?.replace(record, next);
@@ -303,6 +308,7 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   private remove(record: Entry): void {
+    if (record instanceof PackedRecord) record.release();
     this.records.delete(record.id);
     this.all.delete(record);
     unindex(this.byOwner, record.owner, record);
