@@ -14,6 +14,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { isolatedFetch } from './isolated-fetch.js';
 import { measureInterleaved, startServerScript, median, percentile, writeResult } from './harness.js';
 import type { Variant } from './harness.js';
 
@@ -22,7 +23,7 @@ const ROUNDS = Number(process.env.MCP_OVERHEAD_ROUNDS ?? 2000);
 
 async function connect(url: URL): Promise<Client> {
   const client = new Client({ name: 'bench', version: '0.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(url));
+  await client.connect(new StreamableHTTPClientTransport(url, { fetch: isolatedFetch() }));
   return client;
 }
 
