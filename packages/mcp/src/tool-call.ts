@@ -139,6 +139,7 @@ function sinkOptions(rt: Runtime, extra: McpExtra, caller: Caller, open: boolean
     logAfterResponse: rt.options.logAfterResponse,
     open,
     progress,
+    progressAfterMs: rt.options.progressAfterMs,
     native: native ? { pollIntervalMs: rt.options.pollIntervalMs } : undefined,
   };
 }
