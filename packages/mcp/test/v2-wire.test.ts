@@ -12,9 +12,12 @@ const as = (user: string) => ({ headers: { 'x-test-user': user } });
 const structured = (answer: { response: { result?: Record<string, unknown> } }) => answer.response.result?.structuredContent as Record<string, unknown>;
 
 describe('the v2 binding on the wire (2026-07-28)', () => {
-  it('advertises the tasks extension in server/discover, and says at startup that task ids are bearer capabilities', async () => {
+  it('advertises the tasks extension in server/discover, and says at the first unauthenticated call that task ids are bearer capabilities', async () => {
     const discover = await post(v2.url, 'server/discover', { _meta: envelope() });
     expect(discover.response.result?.capabilities).toMatchObject({ extensions: { [EXT]: {} } });
+    await callTool(v2.url, 'slow_inline', { ms: 1 }, envelope(), as('alice'));
+    expect(v2.server.output()).not.toMatch(/bearer capability/);
+    await callTool(v2.url, 'slow_inline', { ms: 1 }, envelope());
     expect(v2.server.output()).toMatch(/a task id is a bearer capability .* task listing is off/);
   });
 
