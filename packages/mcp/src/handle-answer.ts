@@ -1,11 +1,11 @@
 import type { TaskSnapshot } from '@headway/core';
 import type { CompanionNames } from './runtime.js';
 import { toSummary } from './task-view.js';
-import type { ToolResult } from './task-view.js';
+import type { StatusMessageOf, ToolResult } from './task-view.js';
 
 /** The answer of a call that continues in the background. */
-export function handleAnswer(record: TaskSnapshot, names: CompanionNames, maxWaitMs: number, promotedAfterMs: number | undefined): ToolResult {
-  const summary = toSummary(record);
+export function handleAnswer(record: TaskSnapshot, names: CompanionNames, maxWaitMs: number, promotedAfterMs: number | undefined, statusMessageOf?: StatusMessageOf): ToolResult {
+  const summary = toSummary(record, statusMessageOf);
   const waitSeconds = Math.floor(maxWaitMs / 1000);
   const lead =
     promotedAfterMs === undefined

@@ -13,7 +13,7 @@ const TASK_ID = { type: 'string', minLength: 1, maxLength: 256, description: 'Th
 
 export function registerCompanionToolsV2(server: McpServer, rt: V2Runtime): void {
   const { names } = rt;
-  const runs = companionRuns(rt.manager, names, rt.maxWaitMs);
+  const runs = companionRuns(rt.manager, names, rt.maxWaitMs, rt.statusMessageOf);
   const waitSeconds = Math.floor(rt.maxWaitMs / 1000);
   const register = <A>(name: string, title: string, description: string, properties: Record<string, unknown>, required: string[], annotations: ToolAnnotations, run: (caller: CompanionCaller, args: A, ctx: ServerContext) => Promise<ToolResult>) => {
     const inputSchema = fromJsonSchema<A>({ type: 'object', properties, required, additionalProperties: false } as never);

@@ -10,6 +10,7 @@ import { DEFAULT_POLL_POLICY } from './poll-interval.js';
 import type { PollPolicy } from './poll-interval.js';
 import { companionNames } from './runtime.js';
 import { checkFlag, checkMs } from './task-options.js';
+import { liveStatusMessageOf } from './task-status-line.js';
 import type { V2Runtime } from './v2-runtime.js';
 
 export interface HeadwayV2Options {
@@ -78,6 +79,7 @@ export function resolveRuntime(options: HeadwayV2Options): V2Runtime {
     pollIntervalMs: checkMs('pollIntervalMs', options.pollIntervalMs, 1_000),
     pollPolicy: { ...DEFAULT_POLL_POLICY, ...options.pollPolicy },
     reporters,
+    statusMessageOf: liveStatusMessageOf(options.manager),
     stateCodec: stateCodecOf(options.manager, options.requestStateKey),
   };
 }

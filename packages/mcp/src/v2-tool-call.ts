@@ -102,7 +102,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
     startAfterAnswer(manager, record, fn);
     if (legacyTask) return { task: toMcpTask(record, rt.pollIntervalMs) };
     if (start === 'task') return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
-    return handleAnswer(record, rt.names, rt.maxWaitMs, undefined);
+    return handleAnswer(record, rt.names, rt.maxWaitMs, undefined, rt.statusMessageOf);
   }
   return follow(rt, tool, ctx, record, caller.owner, declared, sink!, questions!);
 }
@@ -141,7 +141,7 @@ async function follow(
       if (followed.end === 'ended') return finalToolResult(record);
       if (followed.end === 'budget') {
         if (declared) return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
-        return handleAnswer(record, rt.names, rt.maxWaitMs, budgetMs);
+        return handleAnswer(record, rt.names, rt.maxWaitMs, budgetMs, rt.statusMessageOf);
       }
       const question = record.inputRequest!;
       questions.handle(question.id);
@@ -159,7 +159,7 @@ async function follow(
       // 2025-11-25 over HTTP is stateless on SDK v2: the client's answer to a request from the
       // server would reach another instance. An auto call continues as a handle (task_status shows
       // the question, task_respond answers it); an inline one cannot wait for an answer.
-      if (tool.task.mode === 'auto') return handleAnswer(record, rt.names, rt.maxWaitMs, undefined);
+      if (tool.task.mode === 'auto') return handleAnswer(record, rt.names, rt.maxWaitMs, undefined, rt.statusMessageOf);
       await manager
         .respond(record.id, { requestId: question.id, action: 'cancel', unavailable: STATELESS_QUESTION }, { owner })
         .catch(() => undefined);

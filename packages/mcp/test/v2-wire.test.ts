@@ -59,6 +59,11 @@ describe('the v2 binding on the wire (2026-07-28)', () => {
     const handle = await callTool(v2.url, 'slow_auto', { ms: 800 }, envelope({ tasks: false }));
     const task = structured(handle).task as { taskId: string };
     expect(structured(handle)).toMatchObject({ promoted: true, follow: { wait: 'task_wait', status: 'task_status' } });
+    // The same status line as inline progress and the extension's statusMessage: phase, counts, percent.
+    const line = /^Deleting subjects: \d+\/16 \(\d+ %\)/;
+    expect((structured(handle).task as { statusMessage?: string }).statusMessage).toMatch(line);
+    const status = await callTool(v2.url, 'task_status', { taskId: task.taskId }, envelope({ tasks: false }));
+    expect((structured(status).task as { statusMessage?: string }).statusMessage).toMatch(line);
     const waited = await callTool(v2.url, 'task_wait', { taskId: task.taskId }, envelope({ tasks: false }));
     expect(structured(waited)).toMatchObject({ slept: 800, owner: 'anonymous' });
     const listed = await callTool(v2.url, 'task_list', {}, envelope({ tasks: false }));
