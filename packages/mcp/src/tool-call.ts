@@ -20,6 +20,7 @@ import { issueTexts } from './tool-args.js';
 import { createToolContext } from './tool-context.js';
 import type { McpToolContext } from './tool-context.js';
 import { handleAnswer } from './handle-answer.js';
+import type { HandleCause } from './handle-answer.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
 import type { McpExtra } from './types.js';
 
@@ -90,7 +91,7 @@ export async function callTool(
 
   if (start !== 'inline') {
     startAfterAnswer(manager, record, fn);
-    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleResult(rt, record, undefined);
+    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleResult(rt, record);
   }
 
   // Inline (and auto until its budget): the request stays open and follows the task, asking the
@@ -115,8 +116,10 @@ export async function callTool(
     if (followed.end === 'ended') {
       await Promise.race([sink.terminal, delay(DRAIN_MS)]);
       answer = finalToolResult(followed.record);
+    } else if (followed.end === 'stopped') {
+      answer = handleResult(rt, followed.record, { stopped: extra.signal.aborted ? 'cancelled' : 'shutdown' });
     } else {
-      answer = handleResult(rt, followed.record, tool.task.inlineBudgetMs);
+      answer = handleResult(rt, followed.record, { promotedAfterMs: tool.task.inlineBudgetMs });
     }
     // Nothing more goes out on the request; the client confirms it handled what did, then the answer goes.
     sink.closeRequest();
@@ -155,8 +158,8 @@ export function recoveryFunction(tool: HeadwayTool): TaskFunction {
 }
 
 /** The answer of a call that continues in the background. */
-export function handleResult(rt: Runtime, record: TaskRecord, promotedAfterMs: number | undefined): CallToolResult {
-  return handleAnswer(record, rt.names, rt.options.maxWaitMs, promotedAfterMs);
+export function handleResult(rt: Runtime, record: TaskRecord, cause?: HandleCause): CallToolResult {
+  return handleAnswer(record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs, cause });
 }
 
 /** A tool's output schema as a zod object (a raw shape becomes one), to validate results with. */

@@ -17,6 +17,7 @@ import type { ExtTaskState } from './ext-tasks-wire.js';
 import { progressMemoOf } from './progress-memo.js';
 import type { StatusLineFacts } from './status-line.js';
 import { handleAnswer } from './handle-answer.js';
+import type { HandleCause } from './handle-answer.js';
 import type { ResolvedToolTask } from './task-options.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
 import type { ToolResult } from './task-view.js';
@@ -102,7 +103,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
     startAfterAnswer(manager, record, fn);
     if (legacyTask) return { task: toMcpTask(record, rt.pollIntervalMs) };
     if (start === 'task') return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
-    return handleAnswer(record, rt.names, rt.maxWaitMs, undefined, rt.statusMessageOf);
+    return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, statusMessageOf: rt.statusMessageOf });
   }
   return follow(rt, tool, ctx, record, caller.owner, declared, sink!, questions!);
 }
@@ -139,9 +140,11 @@ async function follow(
       });
       record = followed.record;
       if (followed.end === 'ended') return finalToolResult(record);
-      if (followed.end === 'budget') {
+      if (followed.end === 'budget' || followed.end === 'stopped') {
         if (declared) return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
-        return handleAnswer(record, rt.names, rt.maxWaitMs, budgetMs, rt.statusMessageOf);
+        const cause: HandleCause =
+          followed.end === 'stopped' ? { stopped: ctx.mcpReq.signal.aborted ? 'cancelled' : 'shutdown' } : { promotedAfterMs: budgetMs ?? rt.inlineBudgetMs };
+        return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, cause, statusMessageOf: rt.statusMessageOf });
       }
       const question = record.inputRequest!;
       questions.handle(question.id);
@@ -159,7 +162,7 @@ async function follow(
       // 2025-11-25 over HTTP is stateless on SDK v2: the client's answer to a request from the
       // server would reach another instance. An auto call continues as a handle (task_status shows
       // the question, task_respond answers it); an inline one cannot wait for an answer.
-      if (tool.task.mode === 'auto') return handleAnswer(record, rt.names, rt.maxWaitMs, undefined, rt.statusMessageOf);
+      if (tool.task.mode === 'auto') return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, statusMessageOf: rt.statusMessageOf });
       await manager
         .respond(record.id, { requestId: question.id, action: 'cancel', unavailable: STATELESS_QUESTION }, { owner })
         .catch(() => undefined);
