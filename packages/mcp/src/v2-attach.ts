@@ -101,11 +101,14 @@ export class HeadwayMcpV2 {
       ...(config.annotations !== undefined && { annotations: config.annotations }),
       ...(config._meta !== undefined && { _meta: config._meta }),
     };
-    const registered = this.server.registerTool(name, sdkConfig as { inputSchema?: StandardSchemaWithJSON }, (async (args: unknown, ctx: ServerContext) => {
+    const run = async (args: unknown, ctx: ServerContext) => {
       const answer = await callToolV2(this.rt, tool, args, ctx);
       if (answer.resultType === 'task' || isHandle(answer)) nonFinal.add(answer);
       return answer;
-    }) as never);
+    };
+    // Without an inputSchema the SDK calls a tool's callback with `(ctx)` alone; the handler still gets `({}, ctx)`.
+    const callback = config.inputSchema === undefined ? (ctx: ServerContext) => run({}, ctx) : run;
+    const registered = this.server.registerTool(name, sdkConfig as { inputSchema?: StandardSchemaWithJSON }, callback as never);
     if (this.rt.era === 'legacy') registered.execution = { taskSupport: TASK_SUPPORT[task.mode] };
     this.tools.set(name, { tool, registered });
     this.defineForRecovery(tool);

@@ -8,8 +8,9 @@ import type { AuthInfo } from '@modelcontextprotocol/server';
 import { createHttpHandler } from '../src/v2.js';
 import { callTool, envelope } from './support/wire.js';
 
-// createHttpHandler says that task ids are bearer capabilities only when it serves a request whose
-// callers it cannot tell apart (no owner named, no authenticated principal), once.
+// createHttpHandler in process, with the SDK's node:http face: the bearer-capability note, said only
+// when it serves a request whose callers it cannot tell apart (no owner named, no authenticated
+// principal), once; and a Headway tool registered without an inputSchema.
 const NOTE = /a task id is a bearer capability/;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -26,6 +27,9 @@ async function serve(authenticate?: (req: IncomingMessage) => AuthInfo | undefin
     ...(authenticate && { authenticate }),
     tools: (headway) => {
       headway.registerTool('echo', { description: 'Answers at once.', inputSchema: fromJsonSchema({ type: 'object', properties: {} }), task: { mode: 'inline' } }, async () => ({ ok: true }));
+      for (const mode of ['inline', 'auto'] as const) {
+        headway.registerTool(`bare_${mode}`, { description: 'Has no input schema.', task: { mode } }, async (args, ctx) => ({ args, taskId: typeof ctx.taskId }));
+      }
     },
   });
   const server: Server = createServer(handler.listener);
@@ -69,5 +73,16 @@ describe('createHttpHandler: the bearer-capability note', () => {
     ok(await callTool(url, 'echo', {}, envelope({ tasks: false })));
     ok(await callTool(url, 'echo', {}, envelope({ tasks: false })));
     expect(notes.filter((line) => NOTE.test(line))).toHaveLength(1);
+  });
+});
+
+describe('a Headway tool without an inputSchema (SDK v2 calls its callback with the context alone)', () => {
+  it('runs, its handler getting ({}, ctx)', async () => {
+    const { url } = await serve(byHeader);
+    for (const name of ['bare_inline', 'bare_auto']) {
+      const answer = await callTool(url, name, {}, envelope({ tasks: false }), as('alice'));
+      expect(answer.response).toMatchObject({ result: { structuredContent: { args: {}, taskId: 'string' } } });
+      expect(answer.response.result?.isError).toBeUndefined();
+    }
   });
 });
