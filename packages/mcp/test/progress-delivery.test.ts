@@ -49,8 +49,9 @@ describe('inline progress reaches the SDK client', () => {
     expect(pings.count).toBe(CALLS);
   }, 60_000);
 
-  it('over stdio, by default: a call that ends within progressAfterMs sends no progress and needs no ping', async () => {
-    const client = await stdio();
+  // progressAfterMs 5 s rather than the default 100 ms, so a loaded machine cannot make a quick call outlive it.
+  it('over stdio: a call that ends within progressAfterMs sends no progress and needs no ping', async () => {
+    const client = await stdio(['--progress-after-ms=5000']);
     const pings = countPings(client);
     const errors: string[] = [];
     client.onerror = (error) => errors.push(error.message);
