@@ -216,6 +216,11 @@ describe('RedisTaskStore on Redis', () => {
       expect(updates[2].record).toBeUndefined();
       expect(updates[3]).toMatchObject({ record: { status: 'completed', result: 1 } });
       expect(await batched.countActive('alice')).toBe(2);
+      // A turn's batch larger than one call holds is split: 300 creates, 256 + 44.
+      scripts.mockClear();
+      await Promise.all(Array.from({ length: 300 }, (_, i) => batched.create(taskRecord(`many${i}`, 100 + i, { owner: 'carol' }))));
+      expect(scripts).toHaveBeenCalledTimes(2);
+      expect(await batched.countActive('carol')).toBe(300);
     } finally {
       await batched.close();
       own.disconnect();
