@@ -39,6 +39,17 @@ function headwayServer(manager: TaskManager): McpServer {
       return { content: [{ type: 'text', text: String(n) }] };
     },
   );
+  // The same, but it outlives the 100 ms within which Headway holds an inline call's progress back on
+  // stdio (`progressAfterMs`, default): its 50 and its final 100 are due there too.
+  headway.registerTool(
+    'inline_progress_slow',
+    { description: 'Inline mode, reports progress once, returns after 150 ms.', inputSchema: { n: z.number() }, task: { mode: 'inline' } },
+    async ({ n }, ctx) => {
+      ctx.progress.update(50);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      return { content: [{ type: 'text', text: String(n) }] };
+    },
+  );
   return server;
 }
 

@@ -13,6 +13,7 @@ import type { RawClientDispatch, TaskEnabledSession } from '@modelcontextprotoco
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { isolatedFetch } from './isolated-fetch.js';
 import { measureInterleaved, startServerScript, median, percentile, writeResult } from './harness.js';
 import type { Variant } from './harness.js';
 
@@ -27,7 +28,7 @@ function measure(variants: Variant[]): Promise<Record<string, number[]>> {
 
 async function extSession(url: URL): Promise<{ client: ClientV2; session: TaskEnabledSession }> {
   const client = new ClientV2(CLIENT_INFO, { capabilities: {}, versionNegotiation: { mode: { pin: '2026-07-28' } } });
-  await client.connect(new TransportV2(url));
+  await client.connect(new TransportV2(url, { fetch: isolatedFetch() }));
   const session = createTaskSessionFromClient(client, {
     endpointId: url.href,
     rawDispatch: createHttpRawDispatch({ url }) as RawClientDispatch,
@@ -41,9 +42,9 @@ export async function main(): Promise<void> {
   const v2Url = new URL(`http://127.0.0.1:${port}/v2/mcp`);
   const ext = await extSession(v2Url);
   const plainV2 = new ClientV2(CLIENT_INFO, { capabilities: {}, versionNegotiation: { mode: { pin: '2026-07-28' } } });
-  await plainV2.connect(new TransportV2(v2Url));
+  await plainV2.connect(new TransportV2(v2Url, { fetch: isolatedFetch() }));
   const v1 = new Client(CLIENT_INFO);
-  await v1.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/v1`)));
+  await v1.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/v1`), { fetch: isolatedFetch() }));
   const extCall = (tool: string, settle: boolean) => async (n: number) => {
     const execution = await ext.session.callTool(tool, { n });
     if (tool === 'task' && execution.kind !== 'task') throw new Error(`expected an extension task, got ${execution.kind}`);

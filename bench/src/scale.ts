@@ -17,6 +17,9 @@ import { median, writeResult } from './harness.js';
 import { measureStalls } from './stall-probe.js';
 
 const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
+/** The stores measured: the memory store as it comes, packing finished records, and the file store (which packs). */
+const KINDS = ['memory', 'memory (packFinished)', 'file'] as const;
+type Kind = (typeof KINDS)[number];
 /** Operations issued together before the driver yields to the event loop (as a server under load would). */
 const CHUNK = 100;
 const GETS = 10_000;
@@ -27,6 +30,8 @@ const UNLIMITED = new Set([NOISE, 'open']);
 
 interface Phase {
   ms: number;
+  /** CPU time of the whole process (every thread: GC helpers, the libuv pool) during the phase. */
+  cpuMs: number;
   /** From the timer-chain probe (see stall-probe.ts). */
   stallMaxMs: number;
   stallP99Ms: number;
@@ -41,8 +46,10 @@ const gc = (): void => {
 };
 
 async function phase(fn: () => Promise<unknown>): Promise<Phase> {
+  const cpu = process.cpuUsage();
   const { ms, stalls } = await measureStalls(fn);
-  return { ms, stallMaxMs: stalls.maxMs, stallP99Ms: stalls.p99Ms, histogramMaxMs: stalls.histogramMaxMs, histogramP99Ms: stalls.histogramP99Ms };
+  const used = process.cpuUsage(cpu);
+  return { ms, cpuMs: (used.user + used.system) / 1000, stallMaxMs: stalls.maxMs, stallP99Ms: stalls.p99Ms, histogramMaxMs: stalls.histogramMaxMs, histogramP99Ms: stalls.histogramP99Ms };
 }
 
 function record(n: number, seq: number): TaskRecord {
@@ -204,18 +211,20 @@ function parseSizes(argv: readonly string[]): number[] {
 
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const sizes = parseSizes(argv);
-  const results: Record<'memory' | 'file', SizeFigures[]> = { memory: [], file: [] };
+  const results: Record<Kind, SizeFigures[]> = { memory: [], 'memory (packFinished)': [], file: [] };
   for (const size of sizes) {
     gc();
     // The memory store is garbage once measured, before the file store's run.
     results.memory.push(await exercise(new MemoryTaskStore(), size, async (_phases, store) => store));
     gc();
+    results['memory (packFinished)'].push(await exercise(new MemoryTaskStore({ packFinished: true }), size, async (_phases, store) => store));
+    gc();
     results.file.push(await fileRun(size));
-    for (const kind of ['memory', 'file'] as const) {
+    for (const kind of KINDS) {
       const f = results[kind][results[kind].length - 1]!;
       const worst = Object.entries(f.phases).filter(([name]) => !UNLIMITED.has(name)).reduce((a, b) => (b[1].stallMaxMs > a[1].stallMaxMs ? b : a));
       console.log(
-        `  ${kind} ${size}: ${(f.msPerTask * 1000).toFixed(1)} µs/task; longest stall ${worst[1].stallMaxMs.toFixed(0)} ms (${worst[0]}; ` +
+        `  ${kind} ${size}: ${(f.msPerTask * 1000).toFixed(1)} µs/task (${(((f.phases.create!.cpuMs + f.phases.complete!.cpuMs) / size) * 1000).toFixed(1)} µs CPU); get ${f.getUsPerCall.toFixed(1)} µs; longest stall ${worst[1].stallMaxMs.toFixed(0)} ms (${worst[0]}; ` +
           `idle noise floor ${f.phases[NOISE]!.stallMaxMs.toFixed(0)} ms)` +
           (f.open ? `; open ${f.open.ms.toFixed(0)} ms (${f.open.cpuMs.toFixed(0)} ms CPU), peak heap ${f.open.peakHeapVsSteady.toFixed(2)}× steady` : ''),
       );
@@ -225,7 +234,7 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const largest = sizes[sizes.length - 1]!;
   const ratios: Record<string, number> = {};
   const targets: { name: string; target: string; measured: number; met: boolean }[] = [];
-  for (const kind of ['memory', 'file'] as const) {
+  for (const kind of KINDS) {
     const small = results[kind][0]!;
     const large = results[kind][results[kind].length - 1]!;
     const perTask = large.msPerTask / small.msPerTask;

@@ -8,7 +8,8 @@
 // turned every event into spans and exported them). Besides wall time, a run reads the event loop
 // thread's CPU time and its run-queue wait, and the worker thread's CPU time (Linux schedstat): on a
 // machine shared with other work, wall time also counts the time others held the CPU (and a worker
-// thread has no spare core to run on), CPU time does not.
+// thread has no spare core to run on), CPU time does not. Each round also times the OpenTelemetry SDK
+// alone making the same spans (otel-sdk-floor.ts): the floor under the in-thread sink.
 import { performance } from 'node:perf_hooks';
 import { BroadcastChannel } from 'node:worker_threads';
 import { BasicTracerProvider, BatchSpanProcessor, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -18,6 +19,7 @@ import type { Reporter, TaskContext } from '@headway/core';
 import { otelReporter, otelWorkerReporter } from '@headway/otel';
 import type { OtelWorkerReporter } from '@headway/otel';
 import { prometheusReporter } from '@headway/prometheus';
+import { sdkFloor } from './otel-sdk-floor.js';
 import { EXPORTED_CHANNEL, threadClock } from './otel-worker-channel.js';
 import type { WorkerNews } from './otel-worker-channel.js';
 import { median, writeResult } from './harness.js';
@@ -185,12 +187,32 @@ async function run(variant: Variant, count: number, worker: SharedWorkerSink, cl
   return { spent, check };
 }
 
+/**
+ * The SDK alone making the spans of `count` tasks (see otel-sdk-floor.ts): the floor under the
+ * in-thread sink, measured like a variant.
+ */
+async function runFloor(count: number, clock: Clock | undefined): Promise<Spent> {
+  const exporter = new NoopExporter();
+  const provider = new BasicTracerProvider({ spanProcessors: [new BatchSpanProcessor(exporter, { maxQueueSize: 8192 })] });
+  const c0 = clock?.();
+  const start = performance.now();
+  await sdkFloor(provider, count, SLICE);
+  await provider.forceFlush();
+  const ms = performance.now() - start;
+  const c1 = clock?.();
+  await provider.shutdown();
+  if (exporter.exported !== count * SPANS_PER_TASK) throw new Error(`sdk floor: exported ${exporter.exported} spans, expected ${count * SPANS_PER_TASK}`);
+  return { ms, cpu: c0 && c1 ? c1.cpu - c0.cpu : NaN, waited: c0 && c1 ? c1.waited - c0.waited : NaN, workerCpu: 0 };
+}
+
 export async function main(): Promise<void> {
   const clock = threadClock();
   const worker = new SharedWorkerSink();
   await worker.reporter.ready();
   for (const variant of VARIANTS) await run(variant, 2_000, worker, clock); // warm-up
+  await runFloor(2_000, clock);
   const rounds: Record<Variant, Spent>[] = [];
+  const floors: Spent[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const spent = {} as Record<Variant, Spent>;
     const line: string[] = [];
@@ -203,6 +225,10 @@ export async function main(): Promise<void> {
       const cpu = clock ? ` (cpu ${result.spent.cpu.toFixed(0)}${result.spent.workerCpu ? ` + worker ${result.spent.workerCpu.toFixed(0)}` : ''})` : '';
       line.push(`${variant} ${result.spent.ms.toFixed(0)} ms${cpu}${result.check ? ` [${result.check}]` : ''}`);
     }
+    (globalThis as { gc?: () => void }).gc?.();
+    const floor = await runFloor(TASKS, clock);
+    floors.push(floor);
+    line.push(`sdk alone ${floor.ms.toFixed(0)} ms${clock ? ` (cpu ${floor.cpu.toFixed(0)})` : ''}`);
     rounds.push(spent);
     console.log(`  round ${r + 1}: ${line.join(', ')}`);
   }
@@ -226,12 +252,18 @@ export async function main(): Promise<void> {
     figures.runQueueWaitShare = median(rounds.map((s) => VARIANTS.reduce((a, v) => a + s[v].waited, 0) / VARIANTS.reduce((a, v) => a + s[v].ms, 0)));
     for (const v of COMPARED) ratios[`${v}OverNoneEventLoopCpu`] = ratio(v, cpu);
     for (const v of VIA_WORKER) ratios[`${v}OverNoneTotalCpu`] = ratio(v, totalCpu);
+    // The SDK alone (no Headway) making the same spans, against the round's no-sink run: the floor
+    // under otel/all in-thread; what those variants cost above 1 + this is Headway's.
+    figures.sdkAloneCpuMs = floors.map(cpu);
+    ratios.sdkAloneOverNoneEventLoopCpu = median(rounds.map((s, r) => floors[r]!.cpu / s.none.cpu));
+    ratios.headwayOtelShareOverNoneEventLoopCpu = median(rounds.map((s, r) => (s.otel.cpu - s.none.cpu - floors[r]!.cpu) / s.none.cpu));
+    ratios.headwayAllShareOverNoneEventLoopCpu = median(rounds.map((s, r) => (s.all.cpu - s.none.cpu - floors[r]!.cpu) / s.none.cpu));
   }
   const allOverNone = ratios.allOverNoneTime!;
   const allWorkerOverNone = ratios.allWorkerOverNoneTime!;
   writeResult({
     name: 'sinks-overhead',
-    description: `${TASKS.toLocaleString()} tasks (a 4-item phase and a log line each) per variant through TaskManager with no sink, @headway/otel (BasicTracerProvider, BatchSpanProcessor, no-op exporter; otelSimple: SimpleSpanProcessor; otelWorker: the same SDK on a worker thread via otelWorkerReporter), @headway/prometheus, and all sinks (all: otel in-thread + prometheus; allWorker: otel on its worker + prometheus); in slices of ${SLICE} created and awaited together, a fresh manager per run, each run ending with hub.flush(); ${ROUNDS} rounds, order rotated, medians of per-round ratios to the round's no-sink run; time is wall time, eventLoopCpu the event loop thread's CPU time, totalCpu adds the worker thread's (Linux schedstat)`,
+    description: `${TASKS.toLocaleString()} tasks (a 4-item phase and a log line each) per variant through TaskManager with no sink, @headway/otel (BasicTracerProvider, BatchSpanProcessor, no-op exporter; otelSimple: SimpleSpanProcessor; otelWorker: the same SDK on a worker thread via otelWorkerReporter), @headway/prometheus, and all sinks (all: otel in-thread + prometheus; allWorker: otel on its worker + prometheus); in slices of ${SLICE} created and awaited together, a fresh manager per run, each run ending with hub.flush(); ${ROUNDS} rounds, order rotated, medians of per-round ratios to the round's no-sink run; time is wall time, eventLoopCpu the event loop thread's CPU time, totalCpu adds the worker thread's (Linux schedstat); sdkAlone: the same spans, attributes and events made by direct SDK calls with no Headway (the floor under otel/all), and headway*Share what those variants cost above 1 + that floor, each as a fraction of the round's no-sink event-loop CPU`,
     figures,
     ratios,
     targets: [

@@ -75,7 +75,9 @@ describe('the demo (npm run demo)', () => {
     expect(code, output).toBe(0);
     // Bars went back up and were redrawn many times, with percentages and an ETA.
     expect(output.match(/\x1b\[\d+F\x1b\[0J/g)?.length ?? 0).toBeGreaterThan(20); // eslint-disable-line no-control-regex -- the board's redraw sequence
-    expect(output).toMatch(/epsilon +\[[█░]{24}\] +\d+% item \d+ · ETA /);
+    // epsilon follows its task through task_status, whose statusMessage is the status line (phase – item: counts (percent), ETA);
+    // the bar is cut to the terminal's width.
+    expect(output).toMatch(/epsilon +\[[█░]{24}\] +\d+% Processing – item \d+: \d+\/\d+ \(\d+ %\)(, (a few seconds|about \d+ (s|min)) left)?/);
     const screen = screenOf(output);
     // No bar is left on the screen at the end: each finished bar became its result line.
     expect(screen.filter((line) => /\[[█░]{24}\]/.test(line))).toEqual([]);

@@ -43,7 +43,8 @@ describe('MCP Inspector CLI against the schema-registry HTTP example (defaults)'
     const handle = (called.result as { structuredContent: { promoted: boolean; task: { taskId: string; status: string; statusMessage: string } } }).structuredContent;
     expect(handle.promoted).toBe(true);
     expect(handle.task.status).toBe('working');
-    expect(handle.task.statusMessage).toMatch(/^subject-\d+-value$/);
+    // The status line (the same as inline progress and the extension's statusMessage): phase, subject, counts, percent.
+    expect(handle.task.statusMessage).toMatch(/^Checking subjects – subject-\d+-value: \d+\/200 \(\d+ %\)/);
 
     // task_wait waits up to 45 s per call and answers the task's status if it is still running then.
     let result: { structuredContent?: Record<string, unknown> } = {};

@@ -85,21 +85,24 @@ describe('schema-registry batch server over stdio', () => {
     expect(Object.keys(bundle.subjects)).toHaveLength(12);
   });
 
-  it('a clear that outlives INLINE_BUDGET_MS answers with a task id; task_status shows the subject at hand; task_wait ends it', async () => {
+  it('a clear that outlives INLINE_BUDGET_MS answers with a task id; task_status shows the status line (phase, subject, counts); task_wait ends it', async () => {
     const { client } = await startSmall({ REGISTRY_SEED_SUBJECTS: '40', REGISTRY_LATENCY_MS: '100', INLINE_BUDGET_MS: '1500' });
     const answer = await callTool(client, 'clear_context_batch', { context: 'dev', dry_run: false });
     const handle = answer.structuredContent as { promoted?: boolean; task: { taskId: string; status: string } };
     expect(handle.promoted).toBe(true);
     expect(handle.task.status).toBe('working');
     let line = '';
+    let text = '';
     for (let i = 0; i < 100 && !/subject-/.test(line); i++) {
       const status = await callTool(client, 'task_status', { taskId: handle.task.taskId });
       line = (status.structuredContent as { task: { statusMessage?: string } }).task.statusMessage ?? '';
+      text = (status.content[0] as { text: string }).text;
       await new Promise((r) => setTimeout(r, 100));
     }
-    // The v2 binding's task_status shows the latest item message (the subject); phase, counts,
-    // percent and ETA in one line are what inline progress and the extension's statusMessage show.
-    expect(line).toMatch(/^subject-\d+-value$/);
+    // The same line as inline progress and the extension's statusMessage: phase, the subject at
+    // hand, counts, percent (and an ETA once the rate is known).
+    expect(line).toMatch(/^Deleting subjects – subject-\d+-value: \d+\/40 \(\d+ %\)/);
+    expect(text).toContain(`(${line})`);
     const done = await callTool(client, 'task_wait', { taskId: handle.task.taskId, timeoutSeconds: 40 });
     expect(done.structuredContent).toMatchObject({ subjects_deleted: 40, context_deleted: true });
   });

@@ -5,6 +5,8 @@ export { isPromiseLike } from './maybe-promise.js';
 export type { CreateOptions, ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './store/task-store.js';
 export { activeLimitError } from './store/task-store.js';
 export { MemoryTaskStore } from './store/memory-store.js';
+export { PackedBatch, PackedRecord, recordJson } from './store/packed-record.js';
+export type { IndexedRecord } from './store/packed-record.js';
 export { checkPageSize, decodeCursor, encodeCursor, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './store/cursor.js';
 export { ACTIVE_STATUSES, TERMINAL_STATUSES, toErrorInfo } from './task-record.js';
 export type { ActiveStatus, TaskPatch, TaskRecord, TerminalStatus } from './task-record.js';

@@ -98,7 +98,7 @@ describe('MemoryTaskStore', () => {
     expect(store.size).toBe(1990);
   });
 
-  it('lists and sweeps like a plain filter over the records, whatever the operations (property)', async () => {
+  it.each([false, true])('lists and sweeps like a plain filter over the records, whatever the operations (property; packFinished %s)', async (packFinished) => {
     const statuses: TaskStatus[] = ['queued', 'working', 'input_required', 'completed', 'failed', 'cancelled'];
     const op = fc.oneof(
       fc.record({ op: fc.constant('create' as const), owner: fc.constantFrom('a', 'b'), kind: fc.constantFrom('x', 'y'), seqGap: fc.integer({ min: -3, max: 3 }) }),
@@ -114,7 +114,7 @@ describe('MemoryTaskStore', () => {
     });
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 60 }), fc.array(query, { minLength: 1, maxLength: 5 }), async (ops, queries) => {
-        const store = new MemoryTaskStore();
+        const store = new MemoryTaskStore({ packFinished });
         const model = new Map<string, TaskRecord>();
         let n = 0;
         let seq = 100;
@@ -162,5 +162,38 @@ describe('MemoryTaskStore', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('packFinished: a finished record reads back equal, as a copy of its own, and replays onto it as before', async () => {
+    const store = new MemoryTaskStore({ packFinished: true });
+    await store.create({ ...record(store, 'a'), input: { text: 'é ☃ \u2028', deep: [1, { x: null }] } });
+    await store.update('a', { status: 'completed', result: { ok: true }, expiresAt: 5 });
+    const got = (await store.get('a', ANY_OWNER))!;
+    expect(got).toMatchObject({ id: 'a', status: 'completed', result: { ok: true }, input: { text: 'é ☃ \u2028', deep: [1, { x: null }] } });
+    (got.result as { ok: boolean }).ok = false;
+    expect((await store.get('a', ANY_OWNER))!.result).toEqual({ ok: true });
+    expect((await store.update('a', { status: 'failed' })).record).toMatchObject({ status: 'completed' });
+    // Replaying a log may change a finished record: it stays finished, indexed under its new status and expiry.
+    expect(store.restore('a', { status: 'cancelled', expiresAt: 50 })).toBe(true);
+    expect((await store.list({ owner: ANY_OWNER, status: ['cancelled'] })).tasks.map((t) => t.id)).toEqual(['a']);
+    expect(await store.sweep(10)).toBe(0);
+    expect(await store.sweep(50)).toBe(1);
+    expect(store.size).toBe(0);
+  });
+
+  it('PackedBatch: once three quarters of a batch are gone, the records left keep texts of their own', async () => {
+    const { PackedBatch, PackedRecord } = await import('../src/store/packed-record.js');
+    const store = new MemoryTaskStore({ packFinished: true });
+    const batch = new PackedBatch();
+    const texts = Array.from({ length: 8 }, (_, i) => JSON.stringify({ ...record(store, `p${i}`), status: 'completed' }));
+    const whole = texts.join('');
+    let at = 0;
+    for (let i = 0; i < 8; i++) {
+      store.adoptPacked(new PackedRecord(`p${i}`, 'o', 'k', i + 1, 'completed', undefined, whole.slice(at, at + texts[i]!.length), batch));
+      at += texts[i]!.length;
+    }
+    for (let i = 0; i < 6; i++) expect(await store.delete(`p${i}`)).toBe(true);
+    expect((await store.get('p6', 'o'))!.id).toBe('p6');
+    expect((await store.list({ owner: 'o' })).tasks.map((t) => t.id)).toEqual(['p6', 'p7']);
   });
 });

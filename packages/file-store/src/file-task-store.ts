@@ -29,7 +29,8 @@ export class FileTaskStore implements TaskStore {
   private state: State = 'new';
   private opening: Promise<void> | undefined;
   private closing: Promise<void> | undefined;
-  private index = new MemoryTaskStore();
+  /** Finished records are kept packed (one string each): see `PackedRecord`. */
+  private index = new MemoryTaskStore({ packFinished: true });
   private writer: LogWriter | undefined;
   private lock: DirectoryLock | undefined;
   private seq = 0;
@@ -96,7 +97,7 @@ export class FileTaskStore implements TaskStore {
   async create(record: TaskRecord, options?: CreateOptions): Promise<void> {
     const writer = this.ready();
     checkRecord(record);
-    if (this.index.peek(record.id, ANY_OWNER)) throw new InvalidArgumentError('record.id', record.id, 'an id not in the store yet');
+    if (this.index.has(record.id)) throw new InvalidArgumentError('record.id', record.id, 'an id not in the store yet');
     // Checked and indexed in one synchronous step: creates at the same time cannot pass the cap together.
     this.index.checkCap(record, options?.maxActive);
     const json = serialise('record', record);
@@ -221,6 +222,8 @@ export class FileTaskStore implements TaskStore {
       await this.lock?.release();
       this.lock = undefined;
       this.writer = undefined;
+      // A closed store answers nothing: let its records go even while the object is still referenced.
+      this.index = new MemoryTaskStore({ packFinished: true });
       this.state = 'closed';
     }
   }

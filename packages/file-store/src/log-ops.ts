@@ -1,4 +1,4 @@
-import type { MemoryTaskStore, TaskRecord } from '@headway/core/spi';
+import type { MemoryTaskStore, PackedRecord, TaskRecord } from '@headway/core/spi';
 import { StoreCorruptionError } from './errors.js';
 
 /**
@@ -21,6 +21,12 @@ export interface ReplayState {
 /** Stores `record` under its id, replacing any record there (create, and snapshot entries). */
 export function putRecord(state: ReplayState, record: TaskRecord): void {
   state.index.adopt(record, true);
+  if (record.seq > state.seq) state.seq = record.seq;
+}
+
+/** Stores a finished record read packed, replacing any record there (snapshot entries). */
+export function putPacked(state: ReplayState, record: PackedRecord): void {
+  state.index.adoptPacked(record, true);
   if (record.seq > state.seq) state.seq = record.seq;
 }
 

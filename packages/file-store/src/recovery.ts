@@ -9,7 +9,7 @@ import type { ScanResult } from './frame-reader.js';
 import { encodeFrame, LOG_MAGIC, parsePayload } from './framing.js';
 import { fsyncDir, writeFully } from './fs-util.js';
 import { logGen, logName, logPath, SNAPSHOT_FILE, SNAPSHOT_TEMP } from './layout.js';
-import { headerOp, putRecord, replayOp, sealOp } from './log-ops.js';
+import { headerOp, putPacked, putRecord, replayOp, sealOp } from './log-ops.js';
 import type { ReplayState } from './log-ops.js';
 import { readSnapshot } from './snapshot.js';
 
@@ -96,12 +96,15 @@ async function replayLog(path: string, gen: number, state: ReplayState, allowTor
 export async function recover(dir: string, warn: (message: string) => void, flags: number): Promise<Recovered> {
   const names = await readdir(dir);
   if (names.includes(SNAPSHOT_TEMP)) await unlink(join(dir, SNAPSHOT_TEMP));
-  const state: ReplayState = { index: new MemoryTaskStore(), seq: 0 };
+  const state: ReplayState = { index: new MemoryTaskStore({ packFinished: true }), seq: 0 };
   const hasSnapshot = names.includes(SNAPSHOT_FILE);
   let firstGen = 1;
   let snapshotBytes = 0;
   if (hasSnapshot) {
-    const snapshot = await readSnapshot(join(dir, SNAPSHOT_FILE), (record) => putRecord(state, record));
+    const snapshot = await readSnapshot(join(dir, SNAPSHOT_FILE), {
+      record: (record) => putRecord(state, record),
+      packed: (record) => putPacked(state, record),
+    });
     if (snapshot.seq > state.seq) state.seq = snapshot.seq;
     firstGen = snapshot.gen;
     snapshotBytes = snapshot.bytes;

@@ -59,8 +59,10 @@ describe('SIGKILL under load', () => {
     let lastSize = 0;
     for (let round = 0; round < 25; round++) {
       const child = spawnFixture('load-child.mjs', [tmp.dir, `r${round}`], { COMPACT_BYTES: String(32 * 1024 + round * 4096) });
-      // Some kills land during start-up and recovery, most while writing.
-      if (round % 5 !== 4) await child.waitFor((l) => l === 'READY');
+      // Some kills land during start-up and recovery, most while writing: those wait for the
+      // child's first acknowledged completion (so a slow machine still kills it mid-write), then a while.
+      const writing = round % 5 !== 4;
+      if (writing) await child.waitFor((l) => l.startsWith('D '));
       await sleep(Math.floor(Math.random() * 300));
       await child.kill();
       const { signal } = await child.exited;
@@ -69,7 +71,8 @@ describe('SIGKILL under load', () => {
       lastSize = await verify(tmp.dir, acks, warnings);
       expect(lastSize).toBeGreaterThanOrEqual([...acks.values()].filter((a) => a.created).length);
     }
-    expect([...acks.values()].filter((a) => a.done).length).toBeGreaterThan(50);
+    // 20 rounds killed while writing, each after at least one acknowledged completion.
+    expect([...acks.values()].filter((a) => a.done).length).toBeGreaterThanOrEqual(20);
     // Torn tails are possible but never anything else.
     for (const w of warnings) expect(w).toMatch(/torn last record/);
   }, 120_000);

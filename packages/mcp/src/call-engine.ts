@@ -113,8 +113,12 @@ export function startAfterAnswer(manager: TaskManager, record: TaskSnapshot, fn:
   });
 }
 
-/** Why an inline call stopped following its task. */
-export type InlineEnd = 'ended' | 'budget' | 'input';
+/**
+ * Why an inline call stopped following its task: it `ended`; the `budget` passed; it asks a
+ * question (`input`); or the wait ended before any of these (`stopped`): the request was cancelled
+ * or closed, or the manager is shutting down (it releases every waiter).
+ */
+export type InlineEnd = 'ended' | 'budget' | 'input' | 'stopped';
 
 export interface FollowOptions {
   readonly owner: string;
@@ -143,18 +147,26 @@ export async function followInline(manager: TaskManager, record: TaskSnapshot, o
     asked = true;
     stop.abort();
   });
+  // The budget is this timer, not the wait's own timeout, so a wait that ends early is told apart.
+  let budgetPassed = false;
+  const budget =
+    options.budgetMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          budgetPassed = true;
+          stop.abort();
+        }, options.budgetMs);
   try {
-    const waitOptions: { owner: string; signal: AbortSignal; timeoutMs?: number } = { owner, signal: AbortSignal.any([options.signal, stop.signal]) };
-    if (options.budgetMs !== undefined) waitOptions.timeoutMs = options.budgetMs;
-    const latest = await manager.wait(record.id, waitOptions);
+    const latest = await manager.wait(record.id, { owner, signal: AbortSignal.any([options.signal, stop.signal]) });
     if (isTerminal(latest.status)) return { record: latest, end: 'ended' };
     if (asked) {
       const now = (await manager.get(record.id, { owner })) ?? latest;
       if (isTerminal(now.status)) return { record: now, end: 'ended' };
       if (now.inputRequest) return { record: now, end: 'input' };
     }
-    return { record: latest, end: 'budget' };
+    return { record: latest, end: budgetPassed || asked ? 'budget' : 'stopped' };
   } finally {
+    clearTimeout(budget);
     stop.abort();
     options.signal.removeEventListener('abort', onAbort);
   }

@@ -4,8 +4,8 @@ import type { InputRequest, TaskSnapshot } from '@headway/core';
 import type { ExtInputRequest, ExtTaskState, ExtTaskStatus } from './ext-tasks-wire.js';
 import { pollIntervalMs } from './poll-interval.js';
 import type { PollPolicy } from './poll-interval.js';
-import { statusLine } from './status-line.js';
 import type { StatusLineFacts } from './status-line.js';
+import { taskEtaMs, taskStatusLine } from './task-status-line.js';
 import { isCallToolResult } from './task-view.js';
 
 const INTERNAL_ERROR = -32603;
@@ -14,7 +14,7 @@ const INTERNAL_ERROR = -32603;
 export function extTaskState(record: TaskSnapshot, now: number, policy?: PollPolicy, live?: StatusLineFacts): ExtTaskState {
   const status = extStatus(record);
   const lastUpdatedAt = Math.max(record.createdAt, record.startedAt ?? 0, record.finishedAt ?? 0, record.inputRequest?.requestedAt ?? 0);
-  const etaMs = status === 'working' ? (live?.etaMs ?? etaOf(record, now)) : undefined;
+  const etaMs = status === 'working' ? taskEtaMs(record, now, live) : undefined;
   const state: ExtTaskState = {
     taskId: record.id,
     status,
@@ -23,7 +23,7 @@ export function extTaskState(record: TaskSnapshot, now: number, policy?: PollPol
     // Readable for the retention after it ends; while it runs, nothing bounds it yet.
     ttlMs: record.expiresAt !== undefined ? Math.max(0, record.expiresAt - record.createdAt) : record.ttlMs,
   };
-  const message = statusMessageOf(record, status, etaMs, live);
+  const message = statusMessageOf(record, status, now, live);
   if (message !== undefined) state.statusMessage = message;
   const poll = pollIntervalMs({ status, ...(etaMs !== undefined && { etaMs }), idleMs: now - lastUpdatedAt }, policy);
   if (poll !== undefined) state.pollIntervalMs = poll;
@@ -58,16 +58,10 @@ export function elicitParams(request: InputRequest): Record<string, unknown> {
   return { mode: 'form', message: request.message, requestedSchema: request.schema ?? { type: 'object', properties: {} } };
 }
 
-function statusMessageOf(record: TaskSnapshot, status: ExtTaskStatus, etaMs: number | undefined, live: StatusLineFacts | undefined): string | undefined {
+function statusMessageOf(record: TaskSnapshot, status: ExtTaskStatus, now: number, live: StatusLineFacts | undefined): string | undefined {
   switch (status) {
     case 'working':
-      if (record.status === 'queued') return record.queuePosition !== undefined ? `Queued (position ${record.queuePosition})` : 'Queued';
-      return statusLine({
-        ...(record.statusMessage !== undefined && { message: record.statusMessage }),
-        ...live,
-        percent: Math.max(record.progress, live?.percent ?? 0),
-        ...(etaMs !== undefined && { etaMs }),
-      });
+      return taskStatusLine(record, now, live);
     case 'input_required':
       return record.inputRequest?.message ?? record.statusMessage;
     case 'failed':
@@ -76,12 +70,4 @@ function statusMessageOf(record: TaskSnapshot, status: ExtTaskStatus, etaMs: num
     default:
       return undefined;
   }
-}
-
-// From the average rate since the attempt started: enough for a line a person reads.
-function etaOf(record: TaskSnapshot, now: number): number | undefined {
-  if (record.startedAt === undefined || !(record.progress > 0) || record.progress >= 100) return undefined;
-  const elapsed = now - record.startedAt;
-  if (elapsed < 1_000) return undefined;
-  return (elapsed / record.progress) * (100 - record.progress);
 }

@@ -1,27 +1,63 @@
 import type { TaskSnapshot } from '@headway/core';
 import type { CompanionNames } from './runtime.js';
 import { toSummary } from './task-view.js';
-import type { ToolResult } from './task-view.js';
+import type { StatusMessageOf, ToolResult } from './task-view.js';
 
-/** The answer of a call that continues in the background. */
-export function handleAnswer(record: TaskSnapshot, names: CompanionNames, maxWaitMs: number, promotedAfterMs: number | undefined): ToolResult {
-  const summary = toSummary(record);
-  const waitSeconds = Math.floor(maxWaitMs / 1000);
-  const lead =
-    promotedAfterMs === undefined
-      ? `Started task ${record.id} (${record.kind}) in the background.`
-      : `Task ${record.id} (${record.kind}) is taking longer than ${Math.round(promotedAfterMs / 1000)} s, so it continues in the background.`;
-  const text =
-    `${lead} It is ${record.status}, ${Math.floor(summary.progress)}% done. ` +
-    `To get the result, call ${names.wait} with {"taskId": "${record.id}"} (it waits up to ${waitSeconds} s per call; call it again if the task is still running). ` +
-    `${names.status} shows progress without waiting; ${names.cancel} stops the task.`;
+/**
+ * Why a call answers with a handle: started in the background (default); promoted after its
+ * inline budget; or stopped following before the task ended, because the manager is shutting
+ * down (or the request was cancelled, an answer nobody reads).
+ */
+export type HandleCause = { promotedAfterMs: number } | { stopped: 'shutdown' | 'cancelled' };
+
+export interface HandleAnswerOptions {
+  names: CompanionNames;
+  maxWaitMs: number;
+  cause?: HandleCause | undefined;
+  statusMessageOf?: StatusMessageOf | undefined;
+}
+
+/** The answer of a call whose task goes on (or is to go on) without it. */
+export function handleAnswer(record: TaskSnapshot, options: HandleAnswerOptions): ToolResult {
+  const { names, cause } = options;
+  const summary = toSummary(record, options.statusMessageOf);
+  const waitSeconds = Math.floor(options.maxWaitMs / 1000);
+  const task = `task ${record.id} (${record.kind})`;
+  const done = `${Math.floor(summary.progress)}% done`;
+  const follow = `${names.status} shows progress without waiting; ${names.cancel} stops the task.`;
+  let text: string;
+  let failed = false;
+  if (cause && 'stopped' in cause) {
+    if (cause.stopped === 'cancelled') text = `Stopped following ${task}: the request was cancelled.`;
+    else if (record.resumable) {
+      text =
+        `The server is shutting down, so ${task} stopped before it finished (${done}). It goes on from its last checkpoint once the server runs again; ` +
+        `then call ${names.wait} with {"taskId": "${record.id}"} to get its result. ${follow}`;
+    } else {
+      failed = true;
+      text = `The server is shutting down, so ${task} stopped before it finished (${done}). It is not resumable: it ends failed (interrupted) and has no result.`;
+    }
+  } else {
+    const lead =
+      cause === undefined
+        ? `Started ${task} in the background.`
+        : `${capitalized(task)} is taking longer than ${Math.round(cause.promotedAfterMs / 1000)} s, so it continues in the background.`;
+    text =
+      `${lead} It is ${record.status}, ${done}. ` +
+      `To get the result, call ${names.wait} with {"taskId": "${record.id}"} (it waits up to ${waitSeconds} s per call; call it again if the task is still running). ${follow}`;
+  }
   return {
     content: [{ type: 'text', text }],
     structuredContent: {
       task: summary,
-      ...(promotedAfterMs !== undefined && { promoted: true }),
+      ...(cause && 'promotedAfterMs' in cause && { promoted: true }),
+      ...(cause && 'stopped' in cause && { stopped: cause.stopped }),
       follow: { wait: names.wait, status: names.status, result: names.result, cancel: names.cancel, resource: summary.resourceUri },
     },
+    ...(failed && { isError: true }),
   };
 }
 
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

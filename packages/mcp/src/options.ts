@@ -35,6 +35,14 @@ export interface HeadwayMcpOptions {
   owner?: OwnerFunction;
   /** Inline budget of `auto` tools, in ms. Default 45 000 (below the common 60 s client timeout). */
   inlineBudgetMs?: number;
+  /**
+   * Where an inline call that sent progress must have the client confirm it before answering
+   * (stdio, in-memory and legacy SSE transports: README "Progress on stdio"), its progress goes
+   * out only once the call has run this long, in ms; a call that ends sooner sends none and is
+   * answered at once (the answer says it finished). Default 100. 0 sends progress from the start.
+   * Streamable HTTP needs no confirmation and is not held back.
+   */
+  progressAfterMs?: number;
   /** Longest single `task_wait`, in ms. Default 45 000. */
   maxWaitMs?: number;
   /** Poll interval advertised to native task clients, in ms. Default 1000. */
@@ -88,10 +96,19 @@ export function resolveOptions(options: HeadwayMcpOptions): ResolvedOptions {
     logLevel,
     logAfterResponse: checkFlag('logAfterResponse', options.logAfterResponse, false),
     principal,
+    progressAfterMs: checkDelayMs('progressAfterMs', options.progressAfterMs, 100),
     resources: checkFlag('resources', options.resources, true),
     anonymousListing: checkFlag('anonymousListing', options.anonymousListing, false),
     unknownArguments: checkUnknownArguments('unknownArguments', options.unknownArguments, 'refuse'),
   };
+}
+
+/** Like `checkMs`, but 0 (no delay) is allowed. */
+function checkDelayMs(name: string, value: unknown, fallback: number): number {
+  if (value === 0) return 0;
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new InvalidArgumentError(name, value, 'a finite number of milliseconds, 0 or more');
+  return value;
 }
 
 export function checkUnknownArguments(name: string, value: unknown, fallback: UnknownArguments): UnknownArguments {

@@ -15,6 +15,11 @@ export interface RequestSinkOptions {
   logger: string;
   /** Send progress on the request's token while it is open. */
   progress: boolean;
+  /**
+   * Where the client must confirm progress before the answer (`mustConfirmProgress`), progress is
+   * held back until the request has been open this long (ms); 0: not held back.
+   */
+  progressAfterMs?: number;
   /** Whether the request stays open while the task runs (inline); a handle or native answer is immediate, so nothing is request-scoped. */
   open: boolean;
   /** After the response, keep sending log lines on the session (not request-scoped). */
@@ -37,6 +42,14 @@ export class RequestSink implements Reporter {
   private nativeTask?: { taskId: string; ttl: number; createdAt: number };
   /** Whether any progress notification went out on the request (the client is to confirm them before the answer). */
   private progressSent = false;
+  /**
+   * Until when (`performance.now()`) progress is held back, 0 once it is not: a call that ends
+   * sooner sends none, so its answer needs no confirmation. Only the latest held value is kept; it
+   * goes out when the window closes, if the request is still open.
+   */
+  private holdUntil = 0;
+  private held?: { progress: number; message: string | undefined };
+  private holdTimer?: ReturnType<typeof setTimeout>;
   private terminalReached = false;
   private resolveTerminal?: () => void;
   private terminalPromise?: Promise<void>;
@@ -46,6 +59,10 @@ export class RequestSink implements Reporter {
   constructor(private readonly options: RequestSinkOptions) {
     this.token = options.extra._meta?.progressToken;
     this.open = options.open;
+    const holdMs = options.progressAfterMs ?? 0;
+    if (holdMs > 0 && options.progress && options.open && this.token !== undefined && mustConfirmProgress(options.server.transport)) {
+      this.holdUntil = performance.now() + holdMs;
+    }
     if (!options.open && !options.logAfterResponse) this.eventTypes = options.native ? NATIVE_STATUS_EVENTS : [];
   }
 
@@ -62,6 +79,7 @@ export class RequestSink implements Reporter {
 
   closeRequest(): void {
     this.open = false;
+    this.dropHeld();
   }
 
   /**
@@ -126,6 +144,13 @@ export class RequestSink implements Reporter {
   private async sendProgress(progress: number, message: string | undefined): Promise<void> {
     const token = this.token;
     if (token === undefined || !this.progressGoesOut) return;
+    if (this.holdUntil !== 0) {
+      const wait = this.holdUntil - performance.now();
+      if (wait > 0) return this.hold(progress, message, wait);
+      // The window closed: this value supersedes one still held.
+      this.holdUntil = 0;
+      this.dropHeld();
+    }
     const value = this.values.next(progress);
     if (value === undefined) return;
     // The end as a call's first progress: the answer follows at once and says the same, so it
@@ -136,6 +161,25 @@ export class RequestSink implements Reporter {
       method: 'notifications/progress',
       params: { progressToken: token, progress: value, total: 100, ...(message !== undefined && { message }) },
     });
+  }
+
+  private hold(progress: number, message: string | undefined, wait: number): void {
+    this.held = { progress, message };
+    if (this.holdTimer) return;
+    this.holdTimer = setTimeout(() => {
+      this.holdTimer = undefined;
+      this.holdUntil = 0;
+      const held = this.held;
+      this.held = undefined;
+      if (held) this.sendProgress(held.progress, held.message).catch(() => undefined);
+    }, Math.ceil(wait));
+    this.holdTimer.unref?.();
+  }
+
+  private dropHeld(): void {
+    this.held = undefined;
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
   }
 
   private async sendLog(level: LogLevel, logger: string, data: Record<string, unknown>): Promise<void> {

@@ -51,13 +51,20 @@ export interface TaskSummary {
   resourceUri: string;
 }
 
-export function toSummary(record: TaskRecord): TaskSummary {
+/**
+ * How a binding words a task's `statusMessage` in summaries (undefined: the record's latest
+ * message). SDK v2 gives a running task its status line (task-status-line.ts).
+ */
+export type StatusMessageOf = (record: TaskRecord) => string | undefined;
+
+export function toSummary(record: TaskRecord, statusMessageOf?: StatusMessageOf): TaskSummary {
+  const statusMessage = statusMessageOf?.(record) ?? record.statusMessage;
   return {
     taskId: record.id,
     kind: record.kind,
     status: record.status,
     progress: Math.round(record.progress * 100) / 100,
-    ...(record.statusMessage !== undefined && { statusMessage: record.statusMessage }),
+    ...(statusMessage !== undefined && { statusMessage }),
     createdAt: new Date(record.createdAt).toISOString(),
     ...(record.finishedAt !== undefined && { finishedAt: new Date(record.finishedAt).toISOString() }),
     ttlMs: record.ttlMs,

@@ -82,7 +82,7 @@ export async function callTool(
 
   if (start !== 'inline') {
     startAfterAnswer(manager, record, fn);
-    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleAnswer(record, rt.names, rt.options.maxWaitMs, undefined);
+    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleAnswer(record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs });
   }
 
   // Inline (and auto until its budget): the request stays open and follows the task, asking the
@@ -107,8 +107,10 @@ export async function callTool(
     if (followed.end === 'ended') {
       await drainSink(sink, DRAIN_MS);
       answer = finalToolResult(followed.record);
+    } else if (followed.end === 'stopped') {
+      answer = handleAnswer(followed.record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs, cause: { stopped: extra.signal.aborted ? 'cancelled' : 'shutdown' } });
     } else {
-      answer = handleAnswer(followed.record, rt.names, rt.options.maxWaitMs, tool.task.inlineBudgetMs);
+      answer = handleAnswer(followed.record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs, cause: { promotedAfterMs: tool.task.inlineBudgetMs } });
     }
     // Nothing more goes out on the request; the client confirms it handled what did, then the answer goes.
     sink.closeRequest();
@@ -131,6 +133,7 @@ function sinkOptions(rt: Runtime, extra: McpExtra, caller: Caller, open: boolean
     logAfterResponse: rt.options.logAfterResponse,
     open,
     progress,
+    progressAfterMs: rt.options.progressAfterMs,
     native: native ? { pollIntervalMs: rt.options.pollIntervalMs } : undefined,
   };
 }

@@ -66,7 +66,12 @@ export class HeadwayMcpV2 {
     this.rt = resolveRuntime(options);
     this.toolNames = this.rt.names;
     const era = this.rt.era;
-    server.server.registerCapabilities(era === 'modern' ? tasksExtensionCapability() : { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } });
+    // Logging as on SDK 1.x: without the capability SDK v2 drops every log line (ctx.log, lifecycle
+    // lines) and answers `logging/setLevel` with "Method not found".
+    server.server.registerCapabilities({
+      logging: {},
+      ...(era === 'modern' ? tasksExtensionCapability() : { tasks: { list: {}, cancel: {}, requests: { tools: { call: {} } } } }),
+    });
     if (era === 'modern') installExtensionMethods(server.server, this.rt);
     else installLegacyTaskMethods(server.server, this.rt);
     this.outputRoute = allowNonFinalToolResults(server, (result) => !(typeof result === 'object' && result !== null && nonFinal.has(result)));

@@ -10,6 +10,7 @@ import { DEFAULT_POLL_POLICY } from './poll-interval.js';
 import type { PollPolicy } from './poll-interval.js';
 import { companionNames } from './runtime.js';
 import { checkMs, resolveSharedOptions } from './task-options.js';
+import { liveStatusMessageOf } from './task-status-line.js';
 import type { V2Runtime } from './v2-runtime.js';
 
 export interface HeadwayV2Options {
@@ -74,6 +75,7 @@ export function resolveRuntime(options: HeadwayV2Options): V2Runtime {
     pollIntervalMs: shared.pollIntervalMs,
     pollPolicy: resolvePollPolicy(options.pollPolicy),
     reporters: shared.reporters,
+    statusMessageOf: liveStatusMessageOf(options.manager),
     stateCodec: stateCodecOf(options.manager, options.requestStateKey),
   };
 }

@@ -18,6 +18,7 @@ import { progressMemoOf } from './progress-memo.js';
 import type { StatusLineFacts } from './status-line.js';
 import { handleAnswer } from './handle-answer.js';
 import { clampTtl } from './task-options.js';
+import type { HandleCause } from './handle-answer.js';
 import type { ResolvedToolTask } from './task-options.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
 import type { ToolResult } from './task-view.js';
@@ -100,7 +101,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
     startAfterAnswer(manager, record, fn);
     if (legacyTask) return { task: toMcpTask(record, rt.pollIntervalMs) };
     if (start === 'task') return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
-    return handleAnswer(record, rt.names, rt.maxWaitMs, undefined);
+    return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, statusMessageOf: rt.statusMessageOf });
   }
   return follow(rt, tool, ctx, record, caller.owner, declared, sink!, questions!);
 }
@@ -140,9 +141,11 @@ async function follow(
         await drainSink(sink, DRAIN_MS);
         return finalToolResult(record);
       }
-      if (followed.end === 'budget') {
+      if (followed.end === 'budget' || followed.end === 'stopped') {
         if (declared) return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
-        return handleAnswer(record, rt.names, rt.maxWaitMs, budgetMs);
+        const cause: HandleCause =
+          followed.end === 'stopped' ? { stopped: ctx.mcpReq.signal.aborted ? 'cancelled' : 'shutdown' } : { promotedAfterMs: budgetMs ?? rt.inlineBudgetMs };
+        return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, cause, statusMessageOf: rt.statusMessageOf });
       }
       const question = record.inputRequest!;
       questions.handle(question.id);
@@ -160,7 +163,7 @@ async function follow(
       // 2025-11-25 over HTTP is stateless on SDK v2: the client's answer to a request from the
       // server would reach another instance. An auto call continues as a handle (task_status shows
       // the question, task_respond answers it); an inline one cannot wait for an answer.
-      if (tool.task.mode === 'auto') return handleAnswer(record, rt.names, rt.maxWaitMs, undefined);
+      if (tool.task.mode === 'auto') return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, statusMessageOf: rt.statusMessageOf });
       await manager
         .respond(record.id, { requestId: question.id, action: 'cancel', unavailable: STATELESS_QUESTION }, { owner })
         .catch(() => undefined);

@@ -98,7 +98,9 @@ describe('inline mode over InMemoryTransport', () => {
   });
 
   it('maps the seed ctx.reportProgress(progress, total, message) and ctx.debug', async () => {
-    setup = await inMemory({ headway: { logLevel: 'debug' } });
+    // count_schemas ends within milliseconds: by default a confirming transport (this in-memory
+    // pair, like stdio) holds its progress back and the answer supersedes it (progressAfterMs).
+    setup = await inMemory({ headway: { logLevel: 'debug', progressAfterMs: 0 } });
     const seen: Progress[] = [];
     const result = (await setup.client.callTool({ name: 'count_schemas', arguments: { contexts: 5 } }, CallToolResultSchema, {
       onprogress: (p) => seen.push(p),

@@ -22,8 +22,6 @@ async function serve(): Promise<URL> {
     manager,
     serverInfo: { name: 'drain', version: '0' },
     log: () => undefined,
-    // The SDK sends log lines only for a server that declares logging.
-    serverOptions: { capabilities: { logging: {} } },
     tools: (headway) => {
       headway.registerTool('last_words', { inputSchema: fromJsonSchema({ type: 'object', properties: {} }), task: { mode: 'inline' } }, (_args, ctx) => {
         ctx.progress.update(50, 'half');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { v2ServerPerFile } from './support/v2-server.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { CallToolResultSchema, CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateTaskResultSchema, LoggingMessageNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 
 // The SDK v1 client (protocol 2025-11-25) against the v2 binding: the legacy leg of the same server
@@ -31,6 +31,16 @@ describe('the v1 SDK client (2025-11-25) against the v2 binding', () => {
     expect(tools.find((t) => t.name === 'slow_native')?.execution).toEqual({ taskSupport: 'required' });
     expect(tools.find((t) => t.name === 'slow_auto')?.execution).toEqual({ taskSupport: 'optional' });
     expect(tools.find((t) => t.name === 'slow_inline')?.execution).toEqual({ taskSupport: 'forbidden' });
+  });
+
+  it("logging: the server declares it, logging/setLevel is answered, and a task's lifecycle lines arrive as notifications/message", async () => {
+    const client = await connect();
+    expect(client.getServerCapabilities()?.logging).toEqual({});
+    const lines: string[] = [];
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => void lines.push(String((n.params.data as { message?: string }).message)));
+    await client.setLoggingLevel('debug');
+    await client.callTool({ name: 'slow_inline', arguments: { ms: 50 } }, CallToolResultSchema);
+    expect(lines.some((line) => /started/i.test(line))).toBe(true);
   });
 
   it('inline: strictly increasing progress on the request, then the result', async () => {

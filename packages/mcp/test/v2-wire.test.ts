@@ -12,9 +12,12 @@ const as = (user: string) => ({ headers: { 'x-test-user': user } });
 const structured = (answer: { response: { result?: Record<string, unknown> } }) => answer.response.result?.structuredContent as Record<string, unknown>;
 
 describe('the v2 binding on the wire (2026-07-28)', () => {
-  it('advertises the tasks extension in server/discover, and says at startup that task ids are bearer capabilities', async () => {
+  it('advertises the tasks extension in server/discover, and says at the first unauthenticated call that task ids are bearer capabilities', async () => {
     const discover = await post(v2.url, 'server/discover', { _meta: envelope() });
     expect(discover.response.result?.capabilities).toMatchObject({ extensions: { [EXT]: {} } });
+    await callTool(v2.url, 'slow_inline', { ms: 1 }, envelope(), as('alice'));
+    expect(v2.server.output()).not.toMatch(/bearer capability/);
+    await callTool(v2.url, 'slow_inline', { ms: 1 }, envelope());
     expect(v2.server.output()).toMatch(/a task id is a bearer capability .* task listing is off/);
   });
 
@@ -56,6 +59,11 @@ describe('the v2 binding on the wire (2026-07-28)', () => {
     const handle = await callTool(v2.url, 'slow_auto', { ms: 800 }, envelope({ tasks: false }));
     const task = structured(handle).task as { taskId: string };
     expect(structured(handle)).toMatchObject({ promoted: true, follow: { wait: 'task_wait', status: 'task_status' } });
+    // The same status line as inline progress and the extension's statusMessage: phase, counts, percent.
+    const line = /^Deleting subjects: \d+\/16 \(\d+ %\)/;
+    expect((structured(handle).task as { statusMessage?: string }).statusMessage).toMatch(line);
+    const status = await callTool(v2.url, 'task_status', { taskId: task.taskId }, envelope({ tasks: false }));
+    expect((structured(status).task as { statusMessage?: string }).statusMessage).toMatch(line);
     const waited = await callTool(v2.url, 'task_wait', { taskId: task.taskId }, envelope({ tasks: false }));
     expect(structured(waited)).toMatchObject({ slept: 800, owner: 'anonymous' });
     const listed = await callTool(v2.url, 'task_list', {}, envelope({ tasks: false }));

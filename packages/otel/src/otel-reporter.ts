@@ -47,18 +47,25 @@ export interface OtelReporterOptions {
   endOpenSpansOnClose?: boolean;
 }
 
-interface TaskSpans {
-  parent: Context;
-  createdAt?: number;
-  maxAttempts?: number;
-  attempt?: Span;
+/**
+ * What is held per task. A class with every field set at construction: one shape for all tasks,
+ * fields in the object (not added one by one as the task moves on).
+ */
+class TaskSpans {
+  attempt: Span | undefined = undefined;
   /** Open phase spans, in the order they started: few at a time, so a list (no Map per task). */
-  phases?: OpenPhase[];
+  phases: OpenPhase[] | undefined = undefined;
   /** Highest progress seen on milestones and phase ends: what an interrupted attempt reached. */
-  progress?: number;
-  previous?: SpanContext;
+  progress: number | undefined = undefined;
+  previous: SpanContext | undefined = undefined;
   /** The attempt's final resource sample, set as attributes when its span ends. */
-  usage?: ResourceUsage;
+  usage: ResourceUsage | undefined = undefined;
+
+  constructor(
+    readonly parent: Context,
+    readonly createdAt?: number,
+    readonly maxAttempts?: number,
+  ) {}
 }
 
 interface OpenPhase {
@@ -68,6 +75,8 @@ interface OpenPhase {
 }
 
 const PATH_SEPARATOR = '\u001f';
+
+const OK_STATUS = Object.freeze({ code: SpanStatusCode.OK });
 
 // Span names and milestone attributes kept per kind and per value, for at most this many of each.
 const MAX_CACHED_NAMES = 256;
@@ -94,6 +103,10 @@ export class OtelReporter implements Reporter {
   private readonly tasks = new Map<string, TaskSpans>();
   private readonly taskSpanNames = new Map<string, string>();
   private readonly milestones = new Map<number, Attributes>();
+  // The task of the last lookup: a task's events mostly come one after another (its body runs in
+  // one go), so most lookups need no Map probe.
+  private lastId: string | undefined = undefined;
+  private lastState: TaskSpans | undefined = undefined;
 
   constructor(options: OtelReporterOptions = {}) {
     checkReporterOptions(options);
@@ -116,11 +129,7 @@ export class OtelReporter implements Reporter {
   onEvent(event: TaskEvent): void {
     switch (event.type) {
       case 'created':
-        this.tasks.set(event.taskId, {
-          parent: extractTraceContext(event.metadata) ?? ROOT_CONTEXT,
-          createdAt: event.at,
-          maxAttempts: event.maxAttempts,
-        });
+        this.hold(event.taskId, new TaskSpans(extractTraceContext(event.metadata) ?? ROOT_CONTEXT, event.at, event.maxAttempts));
         return;
       case 'started':
         this.startAttempt(event);
@@ -129,7 +138,7 @@ export class OtelReporter implements Reporter {
         this.phase(event);
         return;
       case 'milestone': {
-        const state = this.tasks.get(event.taskId);
+        const state = this.task(event.taskId);
         if (!state?.attempt) return;
         state.progress = event.progress;
         state.attempt.addEvent(EVENT.milestone, this.milestoneAttributes(event.milestone), hrTime(event.at));
@@ -139,15 +148,15 @@ export class OtelReporter implements Reporter {
         this.log(event);
         return;
       case 'resources': {
-        const state = this.tasks.get(event.taskId);
+        const state = this.task(event.taskId);
         if (state?.attempt && event.sample === 'end') state.usage = event;
         return;
       }
       case 'checkpoint':
-        this.tasks.get(event.taskId)?.attempt?.addEvent(EVENT.checkpoint, undefined, hrTime(event.at));
+        this.task(event.taskId)?.attempt?.addEvent(EVENT.checkpoint, undefined, hrTime(event.at));
         return;
       case 'status': {
-        const span = this.tasks.get(event.taskId)?.attempt;
+        const span = this.task(event.taskId)?.attempt;
         if (!span) return;
         const attributes: Attributes = { [ATTR.status]: event.status };
         if (event.message !== undefined) attributes[ATTR.statusMessage] = event.message;
@@ -159,7 +168,7 @@ export class OtelReporter implements Reporter {
         return;
       case 'completed': {
         const { state, span } = this.finalSpan(event);
-        span.setStatus({ code: SpanStatusCode.OK });
+        span.setStatus(OK_STATUS);
         this.endAttempt(state, span, 'completed', hrTime(event.at), 100);
         return;
       }
@@ -188,15 +197,41 @@ export class OtelReporter implements Reporter {
       this.endAttempt(state, state.attempt, 'interrupted', now, state.progress);
     }
     this.tasks.clear();
+    this.lastId = undefined;
+    this.lastState = undefined;
+  }
+
+  private task(taskId: string): TaskSpans | undefined {
+    if (taskId === this.lastId) return this.lastState;
+    const state = this.tasks.get(taskId);
+    if (state !== undefined) {
+      this.lastId = taskId;
+      this.lastState = state;
+    }
+    return state;
+  }
+
+  private hold(taskId: string, state: TaskSpans): void {
+    this.tasks.set(taskId, state);
+    this.lastId = taskId;
+    this.lastState = state;
+  }
+
+  private release(taskId: string): void {
+    this.tasks.delete(taskId);
+    if (taskId === this.lastId) {
+      this.lastId = undefined;
+      this.lastState = undefined;
+    }
   }
 
   private startAttempt(event: StartedEvent): void {
-    let state = this.tasks.get(event.taskId);
+    let state = this.task(event.taskId);
     if (!state) {
       // Recovered after a restart: the created event went to another process's sinks, so the trace
       // context comes with this event's metadata.
-      state = { parent: extractTraceContext(event.metadata) ?? ROOT_CONTEXT };
-      this.tasks.set(event.taskId, state);
+      state = new TaskSpans(extractTraceContext(event.metadata) ?? ROOT_CONTEXT);
+      this.hold(event.taskId, state);
     }
     const at = hrTime(event.at);
     if (state.attempt) this.endAttempt(state, state.attempt, 'interrupted', at, state.progress);
@@ -212,7 +247,7 @@ export class OtelReporter implements Reporter {
   }
 
   private phase(event: PhaseEvent): void {
-    const state = this.tasks.get(event.taskId);
+    const state = this.task(event.taskId);
     if (!state?.attempt) return;
     const path = event.path;
     const at = hrTime(event.at);
@@ -248,16 +283,18 @@ export class OtelReporter implements Reporter {
 
   private log(event: LogEvent): void {
     if (!this.logged(event.level)) return;
-    const span = this.tasks.get(event.taskId)?.attempt;
+    const span = this.task(event.taskId)?.attempt;
     if (!span) return;
-    const attributes: Attributes = { [ATTR.logLevel]: event.level, [ATTR.logMessage]: event.message };
+    // Literal keys (the values of ATTR.logLevel, ATTR.logMessage): V8 builds a literal with computed
+    // keys one property at a time.
+    const attributes: Attributes = { 'headway.log.level': event.level, 'headway.log.message': event.message };
     if (event.logger !== undefined) attributes[ATTR.logLogger] = event.logger;
     if (event.data !== undefined) attributes[ATTR.logData] = this.serialise(event.data);
     span.addEvent(EVENT.log, attributes, hrTime(event.at));
   }
 
   private retrying(event: RetryingEvent): void {
-    const state = this.tasks.get(event.taskId);
+    const state = this.task(event.taskId);
     const span = state?.attempt;
     if (!state || !span) return;
     const at = hrTime(event.at);
@@ -287,8 +324,8 @@ export class OtelReporter implements Reporter {
 
   /** At a terminal event: the task's state, no longer held, and the span that event ends. */
   private finalSpan(event: TaskEvent): { state: TaskSpans | undefined; span: Span } {
-    const state = this.tasks.get(event.taskId);
-    this.tasks.delete(event.taskId);
+    const state = this.task(event.taskId);
+    this.release(event.taskId);
     return { state, span: state?.attempt ?? this.unstartedSpan(event, state) };
   }
 
@@ -343,13 +380,10 @@ export class OtelReporter implements Reporter {
   }
 
   private baseAttributes(event: TaskEvent): Attributes {
-    const attributes: Attributes = {
-      [ATTR.taskId]: event.taskId,
-      [ATTR.taskKind]: event.kind,
-      [ATTR.attempt]: event.attempt,
-    };
-    if (this.recordOwner) attributes[ATTR.taskOwner] = event.owner;
-    return attributes;
+    // Literal keys (the values of ATTR.taskId, .taskKind, .attempt, .taskOwner), one shape each way:
+    // V8 builds a literal with computed keys one property at a time.
+    if (!this.recordOwner) return { 'headway.task.id': event.taskId, 'headway.task.kind': event.kind, 'headway.task.attempt': event.attempt };
+    return { 'headway.task.id': event.taskId, 'headway.task.kind': event.kind, 'headway.task.attempt': event.attempt, 'headway.task.owner': event.owner };
   }
 
   private serialise(data: unknown): string {

@@ -1,18 +1,17 @@
-import type { TaskRecord } from '../task-record.js';
 
 /**
  * Finished records by expiry time (a binary min-heap), so a sweep costs the records it removes,
  * not the records in the store. Entries are checked when taken: a record deleted since is skipped.
  */
-export class ExpiryQueue {
+export class ExpiryQueue<T> {
   private readonly times: number[] = [];
-  private readonly records: TaskRecord[] = [];
+  private readonly records: T[] = [];
 
   get size(): number {
     return this.times.length;
   }
 
-  push(record: TaskRecord, expiresAt: number): void {
+  push(record: T, expiresAt: number): void {
     const times = this.times;
     const records = this.records;
     let i = times.length;
@@ -30,7 +29,7 @@ export class ExpiryQueue {
   }
 
   /** The earliest entry, if due at `now`, removed; undefined otherwise. */
-  popDue(now: number): { record: TaskRecord; expiresAt: number } | undefined {
+  popDue(now: number): { record: T; expiresAt: number } | undefined {
     const times = this.times;
     if (times.length === 0 || times[0]! > now) return undefined;
     const records = this.records;

@@ -3,6 +3,8 @@ import { isTerminal } from '../task-record.js';
 import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
 import { checkPageSize, decodeCursor, encodeCursor } from './cursor.js';
 import { ExpiryQueue } from './expiry-queue.js';
+import { pack, PackedRecord } from './packed-record.js';
+import type { IndexedRecord } from './packed-record.js';
 import { SeqSet } from './seq-set.js';
 import { activeLimitError, ANY_OWNER } from './task-store.js';
 import type { CreateOptions, ListPage, ListQuery, OwnerScope, TaskStore, UpdateOptions, UpdateResult } from './task-store.js';
@@ -10,8 +12,10 @@ import type { CreateOptions, ListPage, ListQuery, OwnerScope, TaskStore, UpdateO
 /** Expired records removed per slice of a sweep. */
 const SWEEP_SLICE = 500;
 
+type Entry = TaskRecord | PackedRecord;
+
 /** Records in seq order, merged from several sets (each in seq order). */
-function* merged(sets: readonly SeqSet[], afterSeq: number): Generator<TaskRecord> {
+function* merged(sets: readonly SeqSet<Entry>[], afterSeq: number): Generator<Entry> {
   if (sets.length === 1) {
     yield* sets[0]!.after(afterSeq);
     return;
@@ -22,10 +26,10 @@ function* merged(sets: readonly SeqSet[], afterSeq: number): Generator<TaskRecor
     let best = -1;
     for (let i = 0; i < heads.length; i++) {
       const head = heads[i]!;
-      if (!head.done && (best < 0 || head.value.seq < (heads[best]!.value as TaskRecord).seq)) best = i;
+      if (!head.done && (best < 0 || head.value.seq < (heads[best]!.value as Entry).seq)) best = i;
     }
     if (best < 0) return;
-    yield heads[best]!.value as TaskRecord;
+    yield heads[best]!.value as Entry;
     heads[best] = iterators[best]!.next();
   }
 }
@@ -37,14 +41,24 @@ function* merged(sets: readonly SeqSet[], afterSeq: number): Generator<TaskRecor
  */
 export class MemoryTaskStore implements TaskStore {
   readonly durable = false;
-  private readonly records = new Map<string, TaskRecord>();
-  private readonly all = new SeqSet();
-  private readonly byOwner = new Map<string, SeqSet>();
-  private readonly byStatus = new Map<TaskStatus, SeqSet>();
-  private readonly byKind = new Map<string, SeqSet>();
-  private readonly expiry = new ExpiryQueue();
+  private readonly records = new Map<string, Entry>();
+  private readonly all = new SeqSet<Entry>();
+  private readonly byOwner = new Map<string, SeqSet<Entry>>();
+  private readonly byStatus = new Map<TaskStatus, SeqSet<Entry>>();
+  private readonly byKind = new Map<string, SeqSet<Entry>>();
+  private readonly expiry = new ExpiryQueue<Entry>();
   private readonly active = new Map<string, number>();
+  private readonly packFinished: boolean;
   private seq = 0;
+
+  /**
+   * With `packFinished`, a record that finishes is kept as its JSON text (see `PackedRecord`): far
+   * fewer objects for the garbage collector to walk in a large store, at the price of a decode per
+   * read, and of what JSON cannot hold (undefined, Dates, class instances) in finished records.
+   */
+  constructor(options?: { readonly packFinished?: boolean }) {
+    this.packFinished = options?.packFinished === true;
+  }
 
   nextSeq(): number {
     return ++this.seq;
@@ -76,6 +90,21 @@ export class MemoryTaskStore implements TaskStore {
    * `replace`, a record with the same id is replaced instead of refused (replaying a log).
    */
   adopt(stored: TaskRecord, replace = false): void {
+    this.place(this.packFinished && isTerminal(stored.status) ? pack(stored) : stored, replace);
+  }
+
+  /** Like `adopt`, for a finished record already packed (e.g. read packed from a file). */
+  adoptPacked(packed: PackedRecord, replace = false): void {
+    // Only finished records stay packed: a live one changes, so it is kept as an object.
+    if (isTerminal(packed.status) && this.packFinished) {
+      this.place(packed, replace);
+      return;
+    }
+    packed.release();
+    this.place(packed.decode(), replace);
+  }
+
+  private place(stored: Entry, replace: boolean): void {
     const existing = this.records.get(stored.id);
     if (existing) {
       if (!replace) throw new HeadwayError('duplicate_id', `Task ${stored.id} already exists`);
@@ -92,15 +121,23 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   async get(id: string, owner: OwnerScope): Promise<TaskRecord | undefined> {
-    const record = this.peek(id, owner);
-    return record && { ...record };
+    const record = this.records.get(id);
+    if (!record || (owner !== ANY_OWNER && record.owner !== owner)) return undefined;
+    return copyOf(record);
   }
 
-  /** The stored record itself, not a copy; for wrappers that promise not to mutate it. */
+  /**
+   * The stored record itself, not a copy, for wrappers that promise not to mutate it; a packed
+   * record is decoded (a new object each time).
+   */
   peek(id: string, owner: OwnerScope): TaskRecord | undefined {
     const record = this.records.get(id);
     if (!record || (owner !== ANY_OWNER && record.owner !== owner)) return undefined;
-    return record;
+    return record instanceof PackedRecord ? record.decode() : record;
+  }
+
+  has(id: string): boolean {
+    return this.records.has(id);
   }
 
   async update(id: string, patch: TaskPatch, options?: UpdateOptions): Promise<UpdateResult> {
@@ -111,8 +148,8 @@ export class MemoryTaskStore implements TaskStore {
   apply(id: string, patch: TaskPatch, expect?: readonly TaskStatus[], attempt?: number): UpdateResult {
     const record = this.records.get(id);
     if (!record) return { ok: false };
-    if (isTerminal(record.status) || (expect && !expect.includes(record.status)) || (attempt !== undefined && record.attempt !== attempt)) {
-      return { ok: false, record: { ...record } };
+    if (record instanceof PackedRecord || isTerminal(record.status) || (expect && !expect.includes(record.status)) || (attempt !== undefined && record.attempt !== attempt)) {
+      return { ok: false, record: copyOf(record) };
     }
     const before = record.status;
     Object.assign(record, patch);
@@ -125,12 +162,21 @@ export class MemoryTaskStore implements TaskStore {
    * log into this store. False when there is no such record.
    */
   restore(id: string, patch: Readonly<Record<string, unknown>>, unset: readonly string[] = []): boolean {
-    const record = this.records.get(id);
-    if (!record) return false;
+    const entry = this.records.get(id);
+    if (!entry) return false;
+    let record: TaskRecord;
+    if (entry instanceof PackedRecord) {
+      record = entry.decode();
+      this.swap(entry, record);
+    } else {
+      record = entry;
+    }
     const before = record.status;
     Object.assign(record, patch);
     for (const key of unset) delete (record as unknown as Record<string, unknown>)[key];
     this.restatus(record, before);
+    // Was packed and is still finished: pack it again (`restatus` packs only what just finished).
+    if (entry !== record && isTerminal(record.status)) this.finished(record);
     return true;
   }
 
@@ -144,7 +190,7 @@ export class MemoryTaskStore implements TaskStore {
     // Walk the smallest index that holds every match; the other filters are checked per record.
     const base = owner === ANY_OWNER ? this.all : this.byOwner.get(owner);
     if (!base) return { tasks };
-    let source: SeqSet[] = [base];
+    let source: SeqSet<Entry>[] = [base];
     let size = base.size;
     if (kind !== undefined) {
       const byKind = this.byKind.get(kind);
@@ -152,7 +198,7 @@ export class MemoryTaskStore implements TaskStore {
       if (byKind.size < size) [source, size] = [[byKind], byKind.size];
     }
     if (statuses) {
-      const sets: SeqSet[] = [];
+      const sets: SeqSet<Entry>[] = [];
       let total = 0;
       for (const status of new Set(statuses)) {
         const set = this.byStatus.get(status);
@@ -169,7 +215,7 @@ export class MemoryTaskStore implements TaskStore {
       if (statuses && !statuses.includes(record.status)) continue;
       if (kind !== undefined && record.kind !== kind) continue;
       if (tasks.length === limit) return { tasks, nextCursor: encodeCursor(tasks[tasks.length - 1]!.seq) };
-      tasks.push({ ...record });
+      tasks.push(copyOf(record));
     }
     return { tasks };
   }
@@ -182,7 +228,7 @@ export class MemoryTaskStore implements TaskStore {
   async sweep(now: number): Promise<number> {
     let removed = 0;
     for (;;) {
-      const due = this.takeExpired(now, SWEEP_SLICE);
+      const due = this.takeDue(now, SWEEP_SLICE);
       for (const record of due) {
         if (!isTerminal(record.status)) continue;
         this.remove(record);
@@ -197,8 +243,12 @@ export class MemoryTaskStore implements TaskStore {
    * Up to `max` finished records whose `expiresAt` ≤ `now`, earliest first, taken off the expiry
    * index (for wrappers that delete them in their own way). Costs the records returned.
    */
-  takeExpired(now: number, max: number): TaskRecord[] {
-    const due: TaskRecord[] = [];
+  takeExpired(now: number, max: number): IndexedRecord[] {
+    return this.takeDue(now, max);
+  }
+
+  private takeDue(now: number, max: number): Entry[] {
+    const due: Entry[] = [];
     while (due.length < max) {
       const entry = this.expiry.popDue(now);
       if (!entry) break;
@@ -210,10 +260,11 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   /**
-   * Every stored record itself (read-only), in insertion order. A live walk: records added while
-   * it runs are visited, records deleted before they are reached are not.
+   * Every stored record itself (read-only; finished ones may be packed: see `recordJson`), in
+   * insertion order. A live walk: records added while it runs are visited, records deleted before
+   * they are reached are not.
    */
-  scan(): IterableIterator<TaskRecord> {
+  scan(): IterableIterator<IndexedRecord> {
     return this.records.values();
   }
 
@@ -238,15 +289,37 @@ export class MemoryTaskStore implements TaskStore {
     if (was && !now) this.bumpActive(record.owner, 1);
     if (!was && now) {
       this.bumpActive(record.owner, -1);
-      this.expiring(record);
+      this.finished(record);
     }
   }
 
-  private expiring(record: TaskRecord): void {
+  /** A record just finished: packed (when the store packs) and put in the expiry index. */
+  private finished(record: TaskRecord): void {
+    if (!this.packFinished) {
+      this.expiring(record);
+      return;
+    }
+    const packed = pack(record);
+    this.swap(record, packed);
+    this.expiring(packed);
+  }
+
+  /** Puts `next` (the same record, same status) in `record`'s place in the map and every index. */
+  private swap(record: Entry, next: Entry): void {
+    if (record instanceof PackedRecord) record.release();
+    this.records.set(next.id, next);
+    this.all.replace(record, next);
+    this.byOwner.get(record.owner)?.replace(record, next);
+    this.byStatus.get(record.status)?.replace(record, next);
+    this.byKind.get(record.kind)?.replace(record, next);
+  }
+
+  private expiring(record: Entry): void {
     if (typeof record.expiresAt === 'number') this.expiry.push(record, record.expiresAt);
   }
 
-  private remove(record: TaskRecord): void {
+  private remove(record: Entry): void {
+    if (record instanceof PackedRecord) record.release();
     this.records.delete(record.id);
     this.all.delete(record);
     unindex(this.byOwner, record.owner, record);
@@ -262,13 +335,17 @@ export class MemoryTaskStore implements TaskStore {
   }
 }
 
-function indexed<K>(map: Map<K, SeqSet>, key: K): SeqSet {
+function copyOf(record: Entry): TaskRecord {
+  return record instanceof PackedRecord ? record.decode() : { ...record };
+}
+
+function indexed<K>(map: Map<K, SeqSet<Entry>>, key: K): SeqSet<Entry> {
   let set = map.get(key);
   if (!set) map.set(key, (set = new SeqSet()));
   return set;
 }
 
-function unindex<K>(map: Map<K, SeqSet>, key: K, record: TaskRecord): void {
+function unindex<K>(map: Map<K, SeqSet<Entry>>, key: K, record: Entry): void {
   const set = map.get(key);
   if (set?.delete(record) && set.size === 0) map.delete(key);
 }

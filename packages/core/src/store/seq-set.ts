@@ -1,12 +1,11 @@
-import type { TaskRecord } from '../task-record.js';
 import { lowerBound } from '../lower-bound.js';
 
 const CHUNK = 128;
 
 /** A run of records in seq order, with their seqs beside them (searching reads plain numbers). */
-interface Chunk {
+interface Chunk<T> {
   seqs: number[];
-  items: TaskRecord[];
+  items: T[];
 }
 
 
@@ -21,24 +20,24 @@ function removeAt<T>(array: T[], at: number): void {
   array.pop();
 }
 
-function last(chunk: Chunk): number {
+function last(chunk: Chunk<unknown>): number {
   return chunk.seqs[chunk.seqs.length - 1]!;
 }
 
 /**
  * Records ordered by seq, in chunks of at most 2 × 128: adding or removing one costs a binary
  * search and a move within one chunk, whatever the size; walking from a seq starts where it lands.
- * Holds each record once (by identity); records sharing a seq keep their insertion order.
+ * Holds each item once (by identity); records sharing a seq keep their insertion order.
  */
-export class SeqSet {
-  private chunks: Chunk[] = [];
+export class SeqSet<T extends { readonly seq: number }> {
+  private chunks: Chunk<T>[] = [];
   private count = 0;
 
   get size(): number {
     return this.count;
   }
 
-  add(record: TaskRecord): void {
+  add(record: T): void {
     this.count++;
     const chunks = this.chunks;
     const seq = record.seq;
@@ -67,13 +66,26 @@ export class SeqSet {
   }
 
   /** Removes this very record; false when it is not in the set. */
-  delete(record: TaskRecord): boolean {
+  delete(record: T): boolean {
+    return this.find(record, true, record);
+  }
+
+  /** Puts `next` (same seq) where `record` is, keeping its place; false when `record` is not in the set. */
+  replace(record: T, next: T): boolean {
+    return this.find(record, false, next);
+  }
+
+  private find(record: T, remove: boolean, next: T): boolean {
     const chunks = this.chunks;
     const seq = record.seq;
     for (let ci = this.chunkFor(seq); ci < chunks.length; ci++) {
       const { seqs, items } = chunks[ci]!;
       for (let i = lowerBound(seqs, seq); i < seqs.length && seqs[i] === seq; i++) {
         if (items[i] !== record) continue;
+        if (!remove) {
+          items[i] = next;
+          return true;
+        }
         removeAt(seqs, i);
         removeAt(items, i);
         if (seqs.length === 0) chunks.splice(ci, 1);
@@ -86,7 +98,7 @@ export class SeqSet {
   }
 
   /** Records whose seq is greater than `afterSeq`, in order. */
-  *after(afterSeq: number): Generator<TaskRecord> {
+  *after(afterSeq: number): Generator<T> {
     const chunks = this.chunks;
     let ci = this.chunkFor(afterSeq + 1);
     if (ci >= chunks.length) return;

@@ -242,7 +242,7 @@ export interface StdioServer {
  * The stdio fixture server (test/fixtures/stdio-server.mjs, which runs the built dist/) as a child
  * process per test, with the SDK's Client over its stdio: `const stdio = stdioPerTest(); … await stdio.spawn()`.
  */
-export function stdioPerTest(): { spawn(): Promise<StdioServer> } {
+export function stdioPerTest(): { spawn(args?: readonly string[]): Promise<StdioServer> } {
   const fixture = fileURLToPath(new URL('../fixtures/stdio-server.mjs', import.meta.url));
   let client: Client | undefined;
   beforeAll(() => {
@@ -253,10 +253,10 @@ export function stdioPerTest(): { spawn(): Promise<StdioServer> } {
     client = undefined;
   });
   return {
-    async spawn() {
+    async spawn(args: readonly string[] = []) {
       client = new Client({ name: 'stdio-test', version: '0.0.0' });
       const inbox = new Inbox(client);
-      const transport = new StdioClientTransport({ command: process.execPath, args: [fixture], stderr: 'pipe' });
+      const transport = new StdioClientTransport({ command: process.execPath, args: [fixture, ...args], stderr: 'pipe' });
       let stderr = '';
       transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       await client.connect(transport);
