@@ -10,6 +10,7 @@ import { KeyLayout } from './keys.js';
 import { LuaScript } from './lua-script.js';
 import { decodeRecord, parseRecord, patchFields, recordFields } from './record-codec.js';
 import { COUNT_ACTIVE, CREATE, DELETE, LIST, SWEEP, UPDATE } from './scripts.js';
+import { WriteBatch } from './write-batch.js';
 
 export interface RedisTaskStoreOptions {
   /** Where Redis is. Default `redis://127.0.0.1:6379`. See `RedisConnection`. */
@@ -26,8 +27,8 @@ export interface RedisTaskStoreOptions {
 }
 
 const SCRIPTS = {
-  create: new LuaScript('create', CREATE, 2),
-  update: new LuaScript('update', UPDATE, 1),
+  create: new LuaScript('create', CREATE, -1),
+  update: new LuaScript('update', UPDATE, -1),
   delete: new LuaScript('delete', DELETE, 1),
   sweep: new LuaScript('sweep', SWEEP, 0),
   list: new LuaScript('list', LIST, 0),
@@ -40,6 +41,12 @@ const SWEEP_BATCH = 500;
 type Operation = string | (() => string);
 
 type State = 'new' | 'open' | 'closed';
+
+/** One record's part of a batched script call: its key and its arguments. */
+interface BatchItem {
+  key: string;
+  args: (string | number)[];
+}
 
 /**
  * A `TaskStore` in Redis, shared by every process that uses the same Redis and prefix: any
@@ -57,6 +64,15 @@ export class RedisTaskStore implements TaskStore {
   private readonly ownsClient: boolean;
   private readonly replicas: { count: number; timeoutMs: number } | undefined;
   private state: State = 'new';
+  // Writes of one event-loop turn go out as one call each (group commit; see WriteBatch).
+  private readonly seqs = new WriteBatch<null, number>(async (items) => {
+    const last = await this.client.incrby(this.keys.seq, items.length);
+    return items.map((_, i) => last - items.length + 1 + i);
+  });
+  private readonly creates = new WriteBatch<BatchItem, unknown>((items) =>
+    this.runBatch(SCRIPTS.create, [this.keys.seq], items),
+  );
+  private readonly updates = new WriteBatch<BatchItem, unknown>((items) => this.runBatch(SCRIPTS.update, [], items));
   private opening: Promise<void> | undefined;
   /** The last connection error ioredis reported: commands that fail while offline say only "Connection is closed". */
   private lastConnectionError: string | undefined;
@@ -101,7 +117,7 @@ export class RedisTaskStore implements TaskStore {
   }
 
   async nextSeq(): Promise<number> {
-    return this.run('nextSeq', () => this.client.incr(this.keys.seq));
+    return this.run('nextSeq', () => this.seqs.add(null));
   }
 
   async create(record: TaskRecord, options?: CreateOptions): Promise<void> {
@@ -110,8 +126,7 @@ export class RedisTaskStore implements TaskStore {
     const fields = recordFields(record);
     const what = () => `create of task ${JSON.stringify(record.id)}`;
     return this.run(what, async () => {
-      const created = (await SCRIPTS.create.run(this.client, [this.keys.record(record.id), this.keys.seq], [
-        this.keys.base,
+      const created = (await this.creates.add({ key: this.keys.record(record.id), args: [
         record.id,
         JSON.stringify(record.seq),
         record.status,
@@ -120,7 +135,7 @@ export class RedisTaskStore implements TaskStore {
         JSON.stringify(record.owner),
         fields.packed,
         maxActive === undefined ? '' : maxActive,
-      ])) as number;
+      ] })) as number;
       if (created < 0) throw activeLimitError(-1 - created, maxActive!);
       if (created === 0) throw new HeadwayError('duplicate_id', `Task ${record.id} already exists`);
       await this.replicated(what);
@@ -156,8 +171,7 @@ export class RedisTaskStore implements TaskStore {
     }
     const what = () => `update of task ${JSON.stringify(id)}`;
     return this.run(what, async () => {
-      const reply = (await SCRIPTS.update.run(this.client, [this.keys.record(id)], [
-        this.keys.base,
+      const reply = (await this.updates.add({ key: this.keys.record(id), args: [
         id,
         expect ? expect.join(',') : '-',
         attempt === undefined ? '' : JSON.stringify(attempt),
@@ -166,7 +180,7 @@ export class RedisTaskStore implements TaskStore {
         unset.packed,
         set.count,
         set.packed,
-      ])) as [number, string] | null;
+      ] })) as [number, string] | null;
       if (reply === null) return { ok: false };
       const record = parseRecord(reply[1]);
       if (reply[0] !== 1) return { ok: false, record };
@@ -242,6 +256,8 @@ export class RedisTaskStore implements TaskStore {
   async close(): Promise<void> {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    // Writes batched in this turn go out before the client closes.
+    await new Promise<void>((resolve) => process.nextTick(resolve));
     await this.opening?.catch(() => undefined);
     this.client.off('ready', this.onClientReady);
     if (!this.ownsClient) {
@@ -253,6 +269,13 @@ export class RedisTaskStore implements TaskStore {
     } catch {
       this.client.disconnect();
     }
+  }
+
+  /** One script call for a batch: `keys` first, then each item's key; the key base, then each item's arguments. */
+  private async runBatch(script: LuaScript, keys: readonly string[], items: readonly BatchItem[]): Promise<readonly unknown[]> {
+    const args: (string | number)[] = [this.keys.base];
+    for (const item of items) args.push(...item.args);
+    return (await script.run(this.client, [...keys, ...items.map((item) => item.key)], args)) as unknown[];
   }
 
   private async replicated(what: Operation): Promise<void> {

@@ -63,6 +63,12 @@ local function recordJson(fields)
   parts[n + 1] = '}'
   return table.concat(parts)
 end
+-- One item of a batch: its result, or its error as an error reply (the others still run).
+local function each(fn, ...)
+  local ok, result = pcall(fn, ...)
+  if ok then return result end
+  return redis.error_reply(type(result) == 'table' and result.err or tostring(result))
+end
 local function expMember(status, seq, eowner, ekind, id)
   return status .. ':' .. seq .. ':' .. eowner .. ':' .. ekind .. ':' .. id
 end
@@ -78,69 +84,87 @@ end
 `;
 
 /**
- * KEYS[1] record, KEYS[2] seq counter.
- * ARGV: base, id, seq (JSON), status, owner, kind, owner (JSON), the fields (packed), the owner's
- * cap of unfinished tasks ('' for none).
- * Returns 1 when created, 2 when this very record was created already (a resend after a lost
- * reply: same seq and owner), 0 when another record has the id, -1 - n when the owner's n
- * unfinished tasks reach the cap (nothing written).
+ * Creates a batch of records (see `WriteBatch`), each as if alone, in order.
+ * KEYS[1] seq counter, KEYS[1 + i] record i.
+ * ARGV: base, then per record 8 (CREATE_ARGS): id, seq (JSON), status, owner, kind, owner (JSON),
+ * the fields (packed), the owner's cap of unfinished tasks ('' for none).
+ * Returns per record 1 when created, 2 when this very record was created already (a resend after
+ * a lost reply: same seq and owner), 0 when another record has the id, -1 - n when the owner's n
+ * unfinished tasks reach the cap (nothing written), or an error reply.
  */
+export const CREATE_ARGS = 8;
 export const CREATE = `${HEADER}
-local rkey = KEYS[1]
-if rcall('EXISTS', rkey) == 1 then
-  if rcall('HGET', rkey, 'seq') == ARGV[3] and rcall('HGET', rkey, 'owner') == ARGV[7] then return 2 end
-  return 0
+local function create(rkey, id, seq, status, owner, kind, ownerJson, packed, cap)
+  if rcall('EXISTS', rkey) == 1 then
+    if rcall('HGET', rkey, 'seq') == seq and rcall('HGET', rkey, 'owner') == ownerJson then return 2 end
+    return 0
+  end
+  local eowner, ekind = esc(owner), esc(kind)
+  local keys = indexKeys(status, eowner, ekind)
+  if cap ~= '' and not TERMINAL[status] then
+    local active = rcall('ZCARD', keys[2])
+    if active >= tonumber(cap) then return -1 - active end
+  end
+  rcall('HSET', rkey, unpack(split(packed)))
+  for _, k in ipairs(keys) do rcall('ZADD', k, seq, id) end
+  if tonumber(seq) > tonumber(rcall('GET', KEYS[1]) or '0') then rcall('SET', KEYS[1], seq) end
+  if TERMINAL[status] then expireTerminal(rkey, id, status, seq, eowner, ekind) end
+  return 1
 end
-local eowner, ekind = esc(ARGV[5]), esc(ARGV[6])
-local keys = indexKeys(ARGV[4], eowner, ekind)
-if ARGV[9] ~= '' and not TERMINAL[ARGV[4]] then
-  local active = rcall('ZCARD', keys[2])
-  if active >= tonumber(ARGV[9]) then return -1 - active end
+local out = {}
+for i = 1, #KEYS - 1 do
+  local a = 1 + (i - 1) * ${CREATE_ARGS}
+  out[i] = each(create, KEYS[1 + i], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8])
 end
-rcall('HSET', rkey, unpack(split(ARGV[8])))
-for _, k in ipairs(keys) do rcall('ZADD', k, ARGV[3], ARGV[2]) end
-if tonumber(ARGV[3]) > tonumber(rcall('GET', KEYS[2]) or '0') then rcall('SET', KEYS[2], ARGV[3]) end
-if TERMINAL[ARGV[4]] then expireTerminal(rkey, ARGV[2], ARGV[4], ARGV[3], eowner, ekind) end
-return 1
+return out
 `;
 
 /**
- * KEYS[1] record.
- * ARGV: base, id, expected statuses (comma-separated; '-' for any), expected attempt (JSON, ''
- * for any), new status or '', how many fields to delete, their names (packed), how many fields to
- * set, the fields (packed).
- * Returns nil when missing, else {1 | 0, the record after (1) or as it is (0), as JSON}.
+ * Updates a batch of records (see `WriteBatch`), each as if alone, in order.
+ * KEYS[i] record i.
+ * ARGV: base, then per record 8 (UPDATE_ARGS): id, expected statuses (comma-separated; '-' for
+ * any), expected attempt (JSON, '' for any), new status or '', how many fields to delete, their
+ * names (packed), how many fields to set, the fields (packed).
+ * Returns per record nil when missing, an error reply, else {1 | 0, the record after (1) or as it
+ * is (0), as JSON}.
  */
+export const UPDATE_ARGS = 8;
 export const UPDATE = `${HEADER}
-local rkey = KEYS[1]
--- What the compare and the index moves need, in one read (owner, kind and seq never change).
-local placed = rcall('HMGET', rkey, 'status', 'attempt', 'owner', 'kind', 'seq')
-local raw = placed[1]
-if not raw then return false end
-local current = cjson.decode(raw)
-local allowed = not TERMINAL[current]
-if allowed and ARGV[3] ~= '-' then
-  allowed = false
-  for s in string.gmatch(ARGV[3], '[^,]+') do
-    if s == current then allowed = true; break end
+local function update(rkey, id, expect, attempt, nextStatus, unsetCount, unsetPacked, setCount, setPacked)
+  -- What the compare and the index moves need, in one read (owner, kind and seq never change).
+  local placed = rcall('HMGET', rkey, 'status', 'attempt', 'owner', 'kind', 'seq')
+  local raw = placed[1]
+  if not raw then return false end
+  local current = cjson.decode(raw)
+  local allowed = not TERMINAL[current]
+  if allowed and expect ~= '-' then
+    allowed = false
+    for s in string.gmatch(expect, '[^,]+') do
+      if s == current then allowed = true; break end
+    end
   end
-end
-if allowed and ARGV[4] ~= '' and placed[2] ~= ARGV[4] then allowed = false end
-if not allowed then return { 0, recordJson(rcall('HGETALL', rkey)) } end
-local nextStatus = ARGV[5]
-if tonumber(ARGV[6]) > 0 then rcall('HDEL', rkey, unpack(split(ARGV[7]))) end
-if tonumber(ARGV[8]) > 0 then rcall('HSET', rkey, unpack(split(ARGV[9]))) end
--- Unfinished statuses share their indexes: only an end moves the record.
-if nextStatus ~= '' and group(nextStatus) ~= group(current) then
-  local eowner, ekind, seq = esc(cjson.decode(placed[3])), esc(cjson.decode(placed[4])), placed[5]
-  local before, after = indexKeys(current, eowner, ekind), indexKeys(nextStatus, eowner, ekind)
-  for j = 1, 4 do
-    rcall('ZREM', before[j], ARGV[2])
-    rcall('ZADD', after[j], seq, ARGV[2])
+  if allowed and attempt ~= '' and placed[2] ~= attempt then allowed = false end
+  if not allowed then return { 0, recordJson(rcall('HGETALL', rkey)) } end
+  if tonumber(unsetCount) > 0 then rcall('HDEL', rkey, unpack(split(unsetPacked))) end
+  if tonumber(setCount) > 0 then rcall('HSET', rkey, unpack(split(setPacked))) end
+  -- Unfinished statuses share their indexes: only an end moves the record.
+  if nextStatus ~= '' and group(nextStatus) ~= group(current) then
+    local eowner, ekind, seq = esc(cjson.decode(placed[3])), esc(cjson.decode(placed[4])), placed[5]
+    local before, after = indexKeys(current, eowner, ekind), indexKeys(nextStatus, eowner, ekind)
+    for j = 1, 4 do
+      rcall('ZREM', before[j], id)
+      rcall('ZADD', after[j], seq, id)
+    end
+    if TERMINAL[nextStatus] then expireTerminal(rkey, id, nextStatus, seq, eowner, ekind) end
   end
-  if TERMINAL[nextStatus] then expireTerminal(rkey, ARGV[2], nextStatus, seq, eowner, ekind) end
+  return { 1, recordJson(rcall('HGETALL', rkey)) }
 end
-return { 1, recordJson(rcall('HGETALL', rkey)) }
+local out = {}
+for i = 1, #KEYS do
+  local a = 1 + (i - 1) * ${UPDATE_ARGS}
+  out[i] = each(update, KEYS[i], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], ARGV[a + 4], ARGV[a + 5], ARGV[a + 6], ARGV[a + 7], ARGV[a + 8])
+end
+return out
 `;
 
 /** KEYS[1] record. ARGV: base, id. Returns 1 when removed, 0 when there was nothing. */

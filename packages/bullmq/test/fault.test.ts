@@ -26,6 +26,15 @@ describe('RedisTaskStore when Redis goes away', () => {
       expect((readError as Error).message).toMatch(new RegExp(`^Redis at redis://127\\.0\\.0\\.1:${redis.port} .*get of task "t1" failed: `));
       const writeError = await store.create(taskRecord('lost', 999)).catch((e: unknown) => e);
       expect((writeError as RedisStoreError).operation).toBe('create of task "lost"');
+      // A batch that fails fails every caller in it, each error naming its own operation.
+      const batch = await Promise.all([
+        store.create(taskRecord('lost1', 1000)),
+        store.create(taskRecord('lost2', 1001)),
+        store.update('t1', { status: 'working' }),
+        store.nextSeq(),
+      ].map((p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e)));
+      expect(batch.every((e) => e instanceof RedisStoreError)).toBe(true);
+      expect(batch.map((e) => (e as RedisStoreError).operation)).toEqual(['create of task "lost1"', 'create of task "lost2"', 'update of task "t1"', 'nextSeq']);
       expect(Date.now() - started).toBeLessThan(10_000);
       if (process.env.HW_SHOW) console.log({ readError: (readError as Error).message, writeError: (writeError as Error).message, ms: Date.now() - started });
 

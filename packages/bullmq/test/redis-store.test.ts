@@ -1,6 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
-import { ANY_OWNER, InvalidArgumentError } from '@headway/core';
+import { ANY_OWNER, InvalidArgumentError, TaskLimitError } from '@headway/core';
 import type { TaskRecord } from '@headway/core/spi';
 import { RedisStoreError, RedisTaskStore } from '../src/index.js';
 import { REDIS_URL, removeKeys, scanKeys, sleep, taskRecord, uniquePrefix } from './helpers.js';
@@ -173,6 +173,58 @@ describe('RedisTaskStore on Redis', () => {
     expect((error as Error).message).toMatch(/^Redis at redis:\/\/127\.0\.0\.1:1 .*open failed: .*ECONNREFUSED/);
     expect(Date.now() - started).toBeLessThan(5_000);
     await nowhere.close();
+  });
+
+  it('sends the writes of one turn as one call each, with each its own result: the cap, a duplicate, a conflict, an error', async () => {
+    const own = new Redis(REDIS_URL);
+    const batched = await RedisTaskStore.open({ connection: own, prefix });
+    try {
+      const scripts = vi.spyOn(own, 'evalsha');
+      const incrs = vi.spyOn(own, 'incrby');
+      const seqs = await Promise.all([1, 2, 3, 4, 5].map(() => batched.nextSeq()));
+      expect(seqs).toEqual([1, 2, 3, 4, 5]);
+      expect(incrs).toHaveBeenCalledTimes(1);
+      await batched.create(taskRecord('old', seqs[0]!, { owner: 'bob' }));
+      // A key of the wrong type under one id: Redis fails that item alone.
+      await redis.set(batched.keys.record('bad'), 'x');
+      scripts.mockClear();
+      // The cap is 3 and alice has none: the first three fit, the fourth is one over.
+      const results = await Promise.all([
+        ...['a', 'b', 'c', 'd'].map((id, i) => batched.create(taskRecord(id, 10 + i), { maxActive: 3 })),
+        batched.create(taskRecord('old', 20, { owner: 'bob' })),
+        batched.create(taskRecord('bad', 21)),
+      ].map((p) => p.then(() => 'ok', (e: unknown) => e)));
+      expect(scripts).toHaveBeenCalledTimes(1);
+      expect(results.slice(0, 3)).toEqual(['ok', 'ok', 'ok']);
+      expect(results[3]).toBeInstanceOf(TaskLimitError);
+      expect((results[3] as Error).message).toMatch(/3 unfinished tasks \(limit 3\)/);
+      expect(results[4]).toMatchObject({ code: 'duplicate_id' });
+      expect(results[5]).toBeInstanceOf(RedisStoreError);
+      expect((results[5] as RedisStoreError).operation).toBe('create of task "bad"');
+      expect((results[5] as Error).message).toMatch(/WRONGTYPE/);
+      expect((await batched.list({ owner: 'alice' })).tasks.map((t) => t.id)).toEqual(['a', 'b', 'c']);
+      scripts.mockClear();
+      const updates = await Promise.all([
+        batched.update('a', { status: 'working' }, { expect: ['queued'] }),
+        batched.update('b', { status: 'completed' }, { expect: ['working'] }),
+        batched.update('missing', { progress: 1 }),
+        batched.update('c', { status: 'completed', result: 1 }),
+      ]);
+      expect(scripts).toHaveBeenCalledTimes(1);
+      expect(updates.map((u) => u.ok)).toEqual([true, false, false, true]);
+      expect(updates[1]).toMatchObject({ record: { id: 'b', status: 'queued' } });
+      expect(updates[2].record).toBeUndefined();
+      expect(updates[3]).toMatchObject({ record: { status: 'completed', result: 1 } });
+      expect(await batched.countActive('alice')).toBe(2);
+      // A turn's batch larger than one call holds is split: 300 creates, 256 + 44.
+      scripts.mockClear();
+      await Promise.all(Array.from({ length: 300 }, (_, i) => batched.create(taskRecord(`many${i}`, 100 + i, { owner: 'carol' }))));
+      expect(scripts).toHaveBeenCalledTimes(2);
+      expect(await batched.countActive('carol')).toBe(300);
+    } finally {
+      await batched.close();
+      own.disconnect();
+    }
   });
 
   it('uses a client the caller made and leaves it open', async () => {
