@@ -8,6 +8,11 @@ import { MonotonicProgress } from './progress-values.js';
 // A client answers a ping at once (the spec says promptly); past this, the answer goes out anyway.
 export const CONFIRM_TIMEOUT_MS = 1_000;
 
+// Where nothing can confirm progress (2026-07-28 has no server-to-client request), how long the
+// answer at least trails the last progress notification: an idle client reads the two apart. Best
+// effort only: a busy client can still read both at once.
+export const UNCONFIRMED_GAP_MS = 25;
+
 /**
  * Whether the response to a request that sent progress must wait for the client to confirm it
  * handled that progress (SDK 1.x server transports).
@@ -65,6 +70,8 @@ export class ProgressDelivery {
   private readonly values = new MonotonicProgress();
   /** Whether any progress notification went out on the request (the client is to confirm them before the answer). */
   private sent = false;
+  /** When (`performance.now()`) the last progress notification went out. */
+  private sentAt = 0;
   /**
    * Until when (`performance.now()`) progress is held back, 0 once it is not: a call that ends
    * sooner sends none, so its answer needs no confirmation. Only the latest held value is kept; it
@@ -99,6 +106,7 @@ export class ProgressDelivery {
     // right next to the answer.
     if (value === 100 && (!this.sent || (this.options.mixed && !this.options.ping))) return;
     this.sent = true;
+    this.sentAt = performance.now();
     await this.channel.send(value, message);
   }
 
@@ -110,7 +118,8 @@ export class ProgressDelivery {
   /**
    * Resolves once the client has handled every progress notification this request sent, where
    * its transport needs telling (`mixed`) and a ping can reach it: the answer may go out then,
-   * without the client dropping progress read together with it. Call after `close()`.
+   * without the client dropping progress read together with it. Where no ping can reach it, resolves
+   * once the last notification is `UNCONFIRMED_GAP_MS` old. Call after `close()`.
    *
    * The client reads messages in order, and handles a ping (or refuses it) no sooner than the
    * notifications read before it, so once its answer is here, every progress notification sent
@@ -118,8 +127,9 @@ export class ProgressDelivery {
    */
   async settle(): Promise<void> {
     const { mixed, ping, signal } = this.options;
-    if (!this.sent || !mixed || !ping || signal.aborted) return;
-    await ping({ timeout: CONFIRM_TIMEOUT_MS, signal }).catch(() => undefined);
+    if (!this.sent || !mixed || signal.aborted) return;
+    if (ping) await ping({ timeout: CONFIRM_TIMEOUT_MS, signal }).catch(() => undefined);
+    else await pause(this.sentAt + UNCONFIRMED_GAP_MS - performance.now(), signal);
   }
 
   private hold(progress: number, message: string | undefined, wait: number): void {
@@ -140,4 +150,18 @@ export class ProgressDelivery {
     if (this.holdTimer) clearTimeout(this.holdTimer);
     this.holdTimer = undefined;
   }
+}
+
+/** Waits `ms` (nothing when not above 0), less if `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (!(ms > 0)) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, Math.ceil(ms));
+    signal.addEventListener('abort', done, { once: true });
+  });
 }
