@@ -43,7 +43,7 @@ export interface ProgressChannel {
   /** Sends one `notifications/progress` on the request's token (value already strictly increasing). */
   send(progress: number, message: string | undefined): Promise<void>;
   /** Whether progress may still go out on the request. */
-  readonly open: boolean;
+  isOpen(): boolean;
 }
 
 export interface ProgressDeliveryOptions {
@@ -90,7 +90,7 @@ export class ProgressDelivery {
 
   /** Sends (or holds back) one progress value; call while the request is open. */
   async offer(progress: number, message: string | undefined): Promise<void> {
-    if (!this.channel.open) return;
+    if (!this.channel.isOpen()) return;
     if (this.holdUntil !== 0) {
       const wait = this.holdUntil - performance.now();
       if (wait > 0) return this.hold(progress, message, wait);

@@ -51,12 +51,9 @@ export class RequestSink implements Reporter {
     this.token = options.extra._meta?.progressToken;
     this.open = options.open;
     const { extra } = options;
-    const sink = this;
     this.progressOut = new ProgressDelivery(
       {
-        get open() {
-          return sink.progressGoesOut;
-        },
+        isOpen: () => this.progressGoesOut,
         send: (progress, message) => this.sendProgress(progress, message),
       },
       {

@@ -41,12 +41,9 @@ export class V2RequestSink implements Reporter {
     private readonly factsOf?: (event: ProgressEvent) => StatusLineFacts | undefined,
     policy: V2ProgressPolicy = { mixed: false, holdMs: 0 },
   ) {
-    const sink = this;
     this.progressOut = new ProgressDelivery(
       {
-        get open() {
-          return sink.open && !channel.signal.aborted;
-        },
+        isOpen: () => this.open && !channel.signal.aborted,
         send: (progress, message) => this.sendProgress(progress, message ?? ''),
       },
       { mixed: policy.mixed && channel.progressToken !== undefined, holdMs: policy.holdMs, ping: channel.ping, signal: channel.signal },
