@@ -92,8 +92,9 @@ describe('inline progress of the v2 binding over stdio', () => {
       expect(client.pings.count).toBe(CALLS);
     }, 60_000);
 
-    it(`${label}, by default: a call that ends within progressAfterMs sends no progress and needs no ping`, async () => {
-      const client = await connect([]);
+    // A window far longer than any call here, so that a loaded machine cannot make a call outlive it.
+    it(`${label}: a call that ends within progressAfterMs sends no progress and needs no ping`, async () => {
+      const client = await connect(['--progress-after-ms=60000']);
       const seen: number[] = [];
       for (let n = 0; n < 20; n++) expect(await client.call('quick', { n }, (p) => seen.push(p.progress))).toEqual({ n });
       await new Promise((r) => setTimeout(r, 200));
@@ -107,7 +108,8 @@ describe('inline progress of the v2 binding over stdio', () => {
       for (let n = 0; n < 3; n++) {
         const seen: number[] = [];
         expect(await client.call('half_then_sleep', { ms: 300 }, (p) => seen.push(p.progress))).toEqual({ ms: 300 });
-        expect(seen).toEqual([50, 100]);
+        // A heartbeat (the fixture's manager sends one every 400 ms) may come between on a loaded machine.
+        expect([seen[0], seen.at(-1)]).toEqual([50, 100]);
       }
       await new Promise((r) => setTimeout(r, 100));
       expect(client.pings.count).toBe(3);
@@ -118,8 +120,8 @@ describe('inline progress of the v2 binding over stdio', () => {
   // 2026-07-28 has no server-to-client request (no ping): nothing can confirm progress, so the hold
   // back is the protection, the end (100) is never sent, and the answer trails the last
   // notification by a short gap (best effort: a busy client can still read both at once).
-  it('SDK v2 client on 2026-07-28, by default: a call that ends within progressAfterMs sends no progress', async () => {
-    const client = await v2Client([], '2026-07-28');
+  it('SDK v2 client on 2026-07-28: a call that ends within progressAfterMs sends no progress', async () => {
+    const client = await v2Client(['--progress-after-ms=60000'], '2026-07-28');
     const seen: number[] = [];
     for (let n = 0; n < 20; n++) expect(await client.call('quick', { n }, (p) => seen.push(p.progress))).toEqual({ n });
     await new Promise((r) => setTimeout(r, 200));
@@ -132,7 +134,8 @@ describe('inline progress of the v2 binding over stdio', () => {
     for (let n = 0; n < 3; n++) {
       const seen: number[] = [];
       expect(await client.call('half_then_sleep', { ms: 300 }, (p) => seen.push(p.progress))).toEqual({ ms: 300 });
-      expect(seen).toEqual([50]);
+      expect(seen[0]).toBe(50);
+      expect(seen).not.toContain(100);
     }
     await new Promise((r) => setTimeout(r, 100));
     expect(client.pings.count).toBe(0);
