@@ -96,19 +96,10 @@ export function resolveOptions(options: HeadwayMcpOptions): ResolvedOptions {
     logLevel,
     logAfterResponse: checkFlag('logAfterResponse', options.logAfterResponse, false),
     principal,
-    progressAfterMs: checkDelayMs('progressAfterMs', options.progressAfterMs, 100),
     resources: checkFlag('resources', options.resources, true),
     anonymousListing: checkFlag('anonymousListing', options.anonymousListing, false),
     unknownArguments: checkUnknownArguments('unknownArguments', options.unknownArguments, 'refuse'),
   };
-}
-
-/** Like `checkMs`, but 0 (no delay) is allowed. */
-function checkDelayMs(name: string, value: unknown, fallback: number): number {
-  if (value === 0) return 0;
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new InvalidArgumentError(name, value, 'a finite number of milliseconds, 0 or more');
-  return value;
 }
 
 export function checkUnknownArguments(name: string, value: unknown, fallback: UnknownArguments): UnknownArguments {

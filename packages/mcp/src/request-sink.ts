@@ -1,10 +1,10 @@
 import { lifecycleLine } from '@headway/core';
 import type { CreatedEvent, LogLevel, Reporter, TaskEvent, TaskEventType } from '@headway/core';
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import type { LoggingLevel, ProgressToken, ServerNotification, Task } from '@modelcontextprotocol/sdk/types.js';
 import type { LogLevels } from './log-levels.js';
-import { confirmProgress, mustConfirmProgress } from './progress-delivery.js';
-import { MonotonicProgress } from './progress-values.js';
+import { ProgressDelivery, mustConfirmProgress } from './progress-delivery.js';
 import type { McpExtra } from './types.js';
 
 export interface RequestSinkOptions {
@@ -37,19 +37,10 @@ export class RequestSink implements Reporter {
   readonly name = 'mcp-request';
   private open: boolean;
   private readonly token: ProgressToken | undefined;
-  private readonly values = new MonotonicProgress();
+  /** Holds back and confirms progress where the transport needs it (progress-delivery.ts). */
+  private readonly progressOut: ProgressDelivery;
   /** What a native task's status notifications repeat; times as ISO strings only when one is sent. */
   private nativeTask?: { taskId: string; ttl: number; createdAt: number };
-  /** Whether any progress notification went out on the request (the client is to confirm them before the answer). */
-  private progressSent = false;
-  /**
-   * Until when (`performance.now()`) progress is held back, 0 once it is not: a call that ends
-   * sooner sends none, so its answer needs no confirmation. Only the latest held value is kept; it
-   * goes out when the window closes, if the request is still open.
-   */
-  private holdUntil = 0;
-  private held?: { progress: number; message: string | undefined };
-  private holdTimer?: ReturnType<typeof setTimeout>;
   private terminalReached = false;
   private resolveTerminal?: () => void;
   private terminalPromise?: Promise<void>;
@@ -59,10 +50,19 @@ export class RequestSink implements Reporter {
   constructor(private readonly options: RequestSinkOptions) {
     this.token = options.extra._meta?.progressToken;
     this.open = options.open;
-    const holdMs = options.progressAfterMs ?? 0;
-    if (holdMs > 0 && options.progress && options.open && this.token !== undefined && mustConfirmProgress(options.server.transport)) {
-      this.holdUntil = performance.now() + holdMs;
-    }
+    const { extra } = options;
+    this.progressOut = new ProgressDelivery(
+      {
+        isOpen: () => this.progressGoesOut,
+        send: (progress, message) => this.sendProgress(progress, message),
+      },
+      {
+        mixed: options.progress && options.open && this.token !== undefined && mustConfirmProgress(options.server.transport),
+        holdMs: options.progressAfterMs ?? 0,
+        ping: (ping) => extra.sendRequest({ method: 'ping' }, EmptyResultSchema, ping),
+        signal: extra.signal,
+      },
+    );
     if (!options.open && !options.logAfterResponse) this.eventTypes = options.native ? NATIVE_STATUS_EVENTS : [];
   }
 
@@ -79,7 +79,7 @@ export class RequestSink implements Reporter {
 
   closeRequest(): void {
     this.open = false;
-    this.dropHeld();
+    this.progressOut.close();
   }
 
   /**
@@ -88,7 +88,7 @@ export class RequestSink implements Reporter {
    * the client dropping progress read together with it. Call after `closeRequest()`.
    */
   async settle(): Promise<void> {
-    if (this.progressSent && mustConfirmProgress(this.options.server.transport)) await confirmProgress(this.options.extra);
+    await this.progressOut.settle();
   }
 
   /** Progress is sent on the request's token while the request is open. */
@@ -116,7 +116,7 @@ export class RequestSink implements Reporter {
   private async deliver(event: TaskEvent): Promise<void> {
     try {
       const logging = this.requestOpen || this.options.logAfterResponse;
-      if (event.type === 'progress') await this.sendProgress(event.progress, event.message);
+      if (event.type === 'progress') await this.progressOut.offer(event.progress, event.message);
       else if (!logging) {
         // Nowhere to send log lines: skip building them.
       } else if (event.type === 'log') {
@@ -142,44 +142,10 @@ export class RequestSink implements Reporter {
   }
 
   private async sendProgress(progress: number, message: string | undefined): Promise<void> {
-    const token = this.token;
-    if (token === undefined || !this.progressGoesOut) return;
-    if (this.holdUntil !== 0) {
-      const wait = this.holdUntil - performance.now();
-      if (wait > 0) return this.hold(progress, message, wait);
-      // The window closed: this value supersedes one still held.
-      this.holdUntil = 0;
-      this.dropHeld();
-    }
-    const value = this.values.next(progress);
-    if (value === undefined) return;
-    // The end as a call's first progress: the answer follows at once and says the same, so it
-    // would cost the client a message and, where it must confirm it (see settle), a round trip.
-    if (value === 100 && !this.progressSent) return;
-    this.progressSent = true;
     await this.options.extra.sendNotification({
       method: 'notifications/progress',
-      params: { progressToken: token, progress: value, total: 100, ...(message !== undefined && { message }) },
+      params: { progressToken: this.token!, progress, total: 100, ...(message !== undefined && { message }) },
     });
-  }
-
-  private hold(progress: number, message: string | undefined, wait: number): void {
-    this.held = { progress, message };
-    if (this.holdTimer) return;
-    this.holdTimer = setTimeout(() => {
-      this.holdTimer = undefined;
-      this.holdUntil = 0;
-      const held = this.held;
-      this.held = undefined;
-      if (held) this.sendProgress(held.progress, held.message).catch(() => undefined);
-    }, Math.ceil(wait));
-    this.holdTimer.unref?.();
-  }
-
-  private dropHeld(): void {
-    this.held = undefined;
-    if (this.holdTimer) clearTimeout(this.holdTimer);
-    this.holdTimer = undefined;
   }
 
   private async sendLog(level: LogLevel, logger: string, data: Record<string, unknown>): Promise<void> {

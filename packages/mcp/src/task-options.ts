@@ -74,6 +74,7 @@ export interface SharedOptionsInput {
   readonly maxWaitMs?: number | undefined;
   readonly pollIntervalMs?: number | undefined;
   readonly maxTtlMs?: number | undefined;
+  readonly progressAfterMs?: number | undefined;
 }
 
 /** The options both SDK bindings take, checked, with their defaults. */
@@ -87,6 +88,8 @@ export interface SharedOptions {
   maxWaitMs: number;
   pollIntervalMs: number;
   maxTtlMs: number;
+  /** Where progress must be confirmed before an inline answer (stdio), how long it is held back; 0: not at all. */
+  progressAfterMs: number;
 }
 
 const HOUR = 3_600_000;
@@ -113,7 +116,16 @@ export function resolveSharedOptions(options: SharedOptionsInput): SharedOptions
     maxWaitMs: checkMs('maxWaitMs', options.maxWaitMs, 45_000),
     pollIntervalMs: checkMs('pollIntervalMs', options.pollIntervalMs, 1_000),
     maxTtlMs: checkMs('maxTtlMs', options.maxTtlMs, 24 * HOUR),
+    progressAfterMs: checkDelayMs('progressAfterMs', options.progressAfterMs, 100),
   };
+}
+
+/** Like `checkMs`, but 0 (no delay) is allowed. */
+export function checkDelayMs(name: string, value: unknown, fallback: number): number {
+  if (value === 0) return 0;
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || value === Infinity) throw new InvalidArgumentError(name, value, 'a finite number of milliseconds, 0 or more');
+  return value;
 }
 
 /**

@@ -12,7 +12,7 @@ import type { OwnerFunction } from './owner-rule.js';
 import { attachHeadway } from './v2-attach.js';
 import type { HeadwayMcpV2, HeadwayV2Options } from './v2-attach.js';
 
-export interface HttpHandlerOptions extends Omit<HeadwayV2Options, 'era' | 'transport'> {
+export interface HttpHandlerOptions extends Omit<HeadwayV2Options, 'era' | 'transport' | 'progressAfterMs'> {
   /** The server's name and version (`serverInfo`). */
   serverInfo: { name: string; version: string };
   /** Registers the tools on each instance: `headway.registerTool(…)`, and plain `headway`-less tools on `server`. */

@@ -41,6 +41,12 @@ export interface HeadwayV2Options {
   /** Largest TTL a 2025-11-25 client may ask for, in ms. Default 24 h. */
   maxTtlMs?: number;
   /**
+   * On stdio (`transport: 'stdio'`), an inline call's progress goes out only once the call has run
+   * this long, in ms; a call that ends sooner sends none and is answered at once (the answer says it
+   * finished). Default 100; 0 sends progress from the start. See the README's "Progress on stdio".
+   */
+  progressAfterMs?: number;
+  /**
    * Key of the signed `requestState` of input rounds (2026-07-28, at least 32 bytes). Default: one
    * random key per process, so a round cannot be finished after a restart; replicas behind one
    * address need a shared key.
@@ -72,6 +78,7 @@ export function resolveRuntime(options: HeadwayV2Options): V2Runtime {
     inlineBudgetMs: shared.inlineBudgetMs,
     maxWaitMs: shared.maxWaitMs,
     maxTtlMs: shared.maxTtlMs,
+    progressAfterMs: shared.progressAfterMs,
     pollIntervalMs: shared.pollIntervalMs,
     pollPolicy: resolvePollPolicy(options.pollPolicy),
     reporters: shared.reporters,

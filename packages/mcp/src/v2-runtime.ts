@@ -18,6 +18,8 @@ export interface V2Runtime {
   readonly inlineBudgetMs: number;
   readonly maxWaitMs: number;
   readonly maxTtlMs: number;
+  /** On stdio, how long an inline call's progress is held back (README "Progress on stdio"). */
+  readonly progressAfterMs: number;
   /** `pollInterval` of 2025-11-25 tasks. */
   readonly pollIntervalMs: number;
   /** `pollIntervalMs` of extension tasks (it follows the task). */

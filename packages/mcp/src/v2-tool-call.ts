@@ -24,6 +24,7 @@ import { finalToolResult, toMcpTask } from './task-view.js';
 import type { ToolResult } from './task-view.js';
 import { callMetadata } from './trace-context.js';
 import { V2RequestSink } from './v2-request-sink.js';
+import type { V2ProgressPolicy, V2RequestChannel } from './v2-request-sink.js';
 import type { V2Runtime } from './v2-runtime.js';
 import type { V2ToolContext } from './v2-tool-context.js';
 
@@ -57,7 +58,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
     const record = await manager.get(round.taskId, { owner: caller.owner });
     if (!record) throw new ProtocolError(-32602, errorText({ kind: 'task-not-found', taskId: round.taskId }));
     const answered = await answerAll(manager, record, ctx.mcpReq.inputResponses, caller.owner);
-    const sink = new V2RequestSink(channelOf(ctx), rt.loggerName, liveFacts(manager));
+    const sink = new V2RequestSink(channelOf(rt, ctx), rt.loggerName, liveFacts(manager), progressPolicy(rt));
     const questions = new QuestionWatch();
     for (const id of answered) questions.handle(id);
     await manager.watch(record.id, [sink, questions], { owner: caller.owner });
@@ -72,7 +73,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
   // On 2026-07-28 the server decides: a declaration lets an auto call become a task at its budget, not at once.
   const start: CallStart = callStart(tool.task.mode, legacyTask !== undefined);
   const inline = start === 'inline';
-  const sink = inline ? new V2RequestSink(channelOf(ctx), rt.loggerName, liveFacts(manager)) : undefined;
+  const sink = inline ? new V2RequestSink(channelOf(rt, ctx), rt.loggerName, liveFacts(manager), progressPolicy(rt)) : undefined;
   const questions = inline ? new QuestionWatch() : undefined;
   const reporters = [...rt.reporters, progressMemoOf(manager), ...(sink ? [sink] : []), ...(questions ? [questions] : [])];
 
@@ -139,9 +140,14 @@ async function follow(
       record = followed.record;
       if (followed.end === 'ended') {
         await drainSink(sink, DRAIN_MS);
+        // Nothing more goes out on the request; the client confirms it handled what did, then the answer goes.
+        sink.close();
+        await sink.settle();
         return finalToolResult(record);
       }
       if (followed.end === 'budget' || followed.end === 'stopped') {
+        sink.close();
+        await sink.settle();
         if (declared) return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
         const cause: HandleCause =
           followed.end === 'stopped' ? { stopped: ctx.mcpReq.signal.aborted ? 'cancelled' : 'shutdown' } : { promotedAfterMs: budgetMs ?? rt.inlineBudgetMs };
@@ -150,6 +156,7 @@ async function follow(
       const question = record.inputRequest!;
       questions.handle(question.id);
       if (rt.era === 'modern') {
+        sink.close();
         // A client that speaks the extension gets the task, whose tasks/get shows the question;
         // any other client gets the protocol's input round and answers by retrying the call.
         if (declared) return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
@@ -233,9 +240,16 @@ function liveFacts(manager: TaskManager): (event: ProgressEvent) => StatusLineFa
   return (event) => memo.facts(event.taskId, event.at);
 }
 
-function channelOf(ctx: ServerContext) {
+/** On stdio a call's progress and its answer can reach the client in one read (progress-delivery.ts); over HTTP they travel on the request's own stream. */
+function progressPolicy(rt: V2Runtime): V2ProgressPolicy {
+  return { mixed: rt.transport === 'stdio', holdMs: rt.progressAfterMs };
+}
+
+function channelOf(rt: V2Runtime, ctx: ServerContext): V2RequestChannel {
   const token = ctx.mcpReq._meta?.progressToken;
   return {
+    // 2026-07-28 has no server-to-client request: nothing can confirm progress there.
+    ...(rt.era === 'legacy' && { ping: (options: { timeout: number; signal: AbortSignal }) => ctx.mcpReq.send({ method: 'ping' }, options) }),
     progressToken: typeof token === 'string' || typeof token === 'number' ? token : undefined,
     signal: ctx.mcpReq.signal,
     notify: (notification: { method: string; params: Record<string, unknown> }) => ctx.mcpReq.notify(notification as never),

@@ -13,6 +13,8 @@ describe('@headway/mcp/v2 input', () => {
     expect(() => attachHeadway(fresh(), { manager, era: 'later' as never })).toThrow(/era: "later"/);
     expect(() => attachHeadway(fresh(), { manager, era: 'modern', transport: 'pigeon' as never })).toThrow(/transport: "pigeon"/);
     expect(() => attachHeadway(fresh(), { manager, era: 'modern', inlineBudgetMs: -1 })).toThrow(/inlineBudgetMs: -1/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'legacy', transport: 'stdio', progressAfterMs: -1 })).toThrow(/progressAfterMs: -1/);
+    expect(() => attachHeadway(fresh(), { manager, era: 'legacy', transport: 'stdio', progressAfterMs: 0 })).not.toThrow();
     expect(() => attachHeadway(fresh(), { manager, era: 'modern', requestStateKey: new Uint8Array(8) })).toThrow(/requestStateKey/);
     expect(() => createHttpHandler({ manager, serverInfo: { name: 'x' } as never, tools: () => undefined })).toThrow(/serverInfo/);
     const info = { name: 'x', version: '0' };
