@@ -28,7 +28,8 @@ async function startSmall(env: Record<string, string> = {}): Promise<{ client: C
 
 describe('schema-registry batch server over stdio', () => {
   it('clear_context_batch deletes every subject and the context for real, with status lines naming phase and counts', async () => {
-    const { client, dataDir } = await startSmall();
+    // 30 ms per registry call: the clear outlives the first 100 ms, whose progress stdio holds back (progressAfterMs).
+    const { client, dataDir } = await startSmall({ REGISTRY_LATENCY_MS: '30' });
     const progress: { percent: number; message?: string }[] = [];
     const result = await callTool(client, 'clear_context_batch', { context: 'dev', dry_run: false }, progress);
     expect(result.isError).toBeFalsy();
