@@ -6,6 +6,7 @@ import type { LoggingLevel, ProgressToken, ServerNotification, Task } from '@mod
 import type { LogLevels } from './log-levels.js';
 import { ProgressDelivery, mustConfirmProgress } from './progress-delivery.js';
 import type { McpExtra } from './types.js';
+import { loggerOfLine } from './log-line.js';
 
 export interface RequestSinkOptions {
   server: Server;
@@ -120,7 +121,7 @@ export class RequestSink implements Reporter {
       else if (!logging) {
         // Nowhere to send log lines: skip building them.
       } else if (event.type === 'log') {
-        const logger = loggerFromData(event.data) ?? event.logger ?? this.options.logger;
+        const logger = loggerOfLine(event, this.options.logger);
         await this.sendLog(event.level, logger, { message: event.message, taskId: event.taskId, ...(event.data !== undefined && { data: event.data }) });
       } else {
         const line = lifecycleLine(event);
@@ -197,8 +198,3 @@ export class RequestSink implements Reporter {
 
 const NATIVE_STATUS_EVENTS: readonly TaskEventType[] = Object.freeze(['created', 'status', 'completed', 'failed', 'cancelled'] as const);
 
-/** `ctx.info(message, { loggerName })` travels as `data.logger`, so every sink sees it. */
-function loggerFromData(data: unknown): string | undefined {
-  const logger = (data as { logger?: unknown } | undefined)?.logger;
-  return typeof logger === 'string' ? logger : undefined;
-}

@@ -7,6 +7,7 @@ import type { ProgressEvent, Reporter, TaskEvent, TaskEventType } from '@headway
 import { ProgressDelivery } from './progress-delivery.js';
 import { statusLine } from './status-line.js';
 import type { StatusLineFacts } from './status-line.js';
+import { loggerOfLine } from './log-line.js';
 
 export interface V2RequestChannel {
   readonly progressToken?: string | number | undefined;
@@ -79,7 +80,7 @@ export class V2RequestSink implements Reporter {
       return this.progressOut.offer(event.progress, statusLine(facts)).catch(() => undefined);
     }
     if (event.type === 'log') {
-      const logger = loggerOf(event.data) ?? event.logger ?? this.logger;
+      const logger = loggerOfLine(event, this.logger);
       return this.channel.log(event.level, { message: event.message, taskId: event.taskId, ...(event.data !== undefined && { data: event.data }) }, logger).catch(() => undefined);
     }
     const line = lifecycleLine(event);
@@ -91,7 +92,3 @@ export class V2RequestSink implements Reporter {
   }
 }
 
-function loggerOf(data: unknown): string | undefined {
-  const logger = (data as { logger?: unknown } | undefined)?.logger;
-  return typeof logger === 'string' ? logger : undefined;
-}
