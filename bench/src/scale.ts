@@ -2,7 +2,8 @@
 // sweep (nothing expired, then half), compaction, list with each filter, get; the event loop's
 // longest stall and p99 in each phase (a 5 ms timer chain, and perf_hooks.monitorEventLoopDelay,
 // which on Node 20 misses some blocks: see stall-probe.ts), time per task, and for
-// the file store the time and memory of opening. Sizes: `--sizes 10000,100000` (default all three).
+// the file store the time and memory of opening. Sizes: `--sizes 10000,100000` (default all three);
+// stores: `--stores memory,pack,file` (default all three; pack is the memory store with packFinished).
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -20,6 +21,7 @@ const DEFAULT_SIZES = [10_000, 100_000, 1_000_000];
 /** The stores measured: the memory store as it comes, packing finished records, and the file store (which packs). */
 const KINDS = ['memory', 'memory (packFinished)', 'file'] as const;
 type Kind = (typeof KINDS)[number];
+const KIND_FLAGS: Record<string, Kind> = { memory: 'memory', pack: 'memory (packFinished)', file: 'file' };
 /** Operations issued together before the driver yields to the event loop (as a server under load would). */
 const CHUNK = 100;
 const GETS = 10_000;
@@ -198,10 +200,16 @@ function fileRun(size: number): Promise<SizeFigures> {
   });
 }
 
+/** The value of `--name value` or `--name=value`, if given. */
+function flag(argv: readonly string[], name: string): string | undefined {
+  const i = argv.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i < 0) return undefined;
+  return (argv[i]!.includes('=') ? argv[i]!.slice(name.length + 1) : argv[i + 1]) ?? '';
+}
+
 function parseSizes(argv: readonly string[]): number[] {
-  const i = argv.findIndex((a) => a === '--sizes' || a.startsWith('--sizes='));
-  if (i < 0) return DEFAULT_SIZES;
-  const text = argv[i]!.includes('=') ? argv[i]!.slice('--sizes='.length) : argv[i + 1];
+  const text = flag(argv, '--sizes');
+  if (text === undefined) return DEFAULT_SIZES;
   const sizes = (text ?? '').split(',').map((s) => Number(s.replace(/_/g, '')));
   if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1000)) {
     throw new Error(`--sizes expects a comma-separated list of whole numbers of at least 1000, got ${JSON.stringify(text)}`);
@@ -209,19 +217,34 @@ function parseSizes(argv: readonly string[]): number[] {
   return sizes;
 }
 
+function parseKinds(argv: readonly string[]): Kind[] {
+  const text = flag(argv, '--stores');
+  if (text === undefined) return [...KINDS];
+  const names = text.split(',');
+  const unknown = names.filter((n) => !(n in KIND_FLAGS));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new Error(`--stores expects a comma-separated list of ${Object.keys(KIND_FLAGS).join(', ')}, got ${JSON.stringify(text)}`);
+  }
+  return KINDS.filter((kind) => names.some((n) => KIND_FLAGS[n] === kind));
+}
+
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
   const sizes = parseSizes(argv);
-  const results: Record<Kind, SizeFigures[]> = { memory: [], 'memory (packFinished)': [], file: [] };
+  const kinds = parseKinds(argv);
+  const runs: Record<Kind, (size: number) => Promise<SizeFigures>> = {
+    'memory': (size) => exercise(new MemoryTaskStore(), size, async (_phases, store) => store),
+    'memory (packFinished)': (size) => exercise(new MemoryTaskStore({ packFinished: true }), size, async (_phases, store) => store),
+    'file': fileRun,
+  };
+  const results = Object.fromEntries(kinds.map((kind) => [kind, [] as SizeFigures[]])) as Partial<Record<Kind, SizeFigures[]>>;
   for (const size of sizes) {
-    gc();
-    // The memory store is garbage once measured, before the file store's run.
-    results.memory.push(await exercise(new MemoryTaskStore(), size, async (_phases, store) => store));
-    gc();
-    results['memory (packFinished)'].push(await exercise(new MemoryTaskStore({ packFinished: true }), size, async (_phases, store) => store));
-    gc();
-    results.file.push(await fileRun(size));
-    for (const kind of KINDS) {
-      const f = results[kind][results[kind].length - 1]!;
+    for (const kind of kinds) {
+      // Each store is garbage once measured, before the next one's run.
+      gc();
+      results[kind]!.push(await runs[kind](size));
+    }
+    for (const kind of kinds) {
+      const f = results[kind]!.at(-1)!;
       const worst = Object.entries(f.phases).filter(([name]) => !UNLIMITED.has(name)).reduce((a, b) => (b[1].stallMaxMs > a[1].stallMaxMs ? b : a));
       console.log(
         `  ${kind} ${size}: ${(f.msPerTask * 1000).toFixed(1)} µs/task (${(((f.phases.create!.cpuMs + f.phases.complete!.cpuMs) / size) * 1000).toFixed(1)} µs CPU); get ${f.getUsPerCall.toFixed(1)} µs; longest stall ${worst[1].stallMaxMs.toFixed(0)} ms (${worst[0]}; ` +
@@ -234,21 +257,21 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   const largest = sizes[sizes.length - 1]!;
   const ratios: Record<string, number> = {};
   const targets: { name: string; target: string; measured: number; met: boolean }[] = [];
-  for (const kind of KINDS) {
-    const small = results[kind][0]!;
-    const large = results[kind][results[kind].length - 1]!;
+  for (const kind of kinds) {
+    const small = results[kind]![0]!;
+    const large = results[kind]!.at(-1)!;
     const perTask = large.msPerTask / small.msPerTask;
     ratios[`${kind} time per task ${largest}/${smallest}`] = perTask;
     ratios[`${kind} get ${largest}/${smallest}`] = large.getUsPerCall / small.getUsPerCall;
     for (const name of Object.keys(LISTS)) ratios[`${kind} list "${name}" ${largest}/${smallest}`] = large.listMsPerCall[name]! / small.listMsPerCall[name]!;
     targets.push({ name: `${kind}: time per task, ${largest} vs ${smallest}`, target: '<= 2x', measured: perTask, met: perTask <= 2 });
-    for (const f of results[kind]) {
+    for (const f of results[kind]!) {
       const worst = Math.max(...Object.entries(f.phases).filter(([name]) => !UNLIMITED.has(name)).map(([, p]) => p.stallMaxMs));
       targets.push({ name: `${kind} ${f.size}: longest event-loop stall in any phase but open (ms)`, target: `<= ${STALL_LIMIT_MS}`, measured: worst, met: worst <= STALL_LIMIT_MS });
     }
   }
-  const largeFile = results.file[results.file.length - 1]!;
-  if (largeFile.open) {
+  const largeFile = results.file?.at(-1);
+  if (largeFile?.open) {
     targets.push({ name: `file ${largest}: open (ms)`, target: largest >= 1_000_000 ? '<= 3000' : 'n/a below 1M', measured: largeFile.open.ms, met: largeFile.open.ms <= 3000 });
     targets.push({ name: `file ${largest}: peak heap while opening vs steady`, target: '<= 1.5x', measured: largeFile.open.peakHeapVsSteady, met: largeFile.open.peakHeapVsSteady <= 1.5 });
   }

@@ -1,4 +1,4 @@
-// npm run demo: Headway's whole story in under a minute. The demo starts a real MCP server in its
+// npm run demo: Headway's whole story in about half a minute (after install and build). The demo starts a real MCP server in its
 // own process (src/demo/server.ts: Streamable HTTP, tasks in a FileTaskStore) and talks to it with
 // the MCP SDK's own Client: live bars, a handle past the inline budget, a cancellation, a SIGKILL
 // and a restart with the task resuming from its checkpoint. Then the server keeps running, with its
@@ -62,14 +62,14 @@ try {
 
   const metrics = await fetch(new URL('/metrics', server.url)).then((r) => r.text());
   const samples = metrics.split('\n').filter((line) => line.startsWith('headway_')).length;
-  board.print(`Done. The server${exitAtEnd ? '' : ' keeps running'} (pid ${server.pid}) has every task above on record:`);
-  board.print(`    dashboard  ${new URL('/tasks/', server.url).href}`);
-  board.print(`    metrics    ${new URL('/metrics', server.url).href}   (${samples} headway_* samples; this process's counters, so they start at the restart)`);
-  board.print(`    MCP        ${mcpUrl.href}   (header Authorization: Bearer ${token})`);
   if (exitAtEnd) {
     await cleanUp();
-    board.print('Server stopped and data removed (--exit).');
+    board.print(`Done: the server held every task above on record (${samples} headway_* samples on /metrics); it is stopped and its data removed (--exit).`);
   } else {
+    board.print(`Done. The server keeps running (pid ${server.pid}) and has every task above on record:`);
+    board.print(`    dashboard  ${new URL('/tasks/', server.url).href}`);
+    board.print(`    metrics    ${new URL('/metrics', server.url).href}   (${samples} headway_* samples; this process's counters, so they start at the restart)`);
+    board.print(`    MCP        ${mcpUrl.href}   (header Authorization: Bearer ${token})`);
     board.print('Press Ctrl-C to stop it.');
   }
 } catch (error) {
