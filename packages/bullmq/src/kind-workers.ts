@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { WaitingError, Worker } from 'bullmq';
+import { DelayedError, WaitingError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import { InterruptedError, isTerminal, TaskCancelledError } from '@headway/core';
 import { DEFAULT_RETRY } from '@headway/core/spi';
@@ -128,7 +128,12 @@ export class KindWorkers {
         if (taken.type === 'resume') outcome = await host.runAttempt(taskId, retry, { remote: true, resumed: true });
         else if (taken.type === 'retry') outcome = { type: 'retry', attempt: taken.attempt, delayMs: taken.delayMs };
       }
-      if (outcome.type === 'retry') throw new RetryLater(outcome.delayMs);
+      if (outcome.type === 'postponed' && token !== undefined) {
+        // Redis could not take the task's start for a moment: the job waits the backoff, its attempts untouched.
+        await job.moveToDelayed(Date.now() + outcome.delayMs, token);
+        throw new DelayedError();
+      }
+      if (outcome.type === 'retry' || outcome.type === 'postponed') throw new RetryLater(outcome.delayMs);
       if (outcome.type === 'interrupted' && token !== undefined) {
         // Shutdown, or Redis went away: back to the queue (once Redis answers), for a worker to take over.
         await job.moveToWait(token);

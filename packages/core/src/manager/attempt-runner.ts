@@ -15,7 +15,7 @@ import type { AttemptHost } from './attempt.js';
 import type { Definitions } from './definitions.js';
 import { InputBroker } from './input-broker.js';
 import { ResourceMeter } from './resource-meter.js';
-import { backoffDelay, isRetryable } from './retry-policy.js';
+import { START_BACKOFF, backoffDelay, isRetryable } from './retry-policy.js';
 import type { ResolvedRetryOptions } from './retry-policy.js';
 import type { Transitions } from './transitions.js';
 
@@ -41,11 +41,17 @@ export class AttemptRunner implements AttemptHost {
   private readonly attempts = new Map<string, Attempt>();
   /** Tasks recovered from a durable store, not started here yet: whether each resumes a working attempt. */
   private readonly recovered = new Map<string, boolean>();
+  /** Tasks whose start the store could not take (away for a moment): tries so far, and the start's time. */
+  private readonly postponed = new Map<string, { tries: number; startedAt: number }>();
   private readonly meter = new ResourceMeter();
   private readonly input: InputBroker;
 
   constructor(private readonly o: RunnerOptions) {
     this.input = new InputBroker(o.transitions, (attempt, body) => this.report(attempt, body));
+    // A postponed task may end without starting again here (cancelled while it waited, run elsewhere).
+    o.transitions.onFinished((record) => {
+      if (this.postponed.size > 0) this.postponed.delete(record.id);
+    });
   }
 
   get running(): number {
@@ -148,15 +154,21 @@ export class AttemptRunner implements AttemptHost {
 
   private async begin(attempt: Attempt): Promise<void> {
     const taskId = attempt.taskId;
+    const earlier = this.postponed.get(taskId);
+    // A start tried again keeps its time: a try that failed may have reached the store.
+    const startedAt = earlier?.startedAt ?? Date.now();
     let record: TaskRecord | undefined;
     try {
-      record = await this.o.transitions.start(taskId);
+      record = await this.o.transitions.start(taskId, startedAt, earlier !== undefined);
     } catch (error) {
+      if (this.storeAway(error)) return this.postpone(attempt, (earlier?.tries ?? 0) + 1, startedAt);
+      this.postponed.delete(taskId);
       const current = await Promise.resolve(this.o.store.get(taskId, ANY_OWNER)).catch(() => undefined);
       if (current) await this.o.transitions.fail(current, new StoreWriteError('start', taskId, error), current.progress);
       this.end(attempt, { type: 'failed' });
       return;
     }
+    if (earlier) this.postponed.delete(taskId);
     if (!record) {
       this.recovered.delete(taskId);
       return this.end(attempt, { type: attempt.abortReason instanceof TaskCancelledError ? 'cancelled' : 'skipped' });
@@ -164,6 +176,19 @@ export class AttemptRunner implements AttemptHost {
     attempt.bind(record);
     if (attempt.abortReason !== undefined) return void this.settle(attempt, { error: attempt.abortReason });
     await this.execute(attempt);
+  }
+
+  /**
+   * The store could not take the start for a moment: the task, still queued for the same attempt,
+   * goes back to the scheduler to start again after a backoff that grows with the tries.
+   */
+  private postpone(attempt: Attempt, tries: number, startedAt: number): void {
+    if (attempt.abortReason instanceof TaskCancelledError) {
+      this.postponed.delete(attempt.taskId);
+      return this.end(attempt, { type: 'cancelled' });
+    }
+    this.postponed.set(attempt.taskId, { tries, startedAt });
+    this.end(attempt, { type: 'postponed', delayMs: backoffDelay(START_BACKOFF, tries + 1) });
   }
 
   private async execute(attempt: Attempt): Promise<void> {
@@ -231,7 +256,7 @@ export class AttemptRunner implements AttemptHost {
     }
     // A shared store that could not take a write of this attempt (Redis away): the task is left as
     // it is, and taken over by another run once the store is back (`SchedulerHost.reclaim`).
-    if (this.o.store.shared && 'error' in outcome && isStoreFailure(outcome.error)) {
+    if ('error' in outcome && this.storeAway(outcome.error)) {
       tracker?.close();
       return this.end(attempt, { type: 'interrupted' });
     }
@@ -300,9 +325,14 @@ export class AttemptRunner implements AttemptHost {
     }
     return Object.freeze(results);
   }
-}
 
-function isStoreFailure(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'store_write_failed' || code === 'store_unavailable';
+  /**
+   * A write failed because a shared store is away for a moment (Redis restarting): it comes back
+   * by itself. A store of this process only that fails (a file store that must be reopened) does not.
+   */
+  private storeAway(error: unknown): boolean {
+    if (!this.o.store.shared) return false;
+    const code = (error as { code?: unknown } | null)?.code;
+    return code === 'store_write_failed' || code === 'store_unavailable';
+  }
 }

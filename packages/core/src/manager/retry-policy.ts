@@ -24,6 +24,18 @@ export const DEFAULT_RETRY: ResolvedRetryOptions = Object.freeze({
   jitter: 'full',
 });
 
+/**
+ * Backoff between tries to start a task whose start a shared store could not take (away for a
+ * moment): 50–100 ms, doubling, at most 2.5–5 s. Such tries use none of the task's attempts.
+ */
+export const START_BACKOFF: ResolvedRetryOptions = Object.freeze({
+  maxAttempts: Infinity,
+  initialDelayMs: 100,
+  factor: 2,
+  maxDelayMs: 5_000,
+  jitter: 'equal',
+});
+
 const RETRY_KEYS: readonly (keyof RetryOptions)[] = ['maxAttempts', 'initialDelayMs', 'factor', 'maxDelayMs', 'jitter'];
 
 export function resolveRetry(options: RetryOptions | undefined, base: ResolvedRetryOptions = DEFAULT_RETRY): ResolvedRetryOptions {

@@ -57,10 +57,16 @@ export class Transitions {
     });
   }
 
-  /** queued → working for its next attempt; undefined when the task is not queued (cancelled, taken). */
-  async start(id: string): Promise<TaskRecord | undefined> {
-    const updated = await this.store.update(id, { status: 'working', startedAt: Date.now() }, { expect: QUEUED });
-    return updated.ok ? updated.record : undefined;
+  /**
+   * queued → working for its next attempt, started at `startedAt`; undefined when the task is not
+   * queued (cancelled, taken). `again`: the same start (same `startedAt`) was tried before and
+   * failed, maybe after it reached the store: a record already working since then is its own.
+   */
+  async start(id: string, startedAt: number, again = false): Promise<TaskRecord | undefined> {
+    const updated = await this.store.update(id, { status: 'working', startedAt }, { expect: QUEUED });
+    if (updated.ok) return updated.record;
+    const current = updated.record;
+    return again && current?.status === 'working' && current.startedAt === startedAt ? current : undefined;
   }
 
   /** A deferred task's input, replaced before it runs. */

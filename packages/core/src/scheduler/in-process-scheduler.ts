@@ -203,7 +203,7 @@ export class InProcessScheduler implements Scheduler {
   private settled(task: LiveTask, outcome: AttemptOutcome): void {
     this.queue.release(task);
     if (task.stage !== 'running') return;
-    if (outcome.type === 'retry' && !this.stopping) this.delay(task, outcome.delayMs);
+    if ((outcome.type === 'retry' || outcome.type === 'postponed') && !this.stopping) this.delay(task, outcome.delayMs);
     else this.forget(task);
   }
 

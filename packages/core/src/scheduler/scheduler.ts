@@ -11,6 +11,12 @@ export type AttemptOutcome =
   /** The record is queued again for `attempt`; run it after `delayMs`. */
   | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number }
   /**
+   * Not started: a shared store could not take the move to `working` (away for a moment). The
+   * record is still queued for the same attempt; run it again after `delayMs`, counting no attempt
+   * of the task (nor of a queue engine's job).
+   */
+  | { readonly type: 'postponed'; readonly delayMs: number }
+  /**
    * Stopped by shutdown (a durable record stays unfinished for the next start to recover), or by
    * a shared store that could not take its writes (the record stays unfinished for another run
    * to take over with `reclaim` once the store is back).
@@ -45,7 +51,7 @@ export interface SchedulerHost {
   /**
    * Runs the next attempt of a queued task in this process: moves it to `working`, runs its
    * function, then completes, fails or requeues it for a retry under `retry` (the policy it was
-   * submitted with), and says which.
+   * submitted with), and says which. A start the store could not take for a moment is `postponed`.
    */
   runAttempt(taskId: string, retry: ResolvedRetryOptions, options?: RunAttemptOptions): Promise<AttemptOutcome>;
   /**

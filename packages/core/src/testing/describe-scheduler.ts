@@ -3,6 +3,9 @@ import type { TaskContext } from '../context/task-context.js';
 import { TaskManager } from '../manager/task-manager.js';
 import type { TaskManagerOptions } from '../manager/manager-options.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import { MemoryTaskStore } from '../store/memory-store.js';
+import type { TaskStore } from '../store/task-store.js';
+import { StartOutageStore } from './start-outage-store.js';
 
 export interface SchedulerSetup {
   /** The scheduler under test, running at most `concurrency` attempts at once. */
@@ -39,14 +42,17 @@ async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000
 /**
  * The `Scheduler` contract as a vitest suite, observed through a `TaskManager` built on the
  * scheduler: tasks run under its concurrency, queue positions, cancellation of waiting and
- * running tasks, retries after their backoff, dependencies, and a drain at shutdown.
+ * running tasks, retries after their backoff, a start the store could not take for a moment
+ * (`postponed`: run again later, no attempt used), dependencies, and a drain at shutdown.
  */
 export function describeScheduler(name: string, factory: SchedulerFactory): void {
   describe(`Scheduler contract: ${name}`, () => {
     const running: { manager: TaskManager; setup: SchedulerSetup }[] = [];
-    async function manager(concurrency = 4): Promise<TaskManager> {
+    /** `store`: puts something in front of the setup's store (the memory store when it has none). */
+    async function manager(concurrency = 4, store?: (inner: TaskStore) => TaskStore): Promise<TaskManager> {
       const setup = await factory({ concurrency });
-      const m = new TaskManager({ ...setup.options, scheduler: setup.scheduler, progress: { minIntervalMs: 0 } });
+      const options = store ? { ...setup.options, store: store(setup.options?.store ?? new MemoryTaskStore()) } : setup.options;
+      const m = new TaskManager({ ...options, scheduler: setup.scheduler, progress: { minIntervalMs: 0 } });
       running.push({ manager: m, setup });
       return m;
     }
@@ -108,6 +114,21 @@ export function describeScheduler(name: string, factory: SchedulerFactory): void
       const task = await m.create({ kind: 'flaky' });
       expect(await task.result()).toBe(2);
       expect(startedAt[1]! - startedAt[0]!).toBeGreaterThanOrEqual(140);
+    });
+
+    it('runs a task whose start the store could not take for a moment, once it can, using none of its attempts', async () => {
+      let store!: StartOutageStore;
+      // More failed starts than the task has attempts, and than a queue engine adds for its own trouble.
+      const m = await manager(4, (inner) => (store = new StartOutageStore(inner, { failures: 4 })));
+      const attempts: number[] = [];
+      m.define('double', (n: number, ctx: TaskContext) => {
+        attempts.push(ctx.attempt);
+        return n * 2;
+      });
+      const task = await m.create({ kind: 'double', input: 21 });
+      expect(await task.wait({ timeoutMs: 10_000 })).toMatchObject({ status: 'completed', result: 42, attempt: 1 });
+      expect(store.failedStarts(task.id)).toBe(4);
+      expect(attempts).toEqual([1]);
     });
 
     it('starts a dependent after its dependencies, with their results, and fails it when one fails', async () => {
