@@ -12,7 +12,7 @@ import { z } from 'zod';
 
 const manager = new TaskManager({ store: new FileTaskStore(join(homedir(), '.headway-tutorial')) });
 const server = new McpServer({ name: 'images', version: '1.0.0' });
-const headway = attachHeadway(server, { manager, anonymousListing: true }); // before server.connect()
+const headway = attachHeadway(server, { manager }); // before server.connect()
 
 headway.registerTool(
   'resize_images',

@@ -10,6 +10,7 @@ import { installNativeTaskHandlers } from './native-tasks.js';
 import { checkUnknownArguments, resolveOptions, resolveToolTask } from './options.js';
 import type { HeadwayMcpOptions, HeadwayToolConfig } from './options.js';
 import { OwnerResolver } from './owner.js';
+import { progressMemoOf } from './progress-memo.js';
 import { BEARER_NOTE } from './owner-rule.js';
 import { companionNames } from './runtime.js';
 import type { CompanionNames, Runtime } from './runtime.js';
@@ -68,6 +69,7 @@ export class HeadwayMcp {
       levels: new LogLevels(resolved.logLevel),
       store: this.taskStore,
       names,
+      view: { resources: resolved.resources },
     };
     this.toolNames = names;
     try {
@@ -114,7 +116,10 @@ export class HeadwayMcp {
     const task = resolveToolTask(name, config.task, this.rt.options);
     const unknownArguments = checkUnknownArguments('unknownArguments', config.unknownArguments, this.rt.options.unknownArguments);
     const tool: HeadwayTool = { name, task, ...outputParser(config.outputSchema), handler: handler as ToolHandler };
-    defineRecoveryKind(this.rt.options.manager, task.kind, recoveryFunction(tool), { resumable: task.resumable, reporters: this.rt.options.reporters });
+    defineRecoveryKind(this.rt.options.manager, task.kind, recoveryFunction(tool), {
+      resumable: task.resumable,
+      reporters: [...this.rt.options.reporters, progressMemoOf(this.rt.options.manager)],
+    });
     // A call that may answer with a handle cannot promise the output schema, so only inline and native advertise it.
     const advertiseOutput = task.mode === 'inline' || task.mode === 'native';
     const sdkConfig = {

@@ -5,7 +5,7 @@ import type { TaskManager, TaskSnapshot, TaskStatus } from '@headway/core';
 import { toolError } from './errors.js';
 import type { CompanionNames } from './runtime.js';
 import { finalToolResult, toSummary, withRelatedTask } from './task-view.js';
-import type { StatusMessageOf, ToolResult } from './task-view.js';
+import type { SummaryView, ToolResult } from './task-view.js';
 
 /** Who calls a companion tool. */
 export interface CompanionCaller {
@@ -82,7 +82,7 @@ export function companionToolTexts(names: CompanionNames, waitSeconds: number): 
   };
 }
 
-export function companionRuns(manager: TaskManager, names: CompanionNames, maxWaitMs: number, statusMessageOf?: StatusMessageOf): CompanionRuns {
+export function companionRuns(manager: TaskManager, names: CompanionNames, maxWaitMs: number, view: SummaryView): CompanionRuns {
   const waitSeconds = Math.floor(maxWaitMs / 1000);
   const find = async (owner: string, id: string): Promise<TaskSnapshot> => {
     const record = await manager.get(id, { owner });
@@ -91,23 +91,23 @@ export function companionRuns(manager: TaskManager, names: CompanionNames, maxWa
   };
   return {
     async status({ owner }, { taskId }) {
-      return statusResult(await find(owner, taskId), '', names, statusMessageOf);
+      return statusResult(await find(owner, taskId), '', names, view);
     },
     async wait({ owner }, { taskId, timeoutSeconds }, signal) {
       const timeoutMs = Math.min(maxWaitMs, (timeoutSeconds ?? waitSeconds) * 1000);
       const record = await manager.wait(taskId, { owner, timeoutMs, signal });
       if (isTerminal(record.status)) return withRelatedTask(finalToolResult(record), record.id);
-      return statusResult(record, ` It is still running; call ${names.wait} again to keep waiting.`, names, statusMessageOf);
+      return statusResult(record, ` It is still running; call ${names.wait} again to keep waiting.`, names, view);
     },
     async result({ owner }, { taskId }) {
       const record = await find(owner, taskId);
       if (isTerminal(record.status)) return withRelatedTask(finalToolResult(record), record.id);
-      return statusResult(record, ` It has not finished, so there is no result yet; call ${names.wait} to wait for it.`, names, statusMessageOf);
+      return statusResult(record, ` It has not finished, so there is no result yet; call ${names.wait} to wait for it.`, names, view);
     },
     async cancel({ owner }, { taskId, reason }) {
       const before = await find(owner, taskId);
-      if (isTerminal(before.status)) return statusResult(before, ' It had already finished, so nothing was cancelled.', names, statusMessageOf);
-      return statusResult(await manager.cancel(taskId, { owner, reason: reason ?? `Cancelled by the client (${names.cancel})` }), '', names, statusMessageOf);
+      if (isTerminal(before.status)) return statusResult(before, ' It had already finished, so nothing was cancelled.', names, view);
+      return statusResult(await manager.cancel(taskId, { owner, reason: reason ?? `Cancelled by the client (${names.cancel})` }), '', names, view);
     },
     async list(caller, args, anonymousListing) {
       if (!caller.distinct && !anonymousListing) return toolError({ kind: 'listing-off' });
@@ -117,7 +117,7 @@ export function companionRuns(manager: TaskManager, names: CompanionNames, maxWa
         ...(args.status && { status: args.status }),
         ...(args.cursor !== undefined && { cursor: args.cursor }),
       });
-      const tasks = page.tasks.map((record) => toSummary(record, statusMessageOf));
+      const tasks = page.tasks.map((record) => toSummary(record, view));
       const lines = tasks.map((t) => `- ${t.taskId} (${t.kind}): ${t.status}, ${Math.floor(t.progress)}%`);
       const text = tasks.length === 0 ? 'No tasks.' : `${tasks.length} task(s):\n${lines.join('\n')}${page.nextCursor ? `\nMore: pass cursor "${page.nextCursor}".` : ''}`;
       return { content: [{ type: 'text', text }], structuredContent: { tasks, ...(page.nextCursor && { nextCursor: page.nextCursor }) } };
@@ -125,14 +125,14 @@ export function companionRuns(manager: TaskManager, names: CompanionNames, maxWa
     async respond({ owner }, args) {
       await find(owner, args.taskId);
       await manager.respond(args.taskId, { requestId: args.requestId, action: args.action, ...(args.action === 'accept' && args.content !== undefined && { content: args.content }) }, { owner });
-      return statusResult(await find(owner, args.taskId), ' Your answer was passed on.', names, statusMessageOf);
+      return statusResult(await find(owner, args.taskId), ' Your answer was passed on.', names, view);
     },
   };
 }
 
 /** A task's status as a tool result; a waiting question is shown with how to answer it. */
-export function statusResult(record: TaskSnapshot, note: string, names: CompanionNames, statusMessageOf?: StatusMessageOf): ToolResult {
-  const summary = toSummary(record, statusMessageOf);
+export function statusResult(record: TaskSnapshot, note: string, names: CompanionNames, view: SummaryView): ToolResult {
+  const summary = toSummary(record, view);
   const detail = record.status === 'failed' || record.status === 'cancelled' ? `: ${record.error?.message ?? ''}` : summary.statusMessage ? ` (${summary.statusMessage})` : '';
   const question = record.status === 'input_required' ? record.inputRequest : undefined;
   const ask =

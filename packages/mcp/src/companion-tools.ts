@@ -25,7 +25,7 @@ interface CompanionConfig<Shape extends ZodRawShapeCompat> {
  */
 export function registerCompanionTools(rt: Runtime, serve: (registered: RegisteredTool, name: string, run: CompanionRun) => void): void {
   const { options, names } = rt;
-  const runs = companionRuns(options.manager, names, options.maxWaitMs);
+  const runs = companionRuns(options.manager, names, options.maxWaitMs, rt.view);
   const caller = (extra: McpExtra) => rt.owners.of(extra);
   const waitSeconds = Math.floor(options.maxWaitMs / 1000);
   const texts = companionToolTexts(names, waitSeconds);

@@ -4,16 +4,16 @@ import type { InputRequest, TaskSnapshot } from '@headway/core';
 import type { ExtInputRequest, ExtTaskState, ExtTaskStatus } from './ext-tasks-wire.js';
 import { pollIntervalMs } from './poll-interval.js';
 import type { PollPolicy } from './poll-interval.js';
-import type { StatusLineFacts } from './status-line.js';
+import type { LiveProgress } from './progress-memo.js';
 import { taskEtaMs, taskStatusLine } from './task-status-line.js';
-import { isCallToolResult } from './task-view.js';
+import { isCallToolResult, lastChangedAt } from './task-view.js';
 
 const INTERNAL_ERROR = -32603;
 
-/** The extension's view of a task record at `now`; `live`: the latest progress facts seen in this process. */
-export function extTaskState(record: TaskSnapshot, now: number, policy?: PollPolicy, live?: StatusLineFacts): ExtTaskState {
+/** The extension's view of a task record at `now`; `live`: the latest progress facts seen in this process, and when it last moved. */
+export function extTaskState(record: TaskSnapshot, now: number, policy?: PollPolicy, live?: LiveProgress): ExtTaskState {
   const status = extStatus(record);
-  const lastUpdatedAt = Math.max(record.createdAt, record.startedAt ?? 0, record.finishedAt ?? 0, record.inputRequest?.requestedAt ?? 0);
+  const lastUpdatedAt = lastChangedAt(record, live);
   const etaMs = status === 'working' ? taskEtaMs(record, now, live) : undefined;
   const state: ExtTaskState = {
     taskId: record.id,
@@ -58,7 +58,7 @@ export function elicitParams(request: InputRequest): Record<string, unknown> {
   return { mode: 'form', message: request.message, requestedSchema: request.schema ?? { type: 'object', properties: {} } };
 }
 
-function statusMessageOf(record: TaskSnapshot, status: ExtTaskStatus, now: number, live: StatusLineFacts | undefined): string | undefined {
+function statusMessageOf(record: TaskSnapshot, status: ExtTaskStatus, now: number, live: LiveProgress | undefined): string | undefined {
   switch (status) {
     case 'working':
       return taskStatusLine(record, now, live);

@@ -1,7 +1,7 @@
 import type { TaskSnapshot } from '@headway/core';
 import type { CompanionNames } from './runtime.js';
 import { toSummary } from './task-view.js';
-import type { StatusMessageOf, ToolResult } from './task-view.js';
+import type { SummaryView, ToolResult } from './task-view.js';
 
 /**
  * Why a call answers with a handle: started in the background (default); promoted after its
@@ -14,13 +14,13 @@ export interface HandleAnswerOptions {
   names: CompanionNames;
   maxWaitMs: number;
   cause?: HandleCause | undefined;
-  statusMessageOf?: StatusMessageOf | undefined;
+  view: SummaryView;
 }
 
 /** The answer of a call whose task goes on (or is to go on) without it. */
 export function handleAnswer(record: TaskSnapshot, options: HandleAnswerOptions): ToolResult {
   const { names, cause } = options;
-  const summary = toSummary(record, options.statusMessageOf);
+  const summary = toSummary(record, options.view);
   const waitSeconds = Math.floor(options.maxWaitMs / 1000);
   const task = `task ${record.id} (${record.kind})`;
   const done = `${Math.floor(summary.progress)}% done`;
@@ -41,7 +41,7 @@ export function handleAnswer(record: TaskSnapshot, options: HandleAnswerOptions)
     const lead =
       cause === undefined
         ? `Started ${task} in the background.`
-        : `${capitalized(task)} is taking longer than ${Math.round(cause.promotedAfterMs / 1000)} s, so it continues in the background.`;
+        : `${capitalized(task)} is taking longer than ${durationText(cause.promotedAfterMs)}, so it continues in the background.`;
     text =
       `${lead} It is ${record.status}, ${done}. ` +
       `To get the result, call ${names.wait} with {"taskId": "${record.id}"} (it waits up to ${waitSeconds} s per call; call it again if the task is still running). ${follow}`;
@@ -52,10 +52,24 @@ export function handleAnswer(record: TaskSnapshot, options: HandleAnswerOptions)
       task: summary,
       ...(cause && 'promotedAfterMs' in cause && { promoted: true }),
       ...(cause && 'stopped' in cause && { stopped: cause.stopped }),
-      follow: { wait: names.wait, status: names.status, result: names.result, cancel: names.cancel, resource: summary.resourceUri },
+      follow: {
+        wait: names.wait,
+        status: names.status,
+        result: names.result,
+        cancel: names.cancel,
+        ...(summary.resourceUri !== undefined && { resource: summary.resourceUri }),
+      },
     },
     ...(failed && { isError: true }),
   };
+}
+
+/** A budget for a person: "250 ms" below a second, "1.5 s" below ten, whole seconds above. */
+export function durationText(ms: number): string {
+  if (Math.round(ms) < 1_000) return `${Math.max(0, Math.round(ms))} ms`;
+  const seconds = ms / 1_000;
+  // 9.96 s rounds to "10 s" either way.
+  return seconds < 10 ? `${Math.round(seconds * 10) / 10} s` : `${Math.round(seconds)} s`;
 }
 
 function capitalized(text: string): string {

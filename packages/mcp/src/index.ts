@@ -11,5 +11,5 @@ export type { HeadwayTaskStoreOptions } from './task-store-adapter.js';
 export { defaultPrincipal } from './owner.js';
 export type { PrincipalResolver } from './owner.js';
 export { toMcpTask, toSummary, taskUri } from './task-view.js';
-export type { TaskSummary } from './task-view.js';
+export type { SummaryView, TaskSummary } from './task-view.js';
 export { MonotonicProgress } from './progress-values.js';

@@ -23,7 +23,7 @@ export interface PollFacts {
   status: ExtTaskStatus;
   /** Expected time to completion, when progress gives one. */
   etaMs?: number;
-  /** Time since the task last changed (progress, message, status). */
+  /** Time since the task last changed: status, or progress, message or phase as far as this process saw them. */
   idleMs?: number;
 }
 

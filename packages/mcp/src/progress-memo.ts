@@ -9,7 +9,16 @@ interface Live {
   message?: string | undefined;
   percent: number;
   etaMs?: number | undefined;
+  /** When the latest progress event (heartbeats too) was made. */
   at: number;
+  /** When the task last moved: a new value, message or phase (heartbeats aside). */
+  movedAt?: number | undefined;
+}
+
+/** What this process saw of a running task: its status line's facts, and when it last moved. */
+export interface LiveProgress extends StatusLineFacts {
+  /** When its progress last moved (a new value, message or phase; heartbeats aside), epoch ms. */
+  movedAt?: number;
 }
 
 interface Slot {
@@ -30,22 +39,28 @@ export class ProgressMemo implements Reporter {
   onEvent(event: TaskEvent): void {
     if (event.type === 'progress') {
       const e = event as ProgressEvent;
-      this.live.set(e.taskId, { phase: e.phase, message: e.message, percent: e.progress, etaMs: e.etaMs, at: e.at });
+      // A heartbeat says the task is alive, not that it moved.
+      const movedAt = e.heartbeat ? this.live.get(e.taskId)?.movedAt : e.at;
+      this.live.set(e.taskId, { phase: e.phase, message: e.message, percent: e.progress, etaMs: e.etaMs, at: e.at, movedAt });
     } else if (event.type === 'phase') {
       const e = event as PhaseEvent;
       if (e.state === 'started') this.slots.set(e.taskId, { name: e.name, from: e.from, to: e.to, total: e.total });
       else if (this.slots.get(e.taskId)?.name === e.name) this.slots.delete(e.taskId);
+      const live = this.live.get(e.taskId);
+      if (live) live.movedAt = e.at;
+      else this.live.set(e.taskId, { percent: e.progress, at: e.at, movedAt: e.at });
     } else {
       this.live.delete(event.taskId);
       this.slots.delete(event.taskId);
     }
   }
 
-  /** What the status line of a task says at `now`; undefined when nothing was seen here. */
-  facts(taskId: string, now: number): StatusLineFacts | undefined {
+  /** What the status line of a task says at `now`, and when it last moved; undefined when nothing was seen here. */
+  facts(taskId: string, now: number): LiveProgress | undefined {
     const live = this.live.get(taskId);
     if (!live) return undefined;
-    const facts: StatusLineFacts = { percent: live.percent };
+    const facts: LiveProgress = { percent: live.percent };
+    if (live.movedAt !== undefined) facts.movedAt = live.movedAt;
     if (live.phase !== undefined) facts.phase = live.phase;
     if (live.message !== undefined) facts.message = live.message;
     if (live.etaMs !== undefined && live.percent < 100) facts.etaMs = Math.max(0, live.etaMs - (now - live.at));

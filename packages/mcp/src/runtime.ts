@@ -3,6 +3,7 @@ import type { LogLevels } from './log-levels.js';
 import type { ResolvedOptions } from './options.js';
 import type { OwnerResolver } from './owner.js';
 import type { HeadwayTaskStore } from './task-store-adapter.js';
+import type { SummaryView } from './task-view.js';
 
 /** Names of the companion tools, after the prefix. */
 export interface CompanionNames {
@@ -22,6 +23,8 @@ export interface Runtime {
   readonly levels: LogLevels;
   readonly store: HeadwayTaskStore;
   readonly names: CompanionNames;
+  /** How handles, the companion tools and `task://` show a task. */
+  readonly view: SummaryView;
 }
 
 export function companionNames(prefix: string): CompanionNames {

@@ -49,7 +49,8 @@ function countsOf(current: number | undefined, total: number | undefined): strin
   return isNumber(total) && total > 0 ? `${Math.min(done, Math.floor(total))}/${Math.floor(total)}` : `${done} done`;
 }
 
-function labelOf(phase: string | undefined, message: string | undefined): string | undefined {
+/** What a task is doing, in one line: "Deleting subjects – orders-value", the phase or the message alone, or undefined. */
+export function labelOf(phase: string | undefined, message: string | undefined): string | undefined {
   const p = oneLine(phase);
   const m = oneLine(message);
   if (p && m && m !== p) return `${p} – ${m}`;

@@ -33,7 +33,7 @@ export function installTaskResources(rt: Runtime): void {
       const id = String(variables['id'] ?? '');
       const record = await manager.get(id, { owner: rt.owners.of(extra).owner });
       if (!record) throw protocolError({ kind: 'task-not-found', taskId: id });
-      const body = { ...toSummary(record), ...(isTerminal(record.status) && record.result !== undefined && { result: record.result }) };
+      const body = { ...toSummary(record, rt.view), ...(isTerminal(record.status) && record.result !== undefined && { result: record.result }) };
       return { contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(body) }] };
     },
   );

@@ -3,7 +3,7 @@ import type { CreateTaskOptions, TaskStore as McpTaskStore } from '@modelcontext
 import type { Request, RequestId, Result, Task } from '@modelcontextprotocol/sdk/types.js';
 import { errorText } from './errors.js';
 import { clampTtl, checkMs } from './task-options.js';
-import { finalToolResult, toMcpTask } from './task-view.js';
+import { finalToolResult, liveMcpTask } from './task-view.js';
 
 /** A task this store was asked about is missing (or another owner's); worded like every "not found". */
 export class TaskGoneError extends Error {
@@ -61,7 +61,7 @@ export class HeadwayTaskStore implements McpTaskStore {
 
   async getTask(taskId: string, sessionId?: string): Promise<Task | null> {
     const record = await this.manager.get(taskId, { owner: this.ownerOf(sessionId) });
-    return record ? toMcpTask(record, this.pollIntervalMs) : null;
+    return record ? liveMcpTask(this.manager, record, this.pollIntervalMs) : null;
   }
 
   async storeTaskResult(taskId: string, status: 'completed' | 'failed', result: Result, sessionId?: string): Promise<void> {
@@ -99,7 +99,7 @@ export class HeadwayTaskStore implements McpTaskStore {
   async listTasks(cursor?: string, sessionId?: string): Promise<{ tasks: Task[]; nextCursor?: string }> {
     const page = await this.manager.list({ owner: this.ownerOf(sessionId), ...(cursor !== undefined && { cursor }), limit: 100 });
     return {
-      tasks: page.tasks.map((r) => toMcpTask(r, this.pollIntervalMs)),
+      tasks: page.tasks.map((r) => liveMcpTask(this.manager, r, this.pollIntervalMs)),
       ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }),
     };
   }

@@ -1,5 +1,8 @@
-import type { TaskSnapshot as TaskRecord, TaskStatus } from '@headway/core';
+import type { TaskManager, TaskSnapshot as TaskRecord, TaskStatus } from '@headway/core';
 import type { CallToolResult, Task } from '@modelcontextprotocol/sdk/types.js';
+import { progressMemoOf } from './progress-memo.js';
+import type { LiveProgress } from './progress-memo.js';
+import { labelOf } from './status-line.js';
 
 /** `_meta` key of the task a message relates to (2025-11-25). */
 export const RELATED_TASK_META_KEY = 'io.modelcontextprotocol/related-task';
@@ -12,10 +15,13 @@ export function toMcpStatus(status: TaskStatus): Task['status'] {
   return status === 'queued' ? 'working' : status;
 }
 
-/** A Headway record as an MCP Task (2025-11-25). */
-export function toMcpTask(record: TaskRecord, pollIntervalMs: number): Task {
-  const updatedAt = Math.max(record.finishedAt ?? record.startedAt ?? record.createdAt, record.createdAt);
-  const message = statusMessageOf(record);
+/**
+ * A Headway record as an MCP Task (2025-11-25); `live`: what this process saw of its progress
+ * (the phase in `statusMessage`, and its latest move in `lastUpdatedAt`).
+ */
+export function toMcpTask(record: TaskRecord, pollIntervalMs: number, live?: LiveProgress): Task {
+  const updatedAt = lastChangedAt(record, live);
+  const message = statusMessageOf(record, live);
   const createdAt = new Date(record.createdAt).toISOString();
   return {
     taskId: record.id,
@@ -28,11 +34,29 @@ export function toMcpTask(record: TaskRecord, pollIntervalMs: number): Task {
   };
 }
 
-function statusMessageOf(record: TaskRecord): string | undefined {
+/** The MCP Task of a record as `tasks/get` and `tasks/list` answer it, with the progress this process saw of it. */
+export function liveMcpTask(manager: TaskManager, record: TaskRecord, pollIntervalMs: number): Task {
+  return toMcpTask(record, pollIntervalMs, progressMemoOf(manager).facts(record.id, Date.now()));
+}
+
+/**
+ * When a task last changed, epoch ms: created, started, asked a question, finished, or (as far as
+ * this process saw, `live`) moved its progress. The store keeps no time of progress.
+ */
+export function lastChangedAt(record: TaskRecord, live?: LiveProgress): number {
+  return Math.max(record.createdAt, record.startedAt ?? 0, record.inputRequest?.requestedAt ?? 0, record.finishedAt ?? 0, live?.movedAt ?? 0);
+}
+
+/**
+ * E.g. "42%: Deleting subjects – orders-value": percent, then the phase (when seen here) and the
+ * latest message; while the task waits for input, the question.
+ */
+function statusMessageOf(record: TaskRecord, live: LiveProgress | undefined): string | undefined {
   if (record.status === 'failed' || record.status === 'cancelled') return record.error?.message;
   if (record.status === 'completed') return undefined;
-  const percent = `${Math.floor(record.progress)}%`;
-  return record.statusMessage ? `${percent}: ${record.statusMessage}` : percent;
+  const percent = `${Math.floor(Math.max(record.progress, live?.percent ?? 0))}%`;
+  const label = record.status === 'input_required' ? record.statusMessage : labelOf(live?.phase, live?.message ?? record.statusMessage);
+  return label ? `${percent}: ${label}` : percent;
 }
 
 /** What programs get back about a task: the same shape from handles, task_status and task://. */
@@ -48,7 +72,8 @@ export interface TaskSummary {
   finishedAt?: string;
   ttlMs: number;
   error?: { message: string; code?: string };
-  resourceUri: string;
+  /** `task://{id}`, only where the binding serves it (SDK v1 with `resources` on). */
+  resourceUri?: string;
 }
 
 /**
@@ -57,8 +82,16 @@ export interface TaskSummary {
  */
 export type StatusMessageOf = (record: TaskRecord) => string | undefined;
 
-export function toSummary(record: TaskRecord, statusMessageOf?: StatusMessageOf): TaskSummary {
-  const statusMessage = statusMessageOf?.(record) ?? record.statusMessage;
+/** How a binding shows tasks in summaries. */
+export interface SummaryView {
+  /** The wording of `statusMessage`; without it, the record's latest message. */
+  readonly statusMessageOf?: StatusMessageOf | undefined;
+  /** Whether this binding serves `task://{id}` (SDK v1 with `resources` on): only then does a summary name it. */
+  readonly resources: boolean;
+}
+
+export function toSummary(record: TaskRecord, view: SummaryView): TaskSummary {
+  const statusMessage = view.statusMessageOf?.(record) ?? record.statusMessage;
   return {
     taskId: record.id,
     kind: record.kind,
@@ -69,7 +102,7 @@ export function toSummary(record: TaskRecord, statusMessageOf?: StatusMessageOf)
     ...(record.finishedAt !== undefined && { finishedAt: new Date(record.finishedAt).toISOString() }),
     ttlMs: record.ttlMs,
     ...(record.error && { error: { message: record.error.message, ...(record.error.code && { code: record.error.code }) } }),
-    resourceUri: taskUri(record.id),
+    ...(view.resources && { resourceUri: taskUri(record.id) }),
   };
 }
 

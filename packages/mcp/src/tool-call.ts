@@ -19,6 +19,7 @@ import { issueTexts } from './tool-args.js';
 import { createToolContext } from './tool-context.js';
 import type { McpToolContext } from './tool-context.js';
 import { handleAnswer } from './handle-answer.js';
+import { progressMemoOf } from './progress-memo.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
 import type { McpExtra } from './types.js';
 
@@ -63,7 +64,7 @@ export async function callTool(
     input: args,
     owner: caller.owner,
     metadata,
-    reporters: [...(sink.sends ? [sink] : []), ...(questions ? [questions] : [])],
+    reporters: [progressMemoOf(manager), ...(sink.sends ? [sink] : []), ...(questions ? [questions] : [])],
     resumable: tool.task.resumable,
     ttlMs,
     timeoutMs: tool.task.timeoutMs,
@@ -82,7 +83,7 @@ export async function callTool(
 
   if (start !== 'inline') {
     startAfterAnswer(manager, record, fn);
-    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleAnswer(record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs });
+    return native ? { task: toMcpTask(record, rt.options.pollIntervalMs) } : handleAnswer(record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs, view: rt.view });
   }
 
   // Inline (and auto until its budget): the request stays open and follows the task, asking the
@@ -108,9 +109,9 @@ export async function callTool(
       await drainSink(sink, DRAIN_MS);
       answer = finalToolResult(followed.record);
     } else if (followed.end === 'stopped') {
-      answer = handleAnswer(followed.record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs, cause: { stopped: extra.signal.aborted ? 'cancelled' : 'shutdown' } });
+      answer = handleAnswer(followed.record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs, cause: { stopped: extra.signal.aborted ? 'cancelled' : 'shutdown' }, view: rt.view });
     } else {
-      answer = handleAnswer(followed.record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs, cause: { promotedAfterMs: tool.task.inlineBudgetMs } });
+      answer = handleAnswer(followed.record, { names: rt.names, maxWaitMs: rt.options.maxWaitMs, cause: { promotedAfterMs: tool.task.inlineBudgetMs }, view: rt.view });
     }
     // Nothing more goes out on the request; the client confirms it handled what did, then the answer goes.
     sink.closeRequest();

@@ -14,7 +14,7 @@ const ANSWER_VALUE = { anyOf: [{ type: 'string' }, { type: 'number' }, { type: '
 
 export function registerCompanionToolsV2(server: McpServer, rt: V2Runtime): void {
   const { names } = rt;
-  const runs = companionRuns(rt.manager, names, rt.maxWaitMs, rt.statusMessageOf);
+  const runs = companionRuns(rt.manager, names, rt.maxWaitMs, rt.view);
   const waitSeconds = Math.floor(rt.maxWaitMs / 1000);
   const texts = companionToolTexts(names, waitSeconds);
   const register = <A>(text: CompanionToolText, name: string, properties: Record<string, Record<string, unknown>>, required: string[], annotations: ToolAnnotations, run: (caller: CompanionCaller, args: A, ctx: ServerContext) => Promise<ToolResult>) => {

@@ -5,7 +5,7 @@ import { ProtocolError } from '@modelcontextprotocol/server';
 import type { Server, ServerContext } from '@modelcontextprotocol/server';
 import { ErrorCode, errorCode, errorText } from './errors.js';
 import type { Problem } from './errors.js';
-import { finalToolResult, toMcpTask, withRelatedTask } from './task-view.js';
+import { finalToolResult, liveMcpTask, withRelatedTask } from './task-view.js';
 import type { V2Runtime } from './v2-runtime.js';
 
 const fail = (problem: Problem): never => {
@@ -28,7 +28,7 @@ export function installLegacyTaskMethods(server: Server, rt: V2Runtime): void {
 
   on('tasks/get', async (request, ctx) => {
     const { record } = await find(request.params!.taskId, ctx);
-    return toMcpTask(record, rt.pollIntervalMs)
+    return liveMcpTask(manager, record, rt.pollIntervalMs)
   });
 
   on('tasks/result', async (request, ctx) => {
@@ -48,7 +48,7 @@ export function installLegacyTaskMethods(server: Server, rt: V2Runtime): void {
     try {
       const cursor = request.params?.cursor;
       const page = await manager.list({ owner: caller.owner, limit: 100, ...(cursor !== undefined && { cursor }) });
-      return { tasks: page.tasks.map((t) => toMcpTask(t, rt.pollIntervalMs)), ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) }
+      return { tasks: page.tasks.map((t) => liveMcpTask(manager, t, rt.pollIntervalMs)), ...(page.nextCursor !== undefined && { nextCursor: page.nextCursor }) }
     } catch (error) {
       if (error instanceof HeadwayError) return fail({ kind: 'error', error, code: ErrorCode.InvalidParams });
       throw error;
@@ -61,6 +61,6 @@ export function installLegacyTaskMethods(server: Server, rt: V2Runtime): void {
     if (isTerminal(record.status)) return fail({ kind: 'already-finished', taskId, status: record.status });
     // Resolves once the task is cancelled, as 2025-11-25 requires.
     const after = await manager.cancel(taskId, { owner, reason: 'Cancelled by the client (tasks/cancel)' });
-    return toMcpTask(after, rt.pollIntervalMs)
+    return liveMcpTask(manager, after, rt.pollIntervalMs)
   });
 }

@@ -82,7 +82,8 @@ export function resolveRuntime(options: HeadwayV2Options): V2Runtime {
     pollIntervalMs: shared.pollIntervalMs,
     pollPolicy: resolvePollPolicy(options.pollPolicy),
     reporters: shared.reporters,
-    statusMessageOf: liveStatusMessageOf(options.manager),
+    // No task:// resources on this binding: summaries do not name them.
+    view: { statusMessageOf: liveStatusMessageOf(options.manager), resources: false },
     stateCodec: stateCodecOf(options.manager, options.requestStateKey),
   };
 }

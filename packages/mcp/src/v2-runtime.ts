@@ -3,7 +3,7 @@ import type { RequestStateCodec, ServerContext } from '@modelcontextprotocol/ser
 import type { OwnerTransport, TaskOwner } from './owner-rule.js';
 import type { PollPolicy } from './poll-interval.js';
 import type { CompanionNames } from './runtime.js';
-import type { StatusMessageOf } from './task-view.js';
+import type { SummaryView } from './task-view.js';
 
 /** What the parts of one v2 attachment share. */
 export interface V2Runtime {
@@ -25,7 +25,7 @@ export interface V2Runtime {
   /** `pollIntervalMs` of extension tasks (it follows the task). */
   readonly pollPolicy: PollPolicy;
   readonly reporters: readonly Reporter[];
-  /** The status line of a running task in task_status and handle answers (task-status-line.ts). */
-  readonly statusMessageOf: StatusMessageOf;
+  /** How task_status and handle answers show a task: a running one's status line (task-status-line.ts), no `task://`. */
+  readonly view: SummaryView;
   readonly stateCodec: RequestStateCodec<{ taskId: string }>;
 }

@@ -102,7 +102,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
     startAfterAnswer(manager, record, fn);
     if (legacyTask) return { task: toMcpTask(record, rt.pollIntervalMs) };
     if (start === 'task') return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
-    return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, statusMessageOf: rt.statusMessageOf });
+    return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, view: rt.view });
   }
   return follow(rt, tool, ctx, record, caller.owner, declared, sink!, questions!);
 }
@@ -151,7 +151,7 @@ async function follow(
         if (declared) return { ...encodeCreateTaskResult(extStateOf(rt, record)) };
         const cause: HandleCause =
           followed.end === 'stopped' ? { stopped: ctx.mcpReq.signal.aborted ? 'cancelled' : 'shutdown' } : { promotedAfterMs: budgetMs ?? rt.inlineBudgetMs };
-        return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, cause, statusMessageOf: rt.statusMessageOf });
+        return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, cause, view: rt.view });
       }
       const question = record.inputRequest!;
       questions.handle(question.id);
@@ -170,7 +170,7 @@ async function follow(
       // 2025-11-25 over HTTP is stateless on SDK v2: the client's answer to a request from the
       // server would reach another instance. An auto call continues as a handle (task_status shows
       // the question, task_respond answers it); an inline one cannot wait for an answer.
-      if (tool.task.mode === 'auto') return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, statusMessageOf: rt.statusMessageOf });
+      if (tool.task.mode === 'auto') return handleAnswer(record, { names: rt.names, maxWaitMs: rt.maxWaitMs, view: rt.view });
       await manager
         .respond(record.id, { requestId: question.id, action: 'cancel', unavailable: STATELESS_QUESTION }, { owner })
         .catch(() => undefined);

@@ -42,7 +42,7 @@ describe('auto mode', () => {
     expect(handle.follow.wait).toBe('task_wait');
     const text = (first.content[0] as { text: string }).text;
     expect(text).toContain('task_wait');
-    expect(text).toContain(handle.task.taskId);
+    expect(text).toContain(`${handle.task.taskId} (slow-auto) is taking longer than 300 ms, so it continues in the background.`);
     // The task keeps running after the answer.
     let waited: CallToolResult;
     do {

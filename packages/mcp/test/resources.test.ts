@@ -41,4 +41,24 @@ describe('tasks as resources', () => {
     expect(setup.inbox.updated).toEqual([]);
     await expect(setup.client.subscribeResource({ uri: 'file:///etc/passwd' })).rejects.toMatchObject({ code: -32602 });
   });
+
+  it('handles and task_status name task://{id} (and follow.resource) only where it is served', async () => {
+    setup = await inMemory();
+    const served = (await setup.client.callTool({ name: 'slow_handle', arguments: { ms: 50 } })) as CallToolResult;
+    const content = served.structuredContent as { task: { taskId: string; resourceUri?: string }; follow: { resource?: string } };
+    expect(content.task.resourceUri).toBe(`task://${content.task.taskId}`);
+    expect(content.follow.resource).toBe(content.task.resourceUri);
+    await setup.close();
+
+    setup = await inMemory({ headway: { resources: false } });
+    expect(setup.client.getServerCapabilities()?.resources).toBeUndefined();
+    const handle = (await setup.client.callTool({ name: 'slow_handle', arguments: { ms: 50 } })) as CallToolResult;
+    const { taskId } = (handle.structuredContent as { task: { taskId: string } }).task;
+    const status = (await setup.client.callTool({ name: 'task_status', arguments: { taskId } })) as CallToolResult;
+    const listed = (await setup.client.callTool({ name: 'task_list', arguments: {} })) as CallToolResult;
+    for (const answer of [handle, status, listed]) expect(JSON.stringify(answer)).not.toContain('task://');
+    expect(handle.structuredContent).toMatchObject({ task: { taskId }, follow: { wait: 'task_wait' } });
+    expect((handle.structuredContent as { follow: object }).follow).not.toHaveProperty('resource');
+    await expect(setup.client.readResource({ uri: `task://${taskId}` })).rejects.toThrow();
+  });
 });

@@ -56,5 +56,9 @@ describe('stdio (child process)', () => {
     await eventually(() => inbox.logs.some((l) => l.level === 'warning' && String((l.data as { message?: string }).message).startsWith('Cancelled until_cancelled task')));
     const status = (await client.callTool({ name: 'task_status', arguments: { taskId: id } })) as CallToolResult;
     expect((status.structuredContent as { task: { status: string } }).task.status).toBe('cancelled');
+    // One local owner on stdio: it lists its tasks without anonymousListing (which concerns HTTP only).
+    const listed = (await client.callTool({ name: 'task_list', arguments: {} })) as CallToolResult;
+    expect(listed.isError).toBeFalsy();
+    expect((listed.structuredContent as { tasks: { taskId: string }[] }).tasks.map((t) => t.taskId)).toContain(id);
   }, 30_000);
 });

@@ -62,8 +62,15 @@ describe('the v2 binding on the wire (2026-07-28)', () => {
     // The same status line as inline progress and the extension's statusMessage: phase, counts, percent.
     const line = /^Deleting subjects: \d+\/16 \(\d+ %\)/;
     expect((structured(handle).task as { statusMessage?: string }).statusMessage).toMatch(line);
+    // Sub-second budgets are said in ms (600 here), not rounded to whole seconds.
+    expect((handle.response.result?.content as { text: string }[])[0]!.text).toContain(`${task.taskId} (slow_auto) is taking longer than 600 ms, so it continues in the background.`);
     const status = await callTool(v2.url, 'task_status', { taskId: task.taskId }, envelope({ tasks: false }));
     expect((structured(status).task as { statusMessage?: string }).statusMessage).toMatch(line);
+    // This binding serves no task:// resources, so neither the handle nor task_status names one.
+    expect(JSON.stringify(handle.response.result)).not.toContain('task://');
+    expect(structured(handle).follow).not.toHaveProperty('resource');
+    expect(structured(handle).task).not.toHaveProperty('resourceUri');
+    expect(JSON.stringify(status.response.result)).not.toContain('task://');
     const waited = await callTool(v2.url, 'task_wait', { taskId: task.taskId }, envelope({ tasks: false }));
     expect(structured(waited)).toMatchObject({ slept: 800, owner: 'anonymous' });
     const listed = await callTool(v2.url, 'task_list', {}, envelope({ tasks: false }));
