@@ -196,4 +196,54 @@ describe('MemoryTaskStore', () => {
     expect((await store.get('p6', 'o'))!.id).toBe('p6');
     expect((await store.list({ owner: 'o' })).tasks.map((t) => t.id)).toEqual(['p6', 'p7']);
   });
+
+  it('scan: a walk in seq order, paused while records come and go, visits every record that stays exactly once', () => {
+    type Op = { type: 'step'; n: number } | { type: 'create'; tie: boolean } | { type: 'delete'; pick: number } | { type: 'finish'; pick: number };
+    const op = fc.oneof(
+      fc.record({ type: fc.constant('step' as const), n: fc.integer({ min: 1, max: 5 }) }),
+      fc.record({ type: fc.constant('create' as const), tie: fc.boolean() }),
+      fc.record({ type: fc.constant('delete' as const), pick: fc.nat() }),
+      fc.record({ type: fc.constant('finish' as const), pick: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), fc.boolean(), fc.array(op as fc.Arbitrary<Op>, { maxLength: 60 }), (initial, packFinished, ops) => {
+        const store = new MemoryTaskStore({ packFinished });
+        let next = 0;
+        const create = (seq: number): string => {
+          const id = `r${next++}`;
+          store.insert({ ...record(store, id), seq });
+          return id;
+        };
+        for (let i = 0; i < initial; i++) create(store.nextSeq());
+        const atStart = new Set(Array.from({ length: initial }, (_, i) => `r${i}`));
+        const deleted = new Set<string>();
+        const visited: { id: string; seq: number }[] = [];
+        const walk = store.scan();
+        const step = (): boolean => {
+          const item = walk.next();
+          if (item.done) return false;
+          // A record the walk hands out is in the store at that moment.
+          expect(store.has(item.value.id)).toBe(true);
+          visited.push({ id: item.value.id, seq: item.value.seq });
+          return true;
+        };
+        for (const o of ops) {
+          const ids = [...atStart, ...Array.from({ length: next - initial }, (_, i) => `r${initial + i}`)].filter((id) => store.has(id));
+          if (o.type === 'step') for (let k = 0; k < o.n && step(); k++);
+          else if (o.type === 'create') create(o.tie && visited.length > 0 ? visited[visited.length - 1]!.seq : store.nextSeq());
+          else if (ids.length > 0 && o.type === 'delete') {
+            const id = ids[o.pick % ids.length]!;
+            store.delete(id);
+            deleted.add(id);
+          } else if (ids.length > 0) store.apply(ids[o.pick % ids.length]!, { status: 'completed' });
+        }
+        while (step());
+        const seen = visited.map((v) => v.id);
+        expect(new Set(seen).size).toBe(seen.length);
+        for (const id of atStart) if (!deleted.has(id)) expect(seen).toContain(id);
+        expect(visited.map((v) => v.seq)).toEqual([...visited.map((v) => v.seq)].sort((a, b) => a - b));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

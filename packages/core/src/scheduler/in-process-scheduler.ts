@@ -1,4 +1,5 @@
 import { DependencyFailedError, InvalidArgumentError, ShutdownError } from '../errors.js';
+import { IdMap } from '../id-map.js';
 import { isPromiseLike } from '../maybe-promise.js';
 import type { TaskRecord } from '../task-record.js';
 import { isTerminal } from '../task-record.js';
@@ -22,7 +23,7 @@ export class InProcessScheduler implements Scheduler {
   readonly name = 'in-process';
   readonly remote = false;
   private host!: SchedulerHost;
-  private readonly live = new Map<string, LiveTask>();
+  private readonly live = new IdMap<LiveTask>();
   /** Tasks no function can run here yet (their kind is defined later). */
   private readonly held = new Set<LiveTask>();
   /** Tasks waiting on each unfinished dependency. */

@@ -1,4 +1,5 @@
 import { HeadwayError } from '../errors.js';
+import { IdMap } from '../id-map.js';
 import { isTerminal } from '../task-record.js';
 import type { TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
 import { checkPageSize, decodeCursor, encodeCursor } from './cursor.js';
@@ -41,7 +42,7 @@ function* merged(sets: readonly SeqSet<Entry>[], afterSeq: number): Generator<En
  */
 export class MemoryTaskStore implements TaskStore {
   readonly durable = false;
-  private readonly records = new Map<string, Entry>();
+  private readonly records = new IdMap<Entry>();
   private readonly all = new SeqSet<Entry>();
   private readonly byOwner = new Map<string, SeqSet<Entry>>();
   private readonly byStatus = new Map<TaskStatus, SeqSet<Entry>>();
@@ -260,12 +261,12 @@ export class MemoryTaskStore implements TaskStore {
   }
 
   /**
-   * Every stored record itself (read-only; finished ones may be packed: see `recordJson`), in
-   * insertion order. A live walk: records added while it runs are visited, records deleted before
-   * they are reached are not.
+   * Every stored record itself (read-only; finished ones may be packed: see `recordJson`), in seq
+   * order. A live walk that may be paused while the store changes: records added after the
+   * walk's place are visited, records deleted before they are reached are not, none twice.
    */
   scan(): IterableIterator<IndexedRecord> {
-    return this.records.values();
+    return this.all.walk();
   }
 
   delete(id: string): boolean {

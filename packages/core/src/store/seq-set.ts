@@ -29,9 +29,11 @@ function last(chunk: Chunk<unknown>): number {
  * search and a move within one chunk, whatever the size; walking from a seq starts where it lands.
  * Holds each item once (by identity); records sharing a seq keep their insertion order.
  */
-export class SeqSet<T extends { readonly seq: number }> {
+export class SeqSet<T extends { readonly seq: number; readonly id: string }> {
   private chunks: Chunk<T>[] = [];
   private count = 0;
+  /** Bumped when records move (added or removed), so that a `walk` finds its place again. */
+  private moves = 0;
 
   get size(): number {
     return this.count;
@@ -39,6 +41,7 @@ export class SeqSet<T extends { readonly seq: number }> {
 
   add(record: T): void {
     this.count++;
+    this.moves++;
     const chunks = this.chunks;
     const seq = record.seq;
     const tail = chunks[chunks.length - 1];
@@ -88,6 +91,7 @@ export class SeqSet<T extends { readonly seq: number }> {
         }
         removeAt(seqs, i);
         removeAt(items, i);
+        this.moves++;
         if (seqs.length === 0) chunks.splice(ci, 1);
         this.count--;
         return true;
@@ -106,6 +110,46 @@ export class SeqSet<T extends { readonly seq: number }> {
     for (; ci < chunks.length; ci++, i = 0) {
       const items = chunks[ci]!.items;
       for (; i < items.length; i++) yield items[i]!;
+    }
+  }
+
+  /**
+   * Every record in seq order, as a walk that may be paused while the set changes (a snapshot
+   * written a batch at a time): a record added behind it is not visited, one added ahead of it is,
+   * one removed before it is reached is not, and none is visited twice.
+   */
+  *walk(): Generator<T> {
+    let moves = this.moves;
+    let ci = 0;
+    let i = 0;
+    let lastSeq = -Infinity;
+    // Ids already visited at `lastSeq` (records may share a seq): almost always one.
+    const visitedAtLastSeq: string[] = [];
+    for (;;) {
+      const chunks = this.chunks;
+      if (moves !== this.moves) {
+        // Positions moved while paused: start again at the first record of `lastSeq`.
+        moves = this.moves;
+        ci = this.chunkFor(lastSeq);
+        i = ci < chunks.length ? lowerBound(chunks[ci]!.seqs, lastSeq) : 0;
+      }
+      const chunk = chunks[ci];
+      if (!chunk) return;
+      if (i >= chunk.items.length) {
+        ci++;
+        i = 0;
+        continue;
+      }
+      const seq = chunk.seqs[i]!;
+      const record = chunk.items[i++]!;
+      if (seq === lastSeq) {
+        if (visitedAtLastSeq.includes(record.id)) continue;
+      } else {
+        lastSeq = seq;
+        visitedAtLastSeq.length = 0;
+      }
+      visitedAtLastSeq.push(record.id);
+      yield record;
     }
   }
 
