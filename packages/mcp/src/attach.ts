@@ -4,13 +4,13 @@ import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server
 import type { AnySchema, SchemaOutput, ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { defineRecoveryKind } from './call-engine.js';
+import { recoveryReporters } from './call-reporters.js';
 import { registerCompanionTools } from './companion-tools.js';
 import { LogLevels } from './log-levels.js';
 import { installNativeTaskHandlers } from './native-tasks.js';
 import { checkUnknownArguments, resolveOptions, resolveToolTask } from './options.js';
 import type { HeadwayMcpOptions, HeadwayToolConfig } from './options.js';
 import { OwnerResolver } from './owner.js';
-import { progressMemoOf } from './progress-memo.js';
 import { BEARER_NOTE } from './owner-rule.js';
 import { companionNames } from './runtime.js';
 import type { CompanionNames, Runtime } from './runtime.js';
@@ -118,7 +118,7 @@ export class HeadwayMcp {
     const tool: HeadwayTool = { name, task, ...outputParser(config.outputSchema), handler: handler as ToolHandler };
     defineRecoveryKind(this.rt.options.manager, task.kind, recoveryFunction(tool), {
       resumable: task.resumable,
-      reporters: [...this.rt.options.reporters, progressMemoOf(this.rt.options.manager)],
+      reporters: recoveryReporters(this.rt.options.manager, this.rt.options.reporters),
     });
     // A call that may answer with a handle cannot promise the output schema, so only inline and native advertise it.
     const advertiseOutput = task.mode === 'inline' || task.mode === 'native';

@@ -17,7 +17,10 @@ export { resolveToolTask } from './task-options.js';
 export interface HeadwayMcpOptions {
   /** The server's one task manager (shared by every McpServer of the process). */
   manager: TaskManager;
-  /** Extra sinks for every task started through this server (on top of the manager's own). */
+  /**
+   * Sinks for every task a call of this server starts, inline or answered at once, on top of the
+   * manager's own: each event once; a task's end does not close them (README "Sinks of one server").
+   */
   reporters?: readonly Reporter[];
   /** Prefix of the companion tools' names: `${prefix}task_status` … Default: none. */
   toolPrefix?: string;

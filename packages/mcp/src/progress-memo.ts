@@ -15,7 +15,11 @@ interface Live {
   movedAt?: number | undefined;
 }
 
-/** What this process saw of a running task: its status line's facts, and when it last moved. */
+/**
+ * What this process saw of a running task: its status line's facts, and when it last moved. Its
+ * `message` is the task's current one: none when the task has none (yet, or since a phase started
+ * or ended), and then the record's latest message, set before, is not the task's to show.
+ */
 export interface LiveProgress extends StatusLineFacts {
   /** When its progress last moved (a new value, message or phase; heartbeats aside), epoch ms. */
   movedAt?: number;
@@ -46,9 +50,16 @@ export class ProgressMemo implements Reporter {
       const e = event as PhaseEvent;
       if (e.state === 'started') this.slots.set(e.taskId, { name: e.name, from: e.from, to: e.to, total: e.total });
       else if (this.slots.get(e.taskId)?.name === e.name) this.slots.delete(e.taskId);
+      // The task is now in this phase (or, when it ended, in the enclosing one), with no message yet:
+      // the core clears it, as a message belongs to the phase that set it.
+      const phase = e.state === 'started' ? e.name : e.path.at(-2);
       const live = this.live.get(e.taskId);
-      if (live) live.movedAt = e.at;
-      else this.live.set(e.taskId, { percent: e.progress, at: e.at, movedAt: e.at });
+      if (live) {
+        live.phase = phase;
+        live.message = undefined;
+        live.percent = Math.max(live.percent, e.progress);
+        live.movedAt = e.at;
+      } else this.live.set(e.taskId, { phase, percent: e.progress, at: e.at, movedAt: e.at });
     } else {
       this.live.delete(event.taskId);
       this.slots.delete(event.taskId);

@@ -13,7 +13,8 @@ export function taskStatusLine(record: TaskSnapshot, now: number, live?: StatusL
   if (record.status === 'queued') return record.queuePosition !== undefined ? `Queued (position ${record.queuePosition})` : 'Queued';
   const etaMs = taskEtaMs(record, now, live);
   return statusLine({
-    ...(record.statusMessage !== undefined && { message: record.statusMessage }),
+    // What this process saw is the task's current message (none since a phase started); the record's may be older.
+    ...(live === undefined && record.statusMessage !== undefined && { message: record.statusMessage }),
     ...live,
     percent: Math.max(record.progress, live?.percent ?? 0),
     ...(etaMs !== undefined && { etaMs }),

@@ -55,7 +55,8 @@ function statusMessageOf(record: TaskRecord, live: LiveProgress | undefined): st
   if (record.status === 'failed' || record.status === 'cancelled') return record.error?.message;
   if (record.status === 'completed') return undefined;
   const percent = `${Math.floor(Math.max(record.progress, live?.percent ?? 0))}%`;
-  const label = record.status === 'input_required' ? record.statusMessage : labelOf(live?.phase, live?.message ?? record.statusMessage);
+  // What this process saw is the task's current message (none since a phase started); the record's may be older.
+  const label = record.status === 'input_required' ? record.statusMessage : labelOf(live?.phase, live ? live.message : record.statusMessage);
   return label ? `${percent}: ${label}` : percent;
 }
 

@@ -5,6 +5,7 @@ import type { AnySchema, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/ser
 import type { CallToolResult, CreateTaskResult, TaskMetadata } from '@modelcontextprotocol/sdk/types.js';
 import { DRAIN_MS, QuestionWatch, callStart, drainSink, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
 import type { CallSpec } from './call-engine.js';
+import { callReporters } from './call-reporters.js';
 import { ErrorCode, problemOf, toolError } from './errors.js';
 import { protocolError } from './v1-errors.js';
 import type { Problem } from './errors.js';
@@ -19,7 +20,6 @@ import { issueTexts } from './tool-args.js';
 import { createToolContext } from './tool-context.js';
 import type { McpToolContext } from './tool-context.js';
 import { handleAnswer } from './handle-answer.js';
-import { progressMemoOf } from './progress-memo.js';
 import { finalToolResult, toMcpTask } from './task-view.js';
 import type { McpExtra } from './types.js';
 
@@ -64,7 +64,7 @@ export async function callTool(
     input: args,
     owner: caller.owner,
     metadata,
-    reporters: [progressMemoOf(manager), ...(sink.sends ? [sink] : []), ...(questions ? [questions] : [])],
+    reporters: callReporters(manager, rt.options.reporters, [sink.sends ? sink : undefined, questions]),
     resumable: tool.task.resumable,
     ttlMs,
     timeoutMs: tool.task.timeoutMs,

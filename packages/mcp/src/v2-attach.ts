@@ -7,10 +7,10 @@ import type { TaskManager as Manager } from '@headway/core';
 import { ProtocolError } from '@modelcontextprotocol/server';
 import type { McpServer, RegisteredTool, ServerContext, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
 import { defineRecoveryKind } from './call-engine.js';
+import { recoveryReporters } from './call-reporters.js';
 import { errorCode, errorText, problemOf } from './errors.js';
 import type { Problem } from './errors.js';
 import { declaresTasksExtension, missingTasksExtensionError, tasksExtensionCapability } from './ext-tasks-negotiation.js';
-import { progressMemoOf } from './progress-memo.js';
 import type { CompanionNames } from './runtime.js';
 import { allowNonFinalToolResults, wrapRequestHandler } from './sdk-internals.js';
 import { resolveToolTask } from './task-options.js';
@@ -95,7 +95,7 @@ export class HeadwayMcpV2 {
     const task = resolveToolTask(name, config.task, { inlineBudgetMs: this.rt.inlineBudgetMs });
     const outputSchema = config.outputSchema;
     const tool: V2Tool = { name, task, handler: handler as V2Tool['handler'], ...(outputSchema && { checkOutput: (result: ToolResult) => checkOutput(name, outputSchema, result) }) };
-    defineRecoveryKind(this.rt.manager, task.kind, recoveryFunctionV2(tool), { resumable: task.resumable, reporters: [...this.rt.reporters, progressMemoOf(this.rt.manager)] });
+    defineRecoveryKind(this.rt.manager, task.kind, recoveryFunctionV2(tool), { resumable: task.resumable, reporters: recoveryReporters(this.rt.manager, this.rt.reporters) });
     // Without the output route, only a tool that always answers with its final result can advertise its schema.
     const advertiseOutput = this.outputRoute || task.mode === 'inline';
     const sdkConfig = {

@@ -22,7 +22,10 @@ export interface HeadwayV2Options {
   transport?: OwnerTransport;
   /** Names the owner of a request's tasks (e.g. from `authInfo`); undefined falls back to the rule. */
   owner?: OwnerFunction;
-  /** Extra sinks for every task started through this server. */
+  /**
+   * Sinks for every task a call of this server starts, inline or answered at once, on top of the
+   * manager's own: each event once; a task's end does not close them (README "Sinks of one server").
+   */
   reporters?: readonly Reporter[];
   /** Prefix of the companion tools' names. Default none. */
   toolPrefix?: string;

@@ -8,6 +8,7 @@ import { ProtocolError } from '@modelcontextprotocol/server';
 import type { ServerContext } from '@modelcontextprotocol/server';
 import { DRAIN_MS, QuestionWatch, callStart, drainSink, createCallTask, followInline, startAfterAnswer, toolTaskFunction } from './call-engine.js';
 import type { CallSpec, CallStart } from './call-engine.js';
+import { callReporters } from './call-reporters.js';
 import { errorText, problemOf, toolError } from './errors.js';
 import type { Problem } from './errors.js';
 import { elicitParams, extTaskState, inputRequestsOf } from './ext-task-state.js';
@@ -75,7 +76,6 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
   const inline = start === 'inline';
   const sink = inline ? new V2RequestSink(channelOf(rt, ctx), rt.loggerName, liveFacts(manager), progressPolicy(rt)) : undefined;
   const questions = inline ? new QuestionWatch() : undefined;
-  const reporters = [...rt.reporters, progressMemoOf(manager), ...(sink ? [sink] : []), ...(questions ? [questions] : [])];
 
   const metadata = callMetadata(tool.name, start === 'task' ? 'native' : tool.task.mode, { ...ctx.mcpReq.envelope, ...ctx.mcpReq._meta }, rt.era);
   const spec: CallSpec = {
@@ -83,7 +83,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
     input: args,
     owner: caller.owner,
     metadata,
-    reporters,
+    reporters: callReporters(manager, rt.reporters, [sink, questions]),
     resumable: tool.task.resumable,
     ttlMs: legacyTask?.ttl !== undefined ? clampTtl(legacyTask.ttl, rt.maxTtlMs) : tool.task.ttlMs,
     timeoutMs: tool.task.timeoutMs,

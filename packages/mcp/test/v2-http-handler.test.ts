@@ -1,28 +1,19 @@
-import { createServer } from 'node:http';
-import type { IncomingMessage, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { TaskManager } from '@headway/core';
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { fromJsonSchema } from '@modelcontextprotocol/server';
 import type { AuthInfo } from '@modelcontextprotocol/server';
-import { createHttpHandler } from '../src/v2.js';
+import { v2InProcessPerTest } from './support/v2-in-process.js';
 import { callTool, envelope } from './support/wire.js';
 
 // createHttpHandler in process, with the SDK's node:http face: the bearer-capability note, said only
 // when it serves a request whose callers it cannot tell apart (no owner named, no authenticated
 // principal), once; and a Headway tool registered without an inputSchema.
 const NOTE = /a task id is a bearer capability/;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
-});
+const serveV2 = v2InProcessPerTest();
 
 async function serve(authenticate?: (req: IncomingMessage) => AuthInfo | undefined): Promise<{ url: URL; notes: string[] }> {
-  const manager = new TaskManager({ resources: { enabled: false } });
   const notes: string[] = [];
-  const handler = createHttpHandler({
-    manager,
-    serverInfo: { name: 'bearer-note', version: '0.0.0' },
+  const { url } = await serveV2({
     log: (line) => notes.push(line),
     ...(authenticate && { authenticate }),
     tools: (headway) => {
@@ -32,15 +23,7 @@ async function serve(authenticate?: (req: IncomingMessage) => AuthInfo | undefin
       }
     },
   });
-  const server: Server = createServer(handler.listener);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await handler.close();
-    await manager.shutdown({ mode: 'abort', timeoutMs: 1_000 });
-  });
-  return { url: new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`), notes };
+  return { url, notes };
 }
 
 const byHeader = (req: IncomingMessage): AuthInfo | undefined => {
