@@ -56,10 +56,18 @@ class KeptOpen implements Reporter {
 const TRACKED: readonly TaskEventType[] = ['created', 'completed', 'failed', 'cancelled'];
 
 /**
+ * Tasks remembered as created here. A task run by a worker elsewhere (BullMQ) ends where it runs,
+ * and a kind's sinks do not see that end, so without a bound a server that only creates would
+ * remember every task it ever created. Past the bound the oldest are forgotten: a local event of
+ * such a task (a cancel from this replica) may then reach the sink twice.
+ */
+export const MAX_CREATED_HERE = 65_536;
+
+/**
  * A kind definition's sink that skips the tasks created in this process (their calls attached
  * the sink already). It sees only this process's events, as a kind's sinks do.
  */
-class RecoveredTasksOnly implements Reporter {
+export class RecoveredTasksOnly implements Reporter {
   readonly name: string;
   readonly eventTypes?: readonly TaskEventType[];
   /** The event types the sink asked for; undefined for all. */
@@ -77,7 +85,7 @@ class RecoveredTasksOnly implements Reporter {
   }
 
   onEvent(event: TaskEvent): void | Promise<void> {
-    if (event.type === 'created') this.createdHere.add(event.taskId);
+    if (event.type === 'created') this.remember(event.taskId);
     const skip = this.createdHere.has(event.taskId);
     if (isTerminalEvent(event)) this.createdHere.delete(event.taskId);
     if (skip || (this.wanted !== undefined && !this.wanted.has(event.type))) return;
@@ -86,6 +94,19 @@ class RecoveredTasksOnly implements Reporter {
 
   flush(): void | Promise<void> {
     return this.reporter.flush?.();
+  }
+
+  private remember(taskId: string): void {
+    const created = this.createdHere;
+    if (created.size >= MAX_CREATED_HERE) {
+      // A Set iterates in insertion order: the oldest quarter goes.
+      let drop = MAX_CREATED_HERE >> 2;
+      for (const id of created) {
+        if (drop-- === 0) break;
+        created.delete(id);
+      }
+    }
+    created.add(taskId);
   }
 
   close(): void | Promise<void> {

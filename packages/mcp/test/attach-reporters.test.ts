@@ -170,3 +170,22 @@ describe('the reporters option, SDK v2', () => {
     expect(mine.closed).toBe(0);
   });
 });
+
+describe('RecoveredTasksOnly (the kind-level sink of a tool)', () => {
+  it('skips tasks created here, passes recovered ones, and remembers a bounded number of tasks whose end it never sees (run by a worker elsewhere)', async () => {
+    const { MAX_CREATED_HERE, RecoveredTasksOnly } = await import('../src/call-reporters.js');
+    const seen: TaskEvent[] = [];
+    const sink = new RecoveredTasksOnly({ onEvent: (event) => void seen.push(event) });
+    const event = (type: string, taskId: string): TaskEvent => ({ type, taskId, owner: 'o', kind: 'k', at: 0, attempt: 1 }) as unknown as TaskEvent;
+    await sink.onEvent(event('created', 'here'));
+    await sink.onEvent(event('started', 'here'));
+    await sink.onEvent(event('started', 'recovered'));
+    expect(seen.map((e) => `${e.type} ${e.taskId}`)).toEqual(['started recovered']);
+    // Created here, ended elsewhere: never seen to end.
+    for (let i = 0; i < 2 * MAX_CREATED_HERE; i++) await sink.onEvent(event('created', `remote-${i}`));
+    expect((sink as unknown as { createdHere: Set<string> }).createdHere.size).toBeLessThanOrEqual(MAX_CREATED_HERE);
+    // The most recent ones are still known as created here.
+    await sink.onEvent(event('started', `remote-${2 * MAX_CREATED_HERE - 1}`));
+    expect(seen).toHaveLength(1);
+  });
+});

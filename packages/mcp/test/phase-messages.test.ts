@@ -1,7 +1,7 @@
 // A message belongs to the phase that set it: once a phase starts, the status of a task names the
 // phase without the message from before it ("Deleting subjects – Found 42 subjects" would say the
 // phase found them), until the phase says something of its own. On both bindings' tasks/get.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, it } from 'vitest';
 import type { TaskContext } from '@headway/core';
 import { CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { eventually, inMemory } from './support/harness.js';
