@@ -1,14 +1,18 @@
 // Live progress bars on a terminal: one line per running task, redrawn in place, with lines of text
 // printed above them. Not on a terminal (a pipe, a file), bars draw nothing: only the lines are
 // printed, plainly, with no control codes.
+//
+// A bar draws its fill and the caller's text after it, and adds no figures of its own: the text is
+// one status line with one percent and at most one ETA (an MCP server's status line, which words
+// both, or `figuresText` for a caller that has the numbers).
 
 const BAR_WIDTH = 24;
 const LABEL_WIDTH = 8;
 
 /** One task's bar on a `ProgressBoard`. */
 export interface Bar {
-  /** Sets the bar to `percent` (0–100) with a short text (phase, counts); `etaMs` if known, else estimated. */
-  update(percent: number, detail?: string, etaMs?: number): void;
+  /** Fills the bar to `percent` (0–100); `text`, when given, replaces the status line shown after it. */
+  update(percent: number, text?: string): void;
   /** Removes the bar; `line`, when given, is printed in its place for good. */
   done(line?: string): void;
 }
@@ -36,9 +40,9 @@ export class ProgressBoard {
     this.bars.push(line);
     this.render();
     return {
-      update: (percent, detail, etaMs) => {
+      update: (percent, text) => {
         if (!this.bars.includes(line)) return;
-        line.set(percent, detail, etaMs);
+        line.set(percent, text);
         this.render();
       },
       done: (text) => {
@@ -69,28 +73,27 @@ export class ProgressBoard {
 
 class BarLine {
   private percent = 0;
-  private detail = '';
-  private etaMs: number | undefined;
-  /** First reading of this bar, for an estimate of the time left when none is given. */
-  private first: { percent: number; at: number } | undefined;
+  private status = '';
 
   constructor(private readonly label: string) {}
 
-  set(percent: number, detail: string | undefined, etaMs: number | undefined): void {
-    const now = Date.now();
+  set(percent: number, text: string | undefined): void {
     this.percent = Math.max(0, Math.min(100, percent));
-    this.detail = detail ?? this.detail;
-    this.first ??= { percent: this.percent, at: now };
-    const gained = this.percent - this.first.percent;
-    const elapsed = now - this.first.at;
-    this.etaMs = etaMs ?? (gained > 0 && elapsed >= 500 ? ((100 - this.percent) * elapsed) / gained : undefined);
+    this.status = text ?? this.status;
   }
 
   text(): string {
-    const filled = Math.round((this.percent / 100) * BAR_WIDTH);
-    const eta = this.etaMs !== undefined && this.percent < 100 ? ` · ETA ${formatSeconds(this.etaMs)}` : '';
-    return `    ${this.label.padEnd(LABEL_WIDTH)} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${this.percent.toFixed(0).padStart(3)}% ${this.detail}${eta}`;
+    // Floored, as status lines floor their percent: the bar is full only at 100.
+    const filled = Math.floor((this.percent / 100) * BAR_WIDTH);
+    return `    ${this.label.padEnd(LABEL_WIDTH)} [${'█'.repeat(filled)}${'░'.repeat(BAR_WIDTH - filled)}] ${this.status}`.trimEnd();
   }
+}
+
+/** A status line from the numbers, e.g. " 42% Hashing: src/a.ts · ETA 3.1 s" (the percent floored; the ETA while below 100). */
+export function figuresText(percent: number, label: string, etaMs?: number): string {
+  const floored = Math.floor(Math.max(0, Math.min(100, percent)));
+  const eta = etaMs !== undefined && floored < 100 ? ` · ETA ${formatSeconds(etaMs)}` : '';
+  return [`${String(floored).padStart(3)}%`, label].filter((part) => part.length > 0).join(' ') + eta;
 }
 
 /** "0.4 s", "12 s", "3 min 5 s". */

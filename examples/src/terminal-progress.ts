@@ -1,6 +1,6 @@
 import { lifecycleLine } from '@headway/core';
 import type { Reporter, TaskEvent } from '@headway/core';
-import { ProgressBoard } from './progress-bar.js';
+import { figuresText, ProgressBoard } from './progress-bar.js';
 import type { Bar } from './progress-bar.js';
 
 /** A sink that draws a live bar per running task on the terminal and prints the lifecycle log above them. */
@@ -15,7 +15,8 @@ export function terminalReporter(board: ProgressBoard = new ProgressBoard()): Re
     name: 'terminal',
     onEvent(event: TaskEvent) {
       if (event.type === 'progress') {
-        barOf(event).update(event.progress, `${event.phase ? `${event.phase}: ` : ''}${event.message ?? ''}`, event.etaMs);
+        const label = [event.phase, event.message].filter((part) => part !== undefined && part.length > 0).join(': ');
+        barOf(event).update(event.progress, figuresText(event.progress, label, event.etaMs));
         return;
       }
       if (event.type === 'log') {

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ProgressBoard } from '../src/progress-bar.js';
+import { figuresText, ProgressBoard } from '../src/progress-bar.js';
 import { spawnChild } from './support/child-process.js';
 import { screenOf } from './support/screen.js';
 
@@ -77,12 +77,38 @@ describe('the demo (npm run demo)', () => {
     // Bars went back up and were redrawn many times, with percentages and an ETA.
     expect(output.match(/\x1b\[\d+F\x1b\[0J/g)?.length ?? 0).toBeGreaterThan(20); // eslint-disable-line no-control-regex -- the board's redraw sequence
     // epsilon follows its task through task_status, whose statusMessage is the status line (phase – item: counts (percent), ETA);
-    // the bar is cut to the terminal's width.
-    expect(output).toMatch(/epsilon +\[[█░]{24}\] +\d+% Processing – item \d+: \d+\/\d+ \(\d+ %\)(, (a few seconds|about \d+ (s|min)) left)?/);
+    // the bar draws it after its fill, adding no figures of its own, and is cut to the terminal's width.
+    expect(output).toMatch(/epsilon +\[[█░]{24}\] Processing – item \d+: \d+\/50 \(\d+ %\)(, (a few seconds|about \d+ (s|min)) left)?/);
+    // Every bar line, as drawn: one percent and at most one ETA.
+    const barLinesOf = (text: string) => text.split(/\x1b\[\d+F\x1b\[0J|\r?\n/).filter((line) => /^ {4}\S+ +\[[█░]{24}\]/.test(line)); // eslint-disable-line no-control-regex -- the board's redraw sequence
+    const barLines = barLinesOf(output);
+    expect(barLines.length).toBeGreaterThan(20);
+    for (const line of barLines) {
+      expect((line.match(/%/g) ?? []).length, line).toBeLessThanOrEqual(1);
+      expect((line.match(/ETA| left\b/g) ?? []).length, line).toBeLessThanOrEqual(1);
+    }
+    // After the restart the resumed task's phase spans the items left: its line says where the batch
+    // stands ("item 33 of 50") and shows no count that started again from 1.
+    const restart = output.indexOf('↻ server started again');
+    expect(restart).toBeGreaterThan(0);
+    const resumed = barLinesOf(output.slice(restart)).filter((line) => line.includes('epsilon') && line.includes('Processing'));
+    expect(resumed.length).toBeGreaterThan(0);
+    for (const line of resumed) {
+      expect(line).toMatch(/Processing – item (\d+) of 50: \d+ %/);
+      expect(line).not.toMatch(/\d+\/\d+/);
+    }
     const screen = screenOf(output);
     // No bar is left on the screen at the end: each finished bar became its result line.
     expect(screen.filter((line) => /\[[█░]{24}\]/.test(line))).toEqual([]);
     checkStory(screen);
+  });
+});
+
+describe('figuresText', () => {
+  it('words a status line from the numbers: the percent floored, as the bar fills, and the ETA only below 100', () => {
+    expect(figuresText(59.6, 'Hashing: src/a.ts', 2_300)).toBe(' 59% Hashing: src/a.ts · ETA 2.3 s');
+    expect(figuresText(100, 'Done', 0)).toBe('100% Done');
+    expect(figuresText(5, '')).toBe('  5%');
   });
 });
 
@@ -108,13 +134,14 @@ describe('ProgressBoard', () => {
     b.print('step 1');
     const alpha = b.bar('alpha');
     const beta = b.bar('beta');
-    alpha.update(50, 'Processing 5/10');
+    alpha.update(50, 'Processing: 5/10 (50 %), 3 s left');
     beta.update(10, `a long message ${'x'.repeat(80)}`);
     b.print('a line above the bars');
     let screen = screenOf(written());
     expect(screen).toHaveLength(4);
     expect(screen.slice(0, 2)).toEqual(['step 1', 'a line above the bars']);
-    expect(screen[2]).toMatch(/^ {4}alpha {4}\[█{12}░{12}\] +50% Processing 5\/10$/);
+    // The bar adds no figures to its text: one percent, one ETA.
+    expect(screen[2]).toBe('    alpha    [████████████░░░░░░░░░░░░] Processing: 5/10 (50 %), 3 s left');
     expect(screen[3]).toHaveLength(79);
     expect(screen[3]!.endsWith('…')).toBe(true);
     alpha.done('alpha done');

@@ -23,8 +23,9 @@ afterAll(async () => {
 const ALICE = ['--header', 'Authorization: Bearer alice'];
 
 describe('MCP Inspector CLI against the schema-registry HTTP example (defaults)', () => {
-  it('tools/list shows the tools with their annotations and described fields', async () => {
-    const { result } = await runInspectorCli(example.mcpUrl, ['--method', 'tools/list']);
+  it('tools/list shows the tools with their annotations and described fields; npm runs on Node 22 too, so it warns of no engine', async () => {
+    const { result, stderr } = await runInspectorCli(example.mcpUrl, ['--method', 'tools/list']);
+    expect(stderr).not.toContain('EBADENGINE');
     const tools = Object.fromEntries((result as { tools: Tool[] }).tools.map((t) => [t.name, t]));
     expect(Object.keys(tools)).toEqual(expect.arrayContaining(['clear_context_batch', 'count_schemas', 'export_context', 'task_status', 'task_wait', 'task_cancel']));
     expect(tools.clear_context_batch!.annotations).toMatchObject({ destructiveHint: true, idempotentHint: true, readOnlyHint: false });

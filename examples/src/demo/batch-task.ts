@@ -47,14 +47,18 @@ export async function runBatch(workDir: string, input: BatchInput, ctx: TaskCont
     ctx.log.info(`Resuming ${input.name} from its checkpoint: item ${start + 1} of ${input.items}`, { next: start });
   }
 
-  // The phase spans what is left: after a restart, progress goes on from where it stood.
-  await ctx.progress.phase('Processing', { total: Math.max(1, input.items - start), to: 95 }, async (phase) => {
+  // A phase starts where progress stands: after a restart it spans only the items left, so counts of
+  // its own would start again at 1 ("1/30" at item 21 of 50). A resumed run's phase has no item
+  // count; its messages say where the batch stands instead ("item 21 of 50").
+  const left = input.items - start;
+  await ctx.progress.phase('Processing', resumedFrom === undefined ? { total: input.items, to: 95 } : { to: 95 }, async (phase) => {
     for (let i = start; i < input.items; i++) {
       await wait(input.itemMs);
       const digest = createHash('sha256').update(`${input.name}:${i}`).digest('hex');
       writeFileSync(join(dir, itemFile(i)), `${JSON.stringify({ item: i, digest })}\n`);
       await ctx.checkpoint({ next: i + 1 } satisfies Checkpoint);
-      phase.updateItem(i - start, `item ${i + 1}`);
+      if (resumedFrom === undefined) phase.updateItem(i, `item ${i + 1}`);
+      else phase.update(((i + 1 - start) / left) * 100, `item ${i + 1} of ${input.items}`);
     }
   });
 

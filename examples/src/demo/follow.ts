@@ -22,7 +22,10 @@ export function isFinished(task: TaskView): boolean {
   return TERMINAL.has(task.status);
 }
 
-/** Calls a tool; its progress notifications move `bar`. Resolves with the tool's answer. */
+/**
+ * Calls a tool; its progress notifications move `bar`, each one's message (the server's status line,
+ * with the percent and ETA) its text. Resolves with the tool's answer.
+ */
 export async function callWithProgress(client: Client, name: string, args: Record<string, unknown>, bar: Bar): Promise<CallToolResult> {
   const result = await client.callTool({ name, arguments: args }, undefined, {
     onprogress: ({ progress, total, message }) => bar.update(total ? (progress / total) * 100 : progress, message),
@@ -44,7 +47,7 @@ export async function taskStatus(client: Client, taskId: string): Promise<TaskVi
   return (result.structuredContent as { task: TaskView }).task;
 }
 
-/** Polls `task_status` into `bar` until `until(task)` holds; resolves with that task. */
+/** Polls `task_status` into `bar` (its `statusMessage` the bar's text) until `until(task)` holds; resolves with that task. */
 export async function watchStatus(client: Client, taskId: string, bar: Bar, until: (task: TaskView) => boolean): Promise<TaskView> {
   for (;;) {
     const task = await taskStatus(client, taskId);

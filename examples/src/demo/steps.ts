@@ -33,7 +33,7 @@ export interface DemoStep {
 }
 
 const liveProgress: DemoStep = {
-  title: 'Live progress: two process_batch calls stay open, each streaming notifications/progress (phase, percent; the client estimates the ETA)',
+  title: "Live progress: two process_batch calls stay open, each streaming notifications/progress (each message is the server's status line: phase, counts, percent, ETA)",
   async run({ client, board }) {
     const batches = [
       { name: 'alpha', items: 24, itemMs: 60 },

@@ -1,8 +1,7 @@
 // Tutorial, steps 2 and 3: the same work as an MCP tool with phases, on a server over stdio.
 // Tasks are kept in a FileTaskStore, so they survive a restart.
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import { TaskManager } from '@headway/core';
 import { FileTaskStore } from '@headway/file-store';
 import { attachHeadway } from '@headway/mcp';
@@ -10,7 +9,10 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import { z } from 'zod';
 
-const manager = new TaskManager({ store: new FileTaskStore(join(homedir(), '.headway-tutorial')) });
+// Its data stays in the checkout: examples/.headway-data/tutorial (ignored by git; delete it to start
+// afresh). The path is found from this file, so it is the same wherever the server is started from.
+const dataDir = fileURLToPath(new URL('../../.headway-data/tutorial', import.meta.url));
+const manager = new TaskManager({ store: new FileTaskStore(dataDir) });
 const server = new McpServer({ name: 'images', version: '1.0.0' });
 const headway = attachHeadway(server, { manager }); // before server.connect()
 
@@ -36,3 +38,14 @@ headway.registerTool(
 
 await manager.start(); // after registering the tools: unfinished tasks of theirs are recovered now
 await server.connect(new StdioServerTransport());
+
+// The client closed stdin (it went away), or Ctrl-C: stop running tasks and close the store, which
+// releases its LOCK. The next start finds a stopped task: resumed from its checkpoint if resumable,
+// else failed as interrupted.
+async function stop(): Promise<void> {
+  await manager.shutdown({ mode: 'abort', timeoutMs: 2_000 });
+  process.exit(0);
+}
+process.stdin.once('end', () => void stop());
+process.once('SIGINT', () => void stop());
+process.once('SIGTERM', () => void stop());

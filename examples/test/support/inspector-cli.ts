@@ -1,17 +1,28 @@
 import { execFile } from 'node:child_process';
 
-/** MCP Inspector's CLI needs Node >= 22.19; both come from the npm registry through npx. */
+/**
+ * MCP Inspector's CLI needs Node >= 22.19; both come from the npm registry through npx, as the
+ * schema-registry README says: the outer npx puts Node 22 first on the PATH, so the inner npx (npm)
+ * runs on it too and installs the Inspector without EBADENGINE warnings.
+ */
 export const INSPECTOR_PACKAGE = '@modelcontextprotocol/inspector@2.12.0';
 const NODE_PACKAGE = 'node@22';
 
+/** What the Inspector printed: its one JSON object (`result` or `error`), and npm's and its own stderr. */
+export interface InspectorOutput {
+  result?: unknown;
+  error?: unknown;
+  stderr: string;
+}
+
 /** Runs `mcp-inspector --cli <url> --format json …` on Node 22 and parses its one JSON object. */
-export function runInspectorCli(url: string, args: readonly string[], timeoutMs = 300_000): Promise<{ result?: unknown; error?: unknown }> {
-  const argv = ['-y', '-p', NODE_PACKAGE, '-p', INSPECTOR_PACKAGE, 'mcp-inspector', '--cli', url, '--format', 'json', ...args];
+export function runInspectorCli(url: string, args: readonly string[], timeoutMs = 300_000): Promise<InspectorOutput> {
+  const argv = ['-y', '-p', NODE_PACKAGE, 'npx', '-y', '-p', INSPECTOR_PACKAGE, 'mcp-inspector', '--cli', url, '--format', 'json', ...args];
   return new Promise((resolve, reject) => {
     execFile('npx', argv, { timeout: timeoutMs, maxBuffer: 8 * 1024 * 1024 }, (error, stdout, stderr) => {
       const line = stdout.split('\n').find((l) => l.startsWith('{'));
-      if (line) return resolve(JSON.parse(line) as { result?: unknown; error?: unknown });
-      reject(new Error(`inspector gave no JSON (${error?.message ?? 'no error'})\n${stderr.split('\n').filter((l) => !l.includes('EBADENGINE') && !l.startsWith('npm warn')).join('\n')}`));
+      if (line) return resolve({ ...(JSON.parse(line) as { result?: unknown; error?: unknown }), stderr });
+      reject(new Error(`inspector gave no JSON (${error?.message ?? 'no error'})\n${stderr}`));
     });
   });
 }
