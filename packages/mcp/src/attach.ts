@@ -25,6 +25,7 @@ import { installTaskResources } from './task-resources.js';
 import { HeadwayTaskStore } from './task-store-adapter.js';
 import { TASK_SUPPORT } from './tool-mode.js';
 import type { McpExtra } from './types.js';
+import { liveStatusMessageOf } from './task-status-line.js';
 
 /** The arguments a handler receives for an input schema. */
 export type ToolArgs<In> = In extends ZodRawShapeCompat ? ShapeOutput<In> : In extends AnySchema ? SchemaOutput<In> : Record<string, never>;
@@ -69,7 +70,7 @@ export class HeadwayMcp {
       levels: new LogLevels(resolved.logLevel),
       store: this.taskStore,
       names,
-      view: { resources: resolved.resources },
+      view: { statusMessageOf: liveStatusMessageOf(resolved.manager), resources: resolved.resources },
     };
     this.toolNames = names;
     try {

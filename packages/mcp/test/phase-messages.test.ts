@@ -4,6 +4,7 @@
 import { afterEach, describe, it } from 'vitest';
 import type { TaskContext } from '@headway/core';
 import { CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { eventually, inMemory } from './support/harness.js';
 import type { InMemorySetup } from './support/harness.js';
 import { v2InProcessPerTest } from './support/v2-in-process.js';
@@ -70,6 +71,25 @@ describe('the status of a task once a phase started', () => {
       /^10%: Deleting subjects$/,
       /^30%: Deleting subjects$/,
       /^50%: Deleting subjects – Deleted orders-value$/,
+    ]);
+  });
+
+  it('SDK v1: task_status shows the same status line as SDK v2, without the message from before the phase', async () => {
+    setup = await inMemory();
+    const steps = new Steps(3);
+    setup.headway.registerTool('count_subjects', { description: 'Finds subjects, then deletes them.', task: { mode: 'native' } }, (_args, ctx) => countSubjects(ctx, steps));
+    const { client } = setup;
+    const created = await client.request({ method: 'tools/call', params: { name: 'count_subjects', arguments: {}, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
+    const taskId = created.task.taskId;
+    const statusMessage = async (): Promise<string | undefined> => {
+      const result = (await client.callTool({ name: 'task_status', arguments: { taskId } })) as CallToolResult;
+      return (result.structuredContent as { task?: { statusMessage?: string } } | undefined)?.task?.statusMessage;
+    };
+    await walk(steps, statusMessage, [
+      /^Found 42 subjects: 10 %/,
+      /^Deleting subjects: 0\/4 \(10 %\)/,
+      /^Deleting subjects: 1\/4 \(30 %\)/,
+      /^Deleting subjects – Deleted orders-value: 2\/4 \(50 %\)/,
     ]);
   });
 
