@@ -147,5 +147,11 @@ describe('schema-registry server over Streamable HTTP with every sink', () => {
     // It went on from its checkpoint (a run with one logs "Resuming"), not from the start.
     const history = await (await fetch(`${second.dashboardUrl}api/tasks/${taskId}`)).json();
     expect(JSON.stringify(history)).toMatch(/Resuming batch clear operation/);
+    // Both runs' phase spans 10–90 % of the whole clear (`from`), so the resumed run's items land where
+    // they stood: its progress does not jump ahead of its counts.
+    const phases = (history as { history?: { phases?: { name: string; from: number; to: number }[] } }).history?.phases ?? [];
+    const resumedPhase = phases.filter((p) => p.name === 'Deleting subjects');
+    expect(resumedPhase.length).toBeGreaterThan(0);
+    for (const span of resumedPhase) expect([span.from, span.to]).toEqual([10, 90]);
   }, 120_000);
 });

@@ -64,7 +64,9 @@ export function registryTools(registry: SchemaRegistry, options: RegistryToolsOp
 
         const verb = args.dry_run ? 'Checking subjects' : 'Deleting subjects';
         let done = alreadyDeleted;
-        await ctx.progress.phase(verb, { total: Math.max(1, found), to: 90 }, async (phase) => {
+        // `from`: a resumed run's phase spans 10–90 again (not from the progress it stopped at), so
+        // its first items land where they stood and counts and percent agree.
+        await ctx.progress.phase(verb, { total: Math.max(1, found), from: 10, to: 90 }, async (phase) => {
           if (done > 0) phase.updateItem(done - 1);
           for (const subject of subjects) {
             if (args.dry_run) await registry.versions(args.context, subject, ctx.signal);

@@ -35,6 +35,27 @@ describe('ProgressReporter', () => {
     expect(phases.map((p) => (p as { state: string }).state)).toEqual(['started', 'ended']);
   });
 
+  it('a phase opened again with `from` after a restart puts its items where they were, not ahead of them', async () => {
+    const sink = progressSink();
+    const reporter = new ProgressReporter(sink.emit, unthrottled);
+    // Before the restart: 10 → items of 200 from 10 to 90; the 118th item reached 57.2 %.
+    reporter.update(57.2, 'restored');
+    const phase = reporter.phase('Deleting subjects', { total: 200, from: 10, to: 90 });
+    phase.updateItem(116); // 10 + 117 × 0.4 = 56.8: below what was reached, ignored
+    phase.updateItem(120); // 10 + 121 × 0.4 = 58.4
+    phase.updateItem(199);
+    phase.end();
+    const values = sink.values();
+    expect(values[0]).toBeCloseTo(57.2, 6);
+    expect(values.slice(1)).toEqual([expect.closeTo(58.4, 6), 90]);
+    // Without `from`, the same items would land 40 % of the way from 57.2 to 90: ahead of the counts.
+    const ahead = progressSink();
+    const unanchored = new ProgressReporter(ahead.emit, unthrottled);
+    unanchored.update(57.2);
+    unanchored.phase('Deleting subjects', { total: 200, to: 90 }).updateItem(118);
+    expect(ahead.values().at(-1)).toBeCloseTo(57.2 + 119 * ((90 - 57.2) / 200), 6);
+  });
+
   it('maps nested phases into their slot and keeps the overall value monotonic', async () => {
     const sink = progressSink();
     const reporter = new ProgressReporter(sink.emit, unthrottled);
@@ -113,6 +134,8 @@ describe('ProgressReporter', () => {
     ['phase total 0', (r: ProgressReporter) => r.phase('p', { total: 0 }), 'total'],
     ['phase total negative', (r: ProgressReporter) => r.phase('p', { total: -3 }), 'total'],
     ['phase to and weight', (r: ProgressReporter) => r.phase('p', { to: 50, weight: 10 }), 'phase options'],
+    ['phase from above to', (r: ProgressReporter) => r.phase('p', { from: 60, to: 50 }), 'phase options'],
+    ['phase from NaN', (r: ProgressReporter) => r.phase('p', { from: Number.NaN }), 'from'],
     ['phase name', (r: ProgressReporter) => r.phase(''), 'phase name'],
     ['updateItem out of range', (r: ProgressReporter) => r.phase('p', { total: 3 }).updateItem(3), 'index'],
     ['updateItem NaN', (r: ProgressReporter) => r.phase('p', { total: 3 }).updateItem(Number.NaN), 'index'],

@@ -57,18 +57,22 @@ abstract class Scope implements ProgressScope {
   phase<R>(name: string, options: PhaseOptions = {}, body?: (phase: Phase) => Promise<R> | R): Phase | Promise<R> {
     checkNonEmptyString('phase name', name);
     if (typeof options !== 'object' || options === null) {
-      throw new InvalidArgumentError('phase options', options, 'an object with total, to or weight');
+      throw new InvalidArgumentError('phase options', options, 'an object with total, from, to or weight');
     }
-    const { total, to, weight } = options;
+    const { total, from, to, weight } = options;
     if (total !== undefined) checkPositive('total', total);
+    if (from !== undefined) checkPercent('from', from);
     if (to !== undefined) checkPercent('to', to);
+    if (from !== undefined && to !== undefined && from > to) {
+      throw new InvalidArgumentError('phase options', options, '`from` at most `to`');
+    }
     if (weight !== undefined) checkNonNegative('weight', weight);
     if (to !== undefined && weight !== undefined) {
       throw new InvalidArgumentError('phase options', options, 'either `to` or `weight`, not both');
     }
     if (body !== undefined && typeof body !== 'function') throw new InvalidArgumentError('phase body', body, 'a function');
     this.root.settleFloor();
-    const start = this.localPosition();
+    const start = from ?? this.localPosition();
     const planned = this.plannedSlots?.get(name);
     let end = to ?? (weight !== undefined ? start + weight : planned ? planned.to : 100);
     end = Math.min(100, Math.max(start, end));

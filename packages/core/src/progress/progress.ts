@@ -2,6 +2,12 @@
 export interface PhaseOptions {
   /** Number of items; enables `updateItem` and `advance`. */
   total?: number;
+  /**
+   * Where the phase starts, in the enclosing scale (0–100); by default where progress stands. A
+   * resumed task that opens its phase again with the same `from` (and `to`, `total`) keeps counts
+   * and percent in step: `updateItem(i)` lands where it did before the restart.
+   */
+  from?: number;
   /** Where the phase ends, in the enclosing scale (0–100). */
   to?: number;
   /** How many points of the enclosing scale the phase spans, from where progress is now. */
