@@ -64,7 +64,7 @@ try {
   const samples = metrics.split('\n').filter((line) => line.startsWith('headway_')).length;
   if (exitAtEnd) {
     await cleanUp();
-    board.print(`Done: the server held every task above on record (${samples} headway_* samples on /metrics); it is stopped and its data removed (--exit).`);
+    board.print(`Done: every task above was on record; /metrics answered with ${samples} headway_* samples (the restarted process's counters). The server is stopped and its data removed (--exit).`);
   } else {
     board.print(`Done. The server keeps running (pid ${server.pid}) and has every task above on record:`);
     board.print(`    dashboard  ${new URL('/tasks/', server.url).href}`);

@@ -54,7 +54,7 @@ function checkStory(lines: readonly string[]): void {
   expect(Number(resumed[1])).toBeGreaterThan(0);
   expect(Number(resumed[1]) + Number(resumed[2])).toBe(50);
   // With --exit, no address of a server that is gone: what /metrics held, then that it stopped.
-  const done = find(/^Done: the server held every task above on record \((\d+) headway_\* samples on \/metrics\); it is stopped and its data removed \(--exit\)\.$/);
+  const done = find(/^Done: every task above was on record; \/metrics answered with (\d+) headway_\* samples \(the restarted process's counters\)\. The server is stopped and its data removed \(--exit\)\.$/);
   expect(Number(done[1])).toBeGreaterThan(0);
   expect(lines.some((line) => /dashboard|Bearer/.test(line))).toBe(false);
   // Both server processes are gone, and so is the data directory.
