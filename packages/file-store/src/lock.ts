@@ -22,13 +22,17 @@ function readProc(path: string): string | undefined {
   }
 }
 
-/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), Linux only. */
-function processStart(pid: number | 'self'): string | undefined {
+/** Fields 3 and on of /proc/<pid>/stat (state first), Linux only. */
+function procStat(pid: number | 'self'): string[] | undefined {
   const stat = readProc(`/proc/${pid}/stat`);
   if (!stat) return undefined;
   // The command name (field 2) may contain spaces and parentheses: split after the last ')'.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[19];
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Start time of a process in clock ticks since boot (field 22 of /proc/<pid>/stat), Linux only. */
+function processStart(pid: number | 'self'): string | undefined {
+  return procStat(pid)?.[19];
 }
 
 function bootId(): string | undefined {
@@ -38,10 +42,12 @@ function bootId(): string | undefined {
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return isErrno(error, 'EPERM');
   }
+  // A killed process its parent has not reaped yet (a zombie, state Z) still answers signal 0,
+  // but holds no files any more: restarting right after a SIGKILL must not find it alive.
+  return procStat(pid)?.[0] !== 'Z';
 }
 
 /** True when the holder certainly no longer runs; a holder on another host is assumed alive. */

@@ -1,5 +1,5 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -60,6 +60,27 @@ describe('one writer per directory', () => {
     await writeFile(join(tmp.dir, 'LOCK'), JSON.stringify({ pid: process.pid, hostname: hostname(), acquiredAt: 1, procStart: '1' }));
     const store = await FileTaskStore.open(tmp.dir);
     await store.close();
+  });
+
+  it.skipIf(process.platform !== 'linux')('recovers a lock of a killed process its parent has not reaped yet (a zombie)', async () => {
+    const tmp = await tempDir();
+    cleanup = tmp.cleanup;
+    // sh starts a child that exits at once, prints its pid and becomes `sleep`, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const pid = Number(await new Promise<string>((resolve) => parent.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString()))));
+      const state = async () => (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]![0];
+      for (let waited = 0; (await state()) !== 'Z' && waited < 5_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      expect(await state()).toBe('Z');
+      // Signal 0 still reaches it: only its state tells that it holds nothing any more.
+      expect(() => process.kill(pid, 0)).not.toThrow();
+      await writeFile(join(tmp.dir, 'LOCK'), JSON.stringify({ pid, hostname: hostname(), acquiredAt: 1 }));
+      const store = await FileTaskStore.open(tmp.dir);
+      expect(JSON.parse(await readFile(join(tmp.dir, 'LOCK'), 'utf8')).pid).toBe(process.pid);
+      await store.close();
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 
   it('recovers a stale lock of an exited process and an empty lock left mid-creation', async () => {
