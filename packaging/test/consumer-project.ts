@@ -98,25 +98,44 @@ function peersOf(tarballFiles: string[]): Record<string, string> {
 /** vitest is a peer of @headway/core/testing only, which the project leaves out. */
 const NOT_INSTALLED_PEERS = new Set(['vitest']);
 
-export async function createConsumerProject(sources: Record<string, string>): Promise<ConsumerProject> {
+/** What a project other than the default one installs, and how strictly it compiles. */
+export interface ConsumerSetup {
+  /** The @headway packages it installs (name → tarball, e.g. some of another project's `tarballs`). */
+  tarballs: Map<string, string>;
+  /** What it installs from the registry besides them, TypeScript and @types/node. */
+  dependencies: Record<string, string>;
+  /** tsconfig's `skipLibCheck`. */
+  skipLibCheck: boolean;
+}
+
+/** The range of a peer that a tarball declares. */
+export function peerRange(tarball: string, peer: string): string {
+  const range = (tarballManifest(tarball).peerDependencies as Record<string, string> | undefined)?.[peer];
+  if (!range) throw new Error(`${tarball} declares no peer ${peer}`);
+  return range;
+}
+
+/**
+ * A project of `sources`. By default: every package packed now, with every peer they declare, SDK v1,
+ * zod 3 and this Node's OpenTelemetry SDK line, compiled with `skipLibCheck`; `setup` says otherwise.
+ */
+export async function createConsumerProject(sources: Record<string, string>, setup?: ConsumerSetup): Promise<ConsumerProject> {
   const tmp = tempDir('headway-consumer-');
   if (!relative(repoRoot, tmp.dir).startsWith('..')) throw new Error(`${tmp.dir} is inside the workspace ${repoRoot}`);
   const tarballDir = join(tmp.dir, 'tarballs');
   const dir = join(tmp.dir, 'project');
   mkdirSync(join(dir, 'src', 'tutorial'), { recursive: true });
-  const tarballs = new Map<string, string>();
-  for (const pkg of publishablePackages()) tarballs.set(pkg.name, packPackage(pkg.dir, tarballDir));
+  const tarballs = setup?.tarballs ?? new Map<string, string>();
+  if (!setup) for (const pkg of publishablePackages()) tarballs.set(pkg.name, packPackage(pkg.dir, tarballDir));
 
   const manifest = {
     name: 'headway-consumer',
     private: true,
     type: 'module',
     dependencies: {
-      ...peersOf([...tarballs.values()]),
+      ...(setup?.dependencies ?? peersOf([...tarballs.values()])),
       ...Object.fromEntries([...tarballs].map(([name, file]) => [name, `file:${file}`])),
-      '@modelcontextprotocol/sdk': '^1.32.0',
-      zod: '^3.25.0',
-      ...OTEL_DEPENDENCIES[otelLine()],
+      ...(!setup && { '@modelcontextprotocol/sdk': '^1.32.0', zod: '^3.25.0', ...OTEL_DEPENDENCIES[otelLine()] }),
     },
     devDependencies: { typescript: '~5.9.3', '@types/node': '^20.19.0' },
   };
@@ -130,7 +149,7 @@ export async function createConsumerProject(sources: Record<string, string>): Pr
         module: 'NodeNext',
         moduleResolution: 'NodeNext',
         strict: true,
-        skipLibCheck: true,
+        skipLibCheck: setup?.skipLibCheck ?? true,
         types: ['node'],
         rootDir: 'src',
         outDir: 'out',

@@ -1,11 +1,12 @@
 // The packages as a user receives them: every package packed with pnpm, installed with npm into a
 // project outside the workspace, the README's core snippet, an MCP tool called by the SDK's Client
-// and the OpenTelemetry SDK that fits this Node all compiled with tsc and run.
-import { readFileSync } from 'node:fs';
+// and the OpenTelemetry SDK that fits this Node all compiled with tsc and run. Then a second project
+// with SDK v2 alone, whose strict tsc checks every declaration file (no skipLibCheck).
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { publishablePackages } from '../../scripts/workspace-packages.mjs';
-import { createConsumerProject, FIXTURES, OTEL_IMPORTS, otelLine, readmeTutorial } from './consumer-project.js';
+import { createConsumerProject, FIXTURES, OTEL_IMPORTS, otelLine, peerRange, readmeTutorial } from './consumer-project.js';
 import type { ConsumerProject } from './consumer-project.js';
 
 const fixture = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
@@ -20,8 +21,12 @@ beforeAll(async () => {
     'otel-sdk.ts': `${OTEL_IMPORTS[otelLine()]}\n` + fixture('otel-sdk.ts'),
   });
 });
-// HEADWAY_PACKAGING_KEEP=1 keeps the project (its path is printed) to look into a failure.
-afterAll(() => (process.env.HEADWAY_PACKAGING_KEEP ? console.log(`consumer project kept: ${project?.dir}`) : project?.remove()));
+// HEADWAY_PACKAGING_KEEP=1 keeps the projects (their paths are printed) to look into a failure.
+function done(made: ConsumerProject | undefined): void {
+  if (process.env.HEADWAY_PACKAGING_KEEP) console.log(`consumer project kept: ${made?.dir}`);
+  else made?.remove();
+}
+afterAll(() => done(project));
 
 function strictlyIncreasing(values: number[]): boolean {
   return values.every((v, i) => i === 0 || v > values[i - 1]!);
@@ -90,5 +95,27 @@ describe(`packed tarballs in a project outside the workspace (Node ${process.ver
   it('links the headway-worker command of @headway/bullmq', async () => {
     const { stdout } = await project.exec(join(project.dir, 'node_modules', '.bin', 'headway-worker'), ['--help']);
     expect(stdout).toContain('Usage: headway-worker --tasks <module>');
+  });
+});
+
+describe('a project with SDK v2 alone (no @modelcontextprotocol/sdk): strict tsc without skipLibCheck', () => {
+  let v2Only: ConsumerProject | undefined;
+  beforeAll(async () => {
+    const mcp = project.tarballs.get('@headway/mcp')!;
+    v2Only = await createConsumerProject(
+      { 'v2-server.ts': fixture('v2-server.ts') },
+      {
+        tarballs: new Map([...project.tarballs].filter(([name]) => name === '@headway/core' || name === '@headway/mcp')),
+        dependencies: { '@modelcontextprotocol/server': peerRange(mcp, '@modelcontextprotocol/server'), zod: '^4.2.0' },
+        skipLibCheck: false,
+      },
+    );
+  });
+  afterAll(() => done(v2Only));
+
+  it("compiles and runs a server like packages/mcp/README.md's SDK v2 snippets on @headway/mcp/v2", async () => {
+    expect(existsSync(join(v2Only!.dir, 'node_modules', '@modelcontextprotocol', 'server'))).toBe(true);
+    expect(existsSync(join(v2Only!.dir, 'node_modules', '@modelcontextprotocol', 'sdk'))).toBe(false);
+    expect(JSON.parse(await v2Only!.node('out/v2-server.js'))).toEqual({ fetch: 'function', listening: false, factory: 'function' });
   });
 });

@@ -12,8 +12,9 @@ import { checkUnknownArguments, resolveOptions, resolveToolTask } from './option
 import type { HeadwayMcpOptions, HeadwayToolConfig } from './options.js';
 import { OwnerResolver } from './owner.js';
 import { BEARER_NOTE } from './owner-rule.js';
-import { companionNames } from './runtime.js';
-import type { CompanionNames, Runtime } from './runtime.js';
+import { companionNames } from './companion-names.js';
+import type { CompanionNames } from './companion-names.js';
+import type { Runtime } from './runtime.js';
 import { checkServer, connectedServerError } from './server-check.js';
 import { ToolArguments } from './tool-args.js';
 import { callTool, outputParser, recoveryFunction } from './tool-call.js';

@@ -3,9 +3,11 @@
 import { TaskNotFoundError, isTerminal } from '@headway/core';
 import type { TaskManager, TaskSnapshot, TaskStatus } from '@headway/core';
 import { toolError } from './errors.js';
-import type { CompanionNames } from './runtime.js';
-import { finalToolResult, toSummary, withRelatedTask } from './task-view.js';
-import type { SummaryView, ToolResult } from './task-view.js';
+import type { CompanionNames } from './companion-names.js';
+import { toSummary } from './task-summary.js';
+import type { SummaryView } from './task-summary.js';
+import { finalToolResult, withRelatedTask } from './task-view.js';
+import type { ToolResult } from './task-view.js';
 
 /** Who calls a companion tool. */
 export interface CompanionCaller {

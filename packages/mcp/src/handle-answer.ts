@@ -1,7 +1,8 @@
 import type { TaskSnapshot } from '@headway/core';
-import type { CompanionNames } from './runtime.js';
-import { toSummary } from './task-view.js';
-import type { SummaryView, ToolResult } from './task-view.js';
+import type { CompanionNames } from './companion-names.js';
+import { toSummary } from './task-summary.js';
+import type { SummaryView } from './task-summary.js';
+import type { ToolResult } from './task-view.js';
 
 /**
  * Why a call answers with a handle: started in the background (default); promoted after its

@@ -4,7 +4,7 @@ import { ResourceTemplate } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SubscribeRequestSchema, UnsubscribeRequestSchema } from '@modelcontextprotocol/sdk/types.js';
 import { protocolError } from './v1-errors.js';
 import type { Runtime } from './runtime.js';
-import { taskUri, toSummary } from './task-view.js';
+import { taskUri, toSummary } from './task-summary.js';
 
 const URI = /^task:\/\/([^/?#]+)$/;
 // Progress alone re-announces a subscribed task at most this often.

@@ -6,7 +6,7 @@ import type { TaskManager, TaskSnapshot } from '@headway/core';
 import { progressMemoOf } from './progress-memo.js';
 import { statusLine } from './status-line.js';
 import type { StatusLineFacts } from './status-line.js';
-import type { StatusMessageOf } from './task-view.js';
+import type { StatusMessageOf } from './task-summary.js';
 
 /** E.g. "Deleting subjects: 42/150 (28 %), about 1 min left", or "Queued (position 3)". */
 export function taskStatusLine(record: TaskSnapshot, now: number, live?: StatusLineFacts): string {

@@ -11,7 +11,7 @@ import { recoveryReporters } from './call-reporters.js';
 import { errorCode, errorText, problemOf } from './errors.js';
 import type { Problem } from './errors.js';
 import { declaresTasksExtension, missingTasksExtensionError, tasksExtensionCapability } from './ext-tasks-negotiation.js';
-import type { CompanionNames } from './runtime.js';
+import type { CompanionNames } from './companion-names.js';
 import { allowNonFinalToolResults, wrapRequestHandler } from './sdk-internals.js';
 import { resolveToolTask } from './task-options.js';
 import type { ToolTaskOptions } from './task-options.js';

@@ -8,7 +8,7 @@ import { taskOwner } from './owner-rule.js';
 import type { OwnerFunction, OwnerTransport, TaskOwner } from './owner-rule.js';
 import { DEFAULT_POLL_POLICY } from './poll-interval.js';
 import type { PollPolicy } from './poll-interval.js';
-import { companionNames } from './runtime.js';
+import { companionNames } from './companion-names.js';
 import { checkMs, resolveSharedOptions } from './task-options.js';
 import { liveStatusMessageOf } from './task-status-line.js';
 import type { V2Runtime } from './v2-runtime.js';

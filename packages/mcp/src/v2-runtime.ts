@@ -2,8 +2,8 @@ import type { Reporter, TaskManager } from '@headway/core';
 import type { RequestStateCodec, ServerContext } from '@modelcontextprotocol/server';
 import type { OwnerTransport, TaskOwner } from './owner-rule.js';
 import type { PollPolicy } from './poll-interval.js';
-import type { CompanionNames } from './runtime.js';
-import type { SummaryView } from './task-view.js';
+import type { CompanionNames } from './companion-names.js';
+import type { SummaryView } from './task-summary.js';
 
 /** What the parts of one v2 attachment share. */
 export interface V2Runtime {

@@ -1,5 +1,6 @@
 // The names @headway/mcp exports from each entry point, pinned: its public surface changes only on
-// purpose. And each SDK stays optional: the v1 entry never loads the v2 SDK, nor the v2 entry the v1 SDK.
+// purpose. And each SDK stays optional: the v1 entry never loads the v2 SDK, nor the v2 entry the v1 SDK,
+// and the v2 entry's type declarations never name SDK v1 (a strict tsc without skipLibCheck needs only SDK v2).
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,18 +10,28 @@ import * as v2 from '../src/v2.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Every bare module specifier the built module at `entry` reaches through its relative imports (value imports only). */
+/** Value imports of a built module (`import type` is erased, so left out). */
+const VALUE_IMPORTS = /^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'|^import\s+'([^']+)'/gm;
+/** Every import of a declaration file: statements (type-only ones too) and `import("…")` types. */
+const DECLARATION_IMPORTS = /^(?:import|export)\b[^;'"]*?\bfrom\s+['"]([^'"]+)['"]|^import\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|<reference\s+types=['"]([^'"]+)['"]/gm;
+
+/**
+ * Every bare module specifier the built file at `entry` reaches through its relative imports: of a
+ * module (`.js`), what it loads; of a declaration file (`.d.ts`), what a type checker reads.
+ */
 function packagesReached(entry: string): Set<string> {
+  const declarations = entry.endsWith('.d.ts');
+  const imports = declarations ? DECLARATION_IMPORTS : VALUE_IMPORTS;
   const seen = new Set<string>();
   const packages = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
     seen.add(file);
     const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'|^import\s+'([^']+)'/gm)) {
-      const spec = match[1] ?? match[2]!;
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec));
-      else packages.add(spec);
+    for (const match of source.matchAll(imports)) {
+      const spec = match.slice(1).find((group) => group !== undefined)!;
+      if (!spec.startsWith('.')) packages.add(spec);
+      else visit(resolve(dirname(file), declarations ? spec.replace(/\.js$/, '.d.ts') : spec));
     }
   };
   visit(join(root, entry));
@@ -57,6 +68,15 @@ describe('@headway/mcp entry points', () => {
     const fromV2 = [...packagesReached('dist/v2.js')];
     const fromV1 = [...packagesReached('dist/index.js')];
     expect(fromV2.filter((p) => p.startsWith('@modelcontextprotocol/sdk') || p === 'zod')).toEqual([]);
+    expect(fromV2).toContain('@modelcontextprotocol/server');
+    expect(fromV1.filter((p) => p.startsWith('@modelcontextprotocol/server'))).toEqual([]);
+    expect(fromV1.some((p) => p.startsWith('@modelcontextprotocol/sdk'))).toBe(true);
+  });
+
+  it("the built v2 entry's declarations never name SDK v1, and the v1 entry's keep the SDK's own types", () => {
+    const fromV2 = [...packagesReached('dist/v2.d.ts')];
+    const fromV1 = [...packagesReached('dist/index.d.ts')];
+    expect(fromV2.filter((p) => p.startsWith('@modelcontextprotocol/sdk'))).toEqual([]);
     expect(fromV2).toContain('@modelcontextprotocol/server');
     expect(fromV1.filter((p) => p.startsWith('@modelcontextprotocol/server'))).toEqual([]);
     expect(fromV1.some((p) => p.startsWith('@modelcontextprotocol/sdk'))).toBe(true);

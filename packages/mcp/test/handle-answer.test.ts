@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TaskSnapshot } from '@headway/core';
 import { durationText, handleAnswer } from '../src/handle-answer.js';
-import { companionNames } from '../src/runtime.js';
+import { companionNames } from '../src/companion-names.js';
 import { newManager } from './support/harness.js';
 
 const names = companionNames('');
