@@ -45,7 +45,7 @@ function checkStory(lines: readonly string[]): void {
   expect(Number(cancelled[1])).toBeLessThan(100);
   find(/^\[5\/5\] Crash and resume/);
   const started = find(/→ epsilon: start_batch answered at once: task (\S+) is/)[1];
-  const killed = find(/✗ server pid (\d+) killed with SIGKILL while epsilon was at (\d+)%/);
+  const killed = find(/✗ server pid (\d+) killed with SIGKILL; epsilon was last seen at (\d+)% \(.*\) and worked on until the kill$/);
   const restarted = find(/↻ server started again \(pid (\d+), same port, same store\): task_status finds task (\S+), (?:queued|working) at (\d+)%$/);
   expect(restarted[1]).not.toBe(killed[1]);
   expect(restarted[2]).toBe(started);

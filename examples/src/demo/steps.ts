@@ -93,7 +93,7 @@ const crashAndResume: DemoStep = {
     const killed = demo.server.pid;
     await demo.crashServer();
     bar.update(before.progress, 'server down');
-    board.print(`    ✗ server pid ${killed} killed with SIGKILL while ${args.name} was at ${Math.floor(before.progress)}% (${before.statusMessage ?? 'working'})`);
+    board.print(`    ✗ server pid ${killed} killed with SIGKILL; ${args.name} was last seen at ${Math.floor(before.progress)}% (${before.statusMessage ?? 'working'}) and worked on until the kill`);
     const server = await demo.restartServer();
     const after = await taskStatus(client, task.taskId);
     board.print(`    ↻ server started again (pid ${server.pid}, same port, same store): task_status finds task ${after.taskId}, ${after.status} at ${Math.floor(after.progress)}%`);
