@@ -3,8 +3,7 @@ import type { TaskManager } from '@headway/core';
 import type { McpServer, RegisteredTool } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { AnySchema, SchemaOutput, ShapeOutput, ZodRawShapeCompat } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import { SetLevelRequestSchema } from '@modelcontextprotocol/sdk/types.js';
-import { defineRecoveryKind } from './call-engine.js';
-import { recoveryReporters } from './call-reporters.js';
+import { defineRecoveryKind } from './call-reporters.js';
 import { registerCompanionTools } from './companion-tools.js';
 import { LogLevels } from './log-levels.js';
 import { installNativeTaskHandlers } from './native-tasks.js';
@@ -118,10 +117,7 @@ export class HeadwayMcp {
     const task = resolveToolTask(name, config.task, this.rt.options);
     const unknownArguments = checkUnknownArguments('unknownArguments', config.unknownArguments, this.rt.options.unknownArguments);
     const tool: HeadwayTool = { name, task, ...outputParser(config.outputSchema), handler: handler as ToolHandler };
-    defineRecoveryKind(this.rt.options.manager, task.kind, recoveryFunction(tool), {
-      resumable: task.resumable,
-      reporters: recoveryReporters(this.rt.options.manager, this.rt.options.reporters),
-    });
+    defineRecoveryKind(this.rt.options.manager, task.kind, recoveryFunction(tool), { resumable: task.resumable, configured: this.rt.options.reporters });
     // A call that may answer with a handle cannot promise the output schema, so only inline and native advertise it.
     const advertiseOutput = task.mode === 'inline' || task.mode === 'native';
     const sdkConfig = {

@@ -2,8 +2,8 @@
 // follows the task), become a task (answered at once with its id), or become a handle (answered
 // at once, followed through the companion tools). The adapters (2025-11-25 on SDK v1, 2025-11-25
 // and 2026-07-28 on SDK v2) decide how each outcome is encoded; this file knows no SDK.
-import { InvalidArgumentError, TaskResultError, isTerminal } from '@headway/core';
-import type { CreateTaskOptions, TaskDefinitionOptions, InputEvent, InputRequest, Reporter, RetryOptions, TaskContext, TaskEvent, TaskFunction, TaskManager, TaskSnapshot } from '@headway/core';
+import { TaskResultError, isTerminal } from '@headway/core';
+import type { CreateTaskOptions, InputEvent, InputRequest, Reporter, RetryOptions, TaskContext, TaskEvent, TaskFunction, TaskManager, TaskSnapshot } from '@headway/core';
 import { errorText, toolError } from './errors.js';
 import type { Problem } from './errors.js';
 import { toCallToolResult } from './task-view.js';
@@ -42,28 +42,6 @@ export function toolTaskFunction(toolName: string, run: (input: unknown, ctx: Ta
 function firstText(result: ToolResult): string | undefined {
   for (const item of result.content) if (item.type === 'text') return item.text;
   return undefined;
-}
-
-// Kinds defined for recovery, per manager (several servers, of either SDK, may share one manager).
-const recoveryKinds = new WeakMap<TaskManager, Set<string>>();
-
-/**
- * Defines a tool's kind, so its queued tasks run again after a restart (whether a working one
- * resumes or fails as interrupted is the record's `resumable`). Once per manager and kind; a kind
- * the application defined itself keeps its definition, which then runs recovered tasks. Any other
- * refusal of the manager is the caller's to see.
- */
-export function defineRecoveryKind(manager: TaskManager, kind: string, fn: TaskFunction, options: TaskDefinitionOptions): void {
-  let kinds = recoveryKinds.get(manager);
-  if (!kinds) recoveryKinds.set(manager, (kinds = new Set()));
-  if (kinds.has(kind)) return;
-  try {
-    manager.define(kind, fn, options);
-  } catch (error) {
-    // The core refuses a second definition as InvalidArgumentError('kind', kind, 'a kind not defined yet').
-    if (!(error instanceof InvalidArgumentError && error.argument === 'kind' && error.value === kind)) throw error;
-  }
-  kinds.add(kind);
 }
 
 /** What the task of one call is made of. */

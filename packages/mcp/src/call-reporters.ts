@@ -2,115 +2,110 @@
 // lines), the sinks of the attachment's `reporters` option, and the request's own sinks. A call
 // attaches them to its task, so they see it wherever it runs (events relayed from a worker too).
 // A task recovered after a restart has no call: the tool's kind definition carries the memo and the
-// option's sinks for it, and passes them only the tasks this process did not create, so a call's
-// task reaches each sink once.
-import { isTerminalEvent } from '@headway/core';
-import type { Reporter, TaskEvent, TaskEventType, TaskManager } from '@headway/core';
+// option's sinks (of the first server to register the tool) for it. The core gives a sink that is
+// both a kind's and a task's each event of that task once, through the task's reporter, which may
+// wrap it (`Reporter.wraps`): so a call's task reaches each sink once, and a call of another server
+// on the same manager attaches the kind's sinks it does not have silenced.
+import { InvalidArgumentError } from '@headway/core';
+import type { Reporter, TaskEvent, TaskEventType, TaskFunction, TaskManager } from '@headway/core';
 import { progressMemoOf } from './progress-memo.js';
+
+/** Per manager, the sinks each kind defined here for recovery carries (none when the application defined the kind). */
+const recoveryKinds = new WeakMap<TaskManager, Map<string, readonly Reporter[]>>();
+
+/**
+ * Defines a tool's kind, so its queued tasks run again after a restart (whether a working one
+ * resumes or fails as interrupted is the record's `resumable`), with the memo and `configured`
+ * sinks for those tasks. Once per manager and kind; a kind the application defined itself keeps its
+ * definition, which then runs recovered tasks. Any other refusal of the manager is the caller's to see.
+ */
+export function defineRecoveryKind(manager: TaskManager, kind: string, fn: TaskFunction, options: { resumable: boolean; configured: readonly Reporter[] }): void {
+  let kinds = recoveryKinds.get(manager);
+  if (!kinds) recoveryKinds.set(manager, (kinds = new Map()));
+  if (kinds.has(kind)) return;
+  const sinks = [...options.configured, progressMemoOf(manager)];
+  try {
+    manager.define(kind, fn, { resumable: options.resumable, reporters: sinks.map((sink) => new RecoverySink(sink)) });
+  } catch (error) {
+    // The core refuses a second definition as InvalidArgumentError('kind', kind, 'a kind not defined yet').
+    if (!(error instanceof InvalidArgumentError && error.argument === 'kind' && error.value === kind)) throw error;
+    kinds.set(kind, []);
+    return;
+  }
+  kinds.set(kind, sinks);
+}
 
 /**
  * The reporters of a call's task: the memo first (a request sink reads its facts), the `reporters`
- * option's sinks (shared by every task, so a task's end does not close them), then `request`'s.
+ * option's sinks (shared by every task, so a task's end does not close them), then `request`'s;
+ * and silenced, the sinks its kind carries that are not this server's.
  */
-export function callReporters(manager: TaskManager, configured: readonly Reporter[], request: readonly (Reporter | undefined)[]): Reporter[] {
-  const reporters: Reporter[] = [progressMemoOf(manager)];
-  for (const reporter of configured) reporters.push(keptOpen(reporter));
+export function callReporters(manager: TaskManager, kind: string, configured: readonly Reporter[], request: readonly (Reporter | undefined)[]): Reporter[] {
+  const memo = progressMemoOf(manager);
+  const reporters: Reporter[] = [memo];
+  for (const reporter of configured) reporters.push(shared(reporter, KeptOpen));
+  for (const sink of recoveryKinds.get(manager)?.get(kind) ?? []) {
+    if (sink !== memo && !configured.includes(sink)) reporters.push(shared(sink, Silenced));
+  }
   for (const reporter of request) if (reporter) reporters.push(reporter);
   return reporters;
 }
 
-/** The reporters of a tool's kind definition: the same sinks, for tasks recovered after a restart only. */
-export function recoveryReporters(manager: TaskManager, configured: readonly Reporter[]): Reporter[] {
-  return [...configured, progressMemoOf(manager)].map((reporter) => new RecoveredTasksOnly(reporter));
-}
+type Wrapper = new (sink: Reporter) => Reporter;
+const wrappers = new Map<Wrapper, WeakMap<Reporter, Reporter>>();
 
-const keptOpenOf = new WeakMap<Reporter, Reporter>();
-
-function keptOpen(reporter: Reporter): Reporter {
-  let kept = keptOpenOf.get(reporter);
-  if (!kept) keptOpenOf.set(reporter, (kept = new KeptOpen(reporter)));
-  return kept;
+/** One wrapper of each class per sink, attached to every task (the core reads a wrapper's fields once). */
+function shared(sink: Reporter, Class: Wrapper): Reporter {
+  let of = wrappers.get(Class);
+  if (!of) wrappers.set(Class, (of = new WeakMap()));
+  let wrapper = of.get(sink);
+  if (!wrapper) of.set(sink, (wrapper = new Class(sink)));
+  return wrapper;
 }
 
 /** A shared sink attached to one task: everything but `close`, which is its owner's (or the manager's at shutdown). */
 class KeptOpen implements Reporter {
   readonly name: string;
 
-  constructor(private readonly reporter: Reporter) {
-    this.name = nameOf(reporter);
+  constructor(readonly wraps: Reporter) {
+    this.name = nameOf(wraps);
   }
 
   get eventTypes(): readonly TaskEventType[] | undefined {
-    return this.reporter.eventTypes;
+    return this.wraps.eventTypes;
   }
 
   onEvent(event: TaskEvent): void | Promise<void> {
-    return this.reporter.onEvent(event);
+    return this.wraps.onEvent(event);
   }
 
   flush(): void | Promise<void> {
-    return this.reporter.flush?.();
+    return this.wraps.flush?.();
   }
 }
 
-const TRACKED: readonly TaskEventType[] = ['created', 'completed', 'failed', 'cancelled'];
+const NONE: readonly TaskEventType[] = Object.freeze([]);
 
-/**
- * Tasks remembered as created here. A task run by a worker elsewhere (BullMQ) ends where it runs,
- * and a kind's sinks do not see that end, so without a bound a server that only creates would
- * remember every task it ever created. Past the bound the oldest are forgotten: a local event of
- * such a task (a cancel from this replica) may then reach the sink twice.
- */
-export const MAX_CREATED_HERE = 65_536;
-
-/**
- * A kind definition's sink that skips the tasks created in this process (their calls attached
- * the sink already). It sees only this process's events, as a kind's sinks do.
- */
-export class RecoveredTasksOnly implements Reporter {
+/** Keeps a task from a kind's sink: attached to the task, it takes the sink's place there, taking no event. */
+class Silenced implements Reporter {
   readonly name: string;
-  readonly eventTypes?: readonly TaskEventType[];
-  /** The event types the sink asked for; undefined for all. */
-  private readonly wanted?: ReadonlySet<TaskEventType>;
-  /** Tasks whose `created` this process announced, until they end. */
-  private readonly createdHere = new Set<string>();
+  readonly eventTypes = NONE;
 
-  constructor(private readonly reporter: Reporter) {
-    this.name = nameOf(reporter);
-    const types = reporter.eventTypes;
-    if (types !== undefined) {
-      this.wanted = new Set(types);
-      this.eventTypes = Object.freeze([...new Set([...types, ...TRACKED])]);
-    }
+  constructor(readonly wraps: Reporter) {
+    this.name = nameOf(wraps);
   }
 
-  onEvent(event: TaskEvent): void | Promise<void> {
-    if (event.type === 'created') this.remember(event.taskId);
-    const skip = this.createdHere.has(event.taskId);
-    if (isTerminalEvent(event)) this.createdHere.delete(event.taskId);
-    if (skip || (this.wanted !== undefined && !this.wanted.has(event.type))) return;
-    return this.reporter.onEvent(event);
-  }
+  onEvent(): void {}
+}
 
-  flush(): void | Promise<void> {
-    return this.reporter.flush?.();
-  }
-
-  private remember(taskId: string): void {
-    const created = this.createdHere;
-    if (created.size >= MAX_CREATED_HERE) {
-      // A Set iterates in insertion order: the oldest quarter goes.
-      let drop = MAX_CREATED_HERE >> 2;
-      for (const id of created) {
-        if (drop-- === 0) break;
-        created.delete(id);
-      }
-    }
-    created.add(taskId);
-  }
-
+/**
+ * A sink as a kind definition carries it: for the tasks no call of this process attached it to
+ * (the core gives it none of those), with this process's events only, as a kind's sinks see them;
+ * closed by the manager at shutdown.
+ */
+class RecoverySink extends KeptOpen {
   close(): void | Promise<void> {
-    return this.reporter.close?.();
+    return this.wraps.close?.();
   }
 }
 

@@ -64,7 +64,7 @@ export async function callTool(
     input: args,
     owner: caller.owner,
     metadata,
-    reporters: callReporters(manager, rt.options.reporters, [sink.sends ? sink : undefined, questions]),
+    reporters: callReporters(manager, tool.task.kind, rt.options.reporters, [sink.sends ? sink : undefined, questions]),
     resumable: tool.task.resumable,
     ttlMs,
     timeoutMs: tool.task.timeoutMs,

@@ -6,8 +6,7 @@ import { InvalidArgumentError } from '@headway/core';
 import type { TaskManager as Manager } from '@headway/core';
 import { ProtocolError } from '@modelcontextprotocol/server';
 import type { McpServer, RegisteredTool, ServerContext, StandardSchemaWithJSON, ToolAnnotations } from '@modelcontextprotocol/server';
-import { defineRecoveryKind } from './call-engine.js';
-import { recoveryReporters } from './call-reporters.js';
+import { defineRecoveryKind } from './call-reporters.js';
 import { errorCode, errorText, problemOf } from './errors.js';
 import type { Problem } from './errors.js';
 import { declaresTasksExtension, missingTasksExtensionError, tasksExtensionCapability } from './ext-tasks-negotiation.js';
@@ -95,7 +94,7 @@ export class HeadwayMcpV2 {
     const task = resolveToolTask(name, config.task, { inlineBudgetMs: this.rt.inlineBudgetMs });
     const outputSchema = config.outputSchema;
     const tool: V2Tool = { name, task, handler: handler as V2Tool['handler'], ...(outputSchema && { checkOutput: (result: ToolResult) => checkOutput(name, outputSchema, result) }) };
-    defineRecoveryKind(this.rt.manager, task.kind, recoveryFunctionV2(tool), { resumable: task.resumable, reporters: recoveryReporters(this.rt.manager, this.rt.reporters) });
+    defineRecoveryKind(this.rt.manager, task.kind, recoveryFunctionV2(tool), { resumable: task.resumable, configured: this.rt.reporters });
     // Without the output route, only a tool that always answers with its final result can advertise its schema.
     const advertiseOutput = this.outputRoute || task.mode === 'inline';
     const sdkConfig = {

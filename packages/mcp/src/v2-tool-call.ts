@@ -83,7 +83,7 @@ export async function callToolV2(rt: V2Runtime, tool: V2Tool, args: unknown, ctx
     input: args,
     owner: caller.owner,
     metadata,
-    reporters: callReporters(manager, rt.reporters, [sink, questions]),
+    reporters: callReporters(manager, tool.task.kind, rt.reporters, [sink, questions]),
     resumable: tool.task.resumable,
     ttlMs: legacyTask?.ttl !== undefined ? clampTtl(legacyTask.ttl, rt.maxTtlMs) : tool.task.ttlMs,
     timeoutMs: tool.task.timeoutMs,

@@ -10,8 +10,10 @@ import { ANY_OWNER, TaskManager, isTerminalEvent } from '@headway/core';
 import type { Reporter, TaskEvent } from '@headway/core';
 import { FileTaskStore } from '@headway/file-store';
 import { CreateTaskResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import { eventually, inMemory, newManager } from './support/harness.js';
 import type { InMemorySetup } from './support/harness.js';
+import type { HeadwayMcpV2 } from '../src/v2.js';
 import { v2InProcessPerTest } from './support/v2-in-process.js';
 import { callTool, taskRequest } from './support/wire.js';
 
@@ -169,23 +171,89 @@ describe('the reporters option, SDK v2', () => {
     for (const kind of ['steps-inline', 'steps-native']) expectEveryEventOnce(mine, all, await endedTask(all, manager, kind));
     expect(mine.closed).toBe(0);
   });
+
+  it("sees its own handler's tasks only, when two handlers share one manager", async () => {
+    const all = new Recorder('all');
+    const manager = new TaskManager({ reporters: [all], progress: { minIntervalMs: 20 }, resources: { enabled: false } });
+    const tools = (headway: HeadwayMcpV2) =>
+      headway.registerTool('steps', { description: 'Counts to two.', task: { mode: 'inline', kind: 'steps' } }, async (_args, ctx) => {
+        ctx.progress.update(50, 'half');
+        return { steps: 2 };
+      });
+    const first = new Recorder('first');
+    const second = new Recorder('second');
+    // The first handler to register the tool defines its kind, with its own sink for recovered tasks.
+    const a = await serve({ manager, reporters: [first], log: () => undefined, tools });
+    const b = await serve({ manager, reporters: [second], log: () => undefined, tools });
+    await callTool(a.url, 'steps', {});
+    const id = await endedTask(all, manager, 'steps');
+    await callTool(b.url, 'steps', {});
+    await eventually(() => all.created('steps').length === 2);
+    const other = all.created('steps').find((taskId) => taskId !== id)!;
+    await manager.wait(other, { owner: ANY_OWNER });
+    await manager.flush();
+    expectEveryEventOnce(first, all, id);
+    expectEveryEventOnce(second, all, other);
+    expect([second.of(id), first.of(other)]).toEqual([[], []]);
+  });
 });
 
-describe('RecoveredTasksOnly (the kind-level sink of a tool)', () => {
-  it('skips tasks created here, passes recovered ones, and remembers a bounded number of tasks whose end it never sees (run by a worker elsewhere)', async () => {
-    const { MAX_CREATED_HERE, RecoveredTasksOnly } = await import('../src/call-reporters.js');
-    const seen: TaskEvent[] = [];
-    const sink = new RecoveredTasksOnly({ onEvent: (event) => void seen.push(event) });
-    const event = (type: string, taskId: string): TaskEvent => ({ type, taskId, owner: 'o', kind: 'k', at: 0, attempt: 1 }) as unknown as TaskEvent;
-    await sink.onEvent(event('created', 'here'));
-    await sink.onEvent(event('started', 'here'));
-    await sink.onEvent(event('started', 'recovered'));
-    expect(seen.map((e) => `${e.type} ${e.taskId}`)).toEqual(['started recovered']);
-    // Created here, ended elsewhere: never seen to end.
-    for (let i = 0; i < 2 * MAX_CREATED_HERE; i++) await sink.onEvent(event('created', `remote-${i}`));
-    expect((sink as unknown as { createdHere: Set<string> }).createdHere.size).toBeLessThanOrEqual(MAX_CREATED_HERE);
-    // The most recent ones are still known as created here.
-    await sink.onEvent(event('started', `remote-${2 * MAX_CREATED_HERE - 1}`));
-    expect(seen).toHaveLength(1);
+describe('a sink that falls behind', () => {
+  let manager: TaskManager | undefined;
+  const setups: InMemorySetup[] = [];
+  afterEach(async () => {
+    for (const setup of setups.splice(0)) await setup.close();
+    await manager?.shutdown({ mode: 'abort', timeoutMs: 1_000 });
+    manager = undefined;
+  });
+
+  it("gets a call's task once while a recovered task of its kind keeps it busy (its queue folds a created into the end)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'headway-attach-reporters-'));
+    try {
+      let restarted = false;
+      // Before the restart it waits; resumed after it, it logs a line every 5 ms for 600 ms.
+      const register = (setup: InMemorySetup) =>
+        setup.headway.registerTool('chatty', { description: 'Logs lines.', inputSchema: { lines: z.number() }, task: { mode: 'handle', resumable: true } }, async ({ lines }, ctx) => {
+          if (!restarted) await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+          ctx.signal.throwIfAborted();
+          for (let i = 0; i < lines; i++) {
+            ctx.info(`line ${i}`);
+            await new Promise((resolve) => setTimeout(resolve, 5));
+          }
+          return { lines };
+        });
+      const before = newManager({ store: new FileTaskStore(dir) });
+      const a = await inMemory({ manager: before });
+      setups.push(a);
+      register(a);
+      await a.client.callTool({ name: 'chatty', arguments: { lines: 120 } });
+      const [recovered] = (await before.list({ owner: ANY_OWNER })).tasks;
+      await eventually(async () => (await before.get(recovered!.id, { owner: ANY_OWNER }))?.status === 'working');
+      await before.shutdown({ mode: 'abort', timeoutMs: 2_000 });
+
+      restarted = true;
+      const all = new Recorder('all');
+      const slow = new (class extends Recorder {
+        override async onEvent(event: TaskEvent): Promise<void> {
+          super.onEvent(event);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })('slow');
+      // Past two waiting events a sink's queue is under pressure: a task's `created` is folded into its end.
+      manager = newManager({ store: new FileTaskStore(dir), reporters: [all], hub: { maxQueue: 2 } });
+      const b = await inMemory({ manager, headway: { reporters: [slow] } });
+      setups.push(b);
+      register(b);
+      await manager.start();
+      await eventually(() => slow.of(recovered!.id).some((e) => e.type === 'log'));
+      await b.client.callTool({ name: 'chatty', arguments: { lines: 0 } });
+      const quick = await endedTask(all, manager, 'chatty');
+      await manager.wait(recovered!.id, { owner: ANY_OWNER });
+      await manager.flush();
+      expect(slow.of(quick)).toEqual(all.of(quick));
+      expect(slow.ended(recovered!.id)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -76,8 +76,9 @@ export class EventHub {
 
   /**
    * Attaches reporters to one task until its terminal event was delivered to them; then they are
-   * closed, unless `close: false` (reporters that serve other tasks too). They get the task's
-   * events from this process and relayed ones alike.
+   * closed, unless `close: false` (reporters that serve other tasks too) or added with `add` as
+   * well. They get the task's events from this process and relayed ones alike; meanwhile, a
+   * reporter added with `add` whose sink (`Reporter.wraps`) one of them has gets none of this task's.
    */
   attach(taskId: string, reporters: readonly Reporter[], options: { close?: boolean } = {}): Attachment {
     const mine: ReporterChannel[] = [];
@@ -109,17 +110,20 @@ export class EventHub {
 
   /**
    * Hands an event to the reporters. An event made in another process (`remote`) reaches the
-   * reporters attached to its task and the global ones that set `remote: true`.
+   * reporters attached to its task and the global ones that set `remote: true`. A global reporter
+   * whose sink is attached to the event's task is left out: the attached one delivers it.
    */
   publish(event: TaskEvent, options?: PublishOptions): void {
     if (this.closed) return;
     const local = options?.remote !== true;
+    const channels = this.perTask.size === 0 ? undefined : this.perTask.get(event.taskId);
     for (let i = 0; i < this.global.length; i++) {
       const channel = this.global[i]!;
-      if ((local || channel.remote) && (channel.kind === undefined || channel.kind === event.kind)) channel.push(event);
+      if (!(local || channel.remote) || (channel.kind !== undefined && channel.kind !== event.kind)) continue;
+      // A sink attached to this task gets its events through the attachment only.
+      if (channels !== undefined && reaches(channels, channel.sink)) continue;
+      channel.push(event);
     }
-    if (this.perTask.size === 0) return;
-    const channels = this.perTask.get(event.taskId);
     if (!channels) return;
     for (const channel of channels) channel.push(event);
     if (isTerminalEvent(event)) {
@@ -144,9 +148,9 @@ export class EventHub {
   async close(): Promise<void> {
     await this.flush();
     this.closed = true;
-    const channels = [...this.global, ...[...this.perTask.values()].flat()];
+    const attached = [...this.perTask.values()].flat().filter((c) => !this.keepOpen.has(c) && !this.isGlobal(c.reporter));
     this.perTask.clear();
-    await Promise.all(channels.filter((c) => !this.keepOpen.has(c)).map((c) => this.guard(c, () => c.reporter.close?.())));
+    await Promise.all([...this.global, ...attached].map((c) => this.guard(c, () => c.reporter.close?.())));
   }
 
   stats(): ChannelStats[] {
@@ -156,8 +160,13 @@ export class EventHub {
   private async closeChannel(channel: ReporterChannel): Promise<void> {
     this.closing.add(channel);
     await channel.idle();
-    if (!this.keepOpen.has(channel)) await this.guard(channel, () => channel.reporter.close?.());
+    if (!this.keepOpen.has(channel) && !this.isGlobal(channel.reporter)) await this.guard(channel, () => channel.reporter.close?.());
     this.closing.delete(channel);
+  }
+
+  /** Whether `reporter` was also added for every task or a kind (then it is closed with the hub). */
+  private isGlobal(reporter: Reporter): boolean {
+    return this.global.some((c) => c.reporter === reporter);
   }
 
   /** Runs a reporter hook with the same isolation and time bound as deliveries. */
@@ -178,6 +187,12 @@ export class EventHub {
       clearTimeout(timer);
     }
   }
+}
+
+/** Whether one of a task's channels delivers to `sink`. */
+function reaches(channels: readonly ReporterChannel[], sink: Reporter): boolean {
+  for (let i = 0; i < channels.length; i++) if (channels[i]!.sink === sink) return true;
+  return false;
 }
 
 export type { ChannelStats };

@@ -43,6 +43,8 @@ export class ReporterChannel {
   readonly stats: ChannelStats;
   /** Whether the reporter asked for events made in other processes too (`remote: true`). */
   readonly remote: boolean;
+  /** The sink the reporter delivers to: itself, or the end of its `wraps` chain. */
+  readonly sink: Reporter;
   private readonly queue: EventQueue;
   private draining = false;
   private abandoned = 0;
@@ -71,6 +73,7 @@ export class ReporterChannel {
     };
     if (reporter.eventTypes !== undefined) this.accepts = acceptedTypes(reporter.eventTypes, this.stats.reporter);
     this.remote = remoteFlag(reporter, this.stats.reporter);
+    this.sink = sinkOf(reporter, this.stats.reporter);
     this.queue = new EventQueue(options.maxQueue, this.stats);
   }
 
@@ -208,4 +211,21 @@ function remoteFlag(reporter: Reporter, name: string): boolean {
   const remote = (reporter as { readonly remote?: unknown }).remote;
   if (remote !== undefined && typeof remote !== 'boolean') throw new InvalidArgumentError(`remote of reporter "${name}"`, remote, 'a boolean');
   return remote === true;
+}
+
+/**
+ * `Reporter.wraps`: the sink a wrapper delivers to, followed to the end of the chain. Read once
+ * here, like `remote`; a chain that is not made of reporters, or loops, is refused.
+ */
+function sinkOf(reporter: Reporter, name: string): Reporter {
+  const seen = new Set<Reporter>([reporter]);
+  let sink = reporter;
+  for (let next = (sink as { readonly wraps?: unknown }).wraps; next !== undefined; next = (sink as { readonly wraps?: unknown }).wraps) {
+    if (typeof next !== 'object' || next === null || typeof (next as Reporter).onEvent !== 'function' || seen.has(next as Reporter)) {
+      throw new InvalidArgumentError(`wraps of reporter "${name}"`, next, 'another reporter (an object with an onEvent method), not one already in the chain');
+    }
+    sink = next as Reporter;
+    seen.add(sink);
+  }
+  return sink;
 }

@@ -58,7 +58,10 @@ export interface TaskDefinitionOptions {
   resumable?: boolean;
   /** Overrides the manager's executor for this kind (e.g. a worker thread per task). */
   executor?: Executor;
-  /** Sinks for tasks of this kind only; closed at shutdown. */
+  /**
+   * Sinks for tasks of this kind only; closed at shutdown. A task that has one of these sinks among
+   * its own reporters reaches it through those only (see `Reporter`).
+   */
   reporters?: readonly Reporter[];
 }
 
@@ -83,7 +86,10 @@ export interface CreateTaskOptions<I = unknown> {
   dependsOn?: readonly string[];
   /** Run even when a dependency failed or was cancelled. */
   runOnDependencyFailure?: boolean;
-  /** Sinks for this task only (e.g. the request that started it); closed when it ends. */
+  /**
+   * Sinks for this task only (e.g. the request that started it); closed when it ends. One that is
+   * also the manager's or this kind's takes their place for this task: each event reaches it once.
+   */
   reporters?: readonly Reporter[];
   /** The kind is defined later or in another process: keep the task queued until then instead of refusing it. */
   awaitDefinition?: boolean;
