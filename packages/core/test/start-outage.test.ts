@@ -2,8 +2,8 @@
 // task back to the scheduler, queued, to start again after a bounded backoff without using an
 // attempt; any other failure fails the task as before.
 import { afterEach, describe, expect, it } from 'vitest';
-import { TaskManager } from '../src/index.js';
-import type { TaskContext } from '../src/index.js';
+import { HeadwayError, TaskManager } from '../src/index.js';
+import type { CompletedEvent, StartedEvent, TaskContext } from '../src/index.js';
 import { MemoryTaskStore } from '../src/spi.js';
 import { START_BACKOFF, backoffDelay } from '../src/manager/retry-policy.js';
 import { StartOutageStore } from '../src/testing/start-outage-store.js';
@@ -58,8 +58,38 @@ describe('a start the store could not take', () => {
     const { m, store, runs } = setup({ failures: 2, landed: true });
     const task = await m.create({ kind: 'double', input: 5, retry: { maxAttempts: 1 } });
     expect(await task.wait({ timeoutMs: 5000 })).toMatchObject({ status: 'completed', result: 10, attempt: 1 });
+    // The next try reads the task first, finds it working since the first try, and writes nothing.
+    expect(store.failedStarts(task.id)).toBe(1);
+    expect(runs).toEqual([1]);
+  });
+
+  it('starts the task at the time of the start that got through, so its duration leaves the outage out', async () => {
+    const failedAt: number[] = [];
+    const { m, events } = setup({ failures: 3, error: () => (failedAt.push(Date.now()), new HeadwayError('store_unavailable', 'away')) });
+    const task = await m.create({ kind: 'double', input: 2 });
+    const done = await task.wait({ timeoutMs: 5000 });
+    expect(done).toMatchObject({ status: 'completed', result: 4, attempt: 1 });
+    expect(failedAt).toHaveLength(3);
+    expect(done.startedAt).toBeGreaterThan(failedAt[2]!);
+    await m.flush();
+    const [started] = events.of('started', task.id) as StartedEvent[];
+    const [completed] = events.of('completed', task.id) as CompletedEvent[];
+    expect(started).toMatchObject({ at: done.startedAt, queueWaitMs: done.startedAt! - done.createdAt });
+    expect(completed!.durationMs).toBe(done.finishedAt! - done.startedAt!);
+    expect(completed!.durationMs).toBeLessThan(failedAt[2]! - failedAt[0]!);
+  });
+
+  it('starts the task at the time of the try that reached the store, when a later one finds it there', async () => {
+    const failedAt: number[] = [];
+    // The first try never reached the store; the second did, and its answer was lost.
+    const { m, store, runs } = setup({ failures: 2, landed: (failure) => failure === 2, error: () => (failedAt.push(Date.now()), new HeadwayError('store_unavailable', 'away')) });
+    const task = await m.create({ kind: 'double', input: 3, retry: { maxAttempts: 1 } });
+    const done = await task.wait({ timeoutMs: 5000 });
+    expect(done).toMatchObject({ status: 'completed', result: 6, attempt: 1 });
     expect(store.failedStarts(task.id)).toBe(2);
     expect(runs).toEqual([1]);
+    expect(done.startedAt).toBeGreaterThan(failedAt[0]!);
+    expect(done.startedAt).toBeLessThanOrEqual(failedAt[1]!);
   });
 
   it('waits a bounded backoff between tries: exponential from 100 ms, at most 5 s', () => {

@@ -41,7 +41,7 @@ export class AttemptRunner implements AttemptHost {
   private readonly attempts = new Map<string, Attempt>();
   /** Tasks recovered from a durable store, not started here yet: whether each resumes a working attempt. */
   private readonly recovered = new Map<string, boolean>();
-  /** Tasks whose start the store could not take (away for a moment): tries so far, and the start's time. */
+  /** Tasks whose start the store could not take (away for a moment): tries so far, and the time of the last. */
   private readonly postponed = new Map<string, { tries: number; startedAt: number }>();
   private readonly meter = new ResourceMeter();
   private readonly input: InputBroker;
@@ -155,13 +155,16 @@ export class AttemptRunner implements AttemptHost {
   private async begin(attempt: Attempt): Promise<void> {
     const taskId = attempt.taskId;
     const earlier = this.postponed.get(taskId);
-    // A start tried again keeps its time: a try that failed may have reached the store.
-    const startedAt = earlier?.startedAt ?? Date.now();
+    // The time of the start last tried: until a read says the task is still queued, that try may
+    // have reached the store (its answer lost), and a task working since then is this start's.
+    let tried = earlier?.startedAt;
     let record: TaskRecord | undefined;
     try {
-      record = await this.o.transitions.start(taskId, startedAt, earlier !== undefined);
+      const landed = tried === undefined ? 'queued' : await this.o.transitions.landedStart(taskId, tried);
+      // A new try has a time of its own: the task started when its start landed, not before an outage.
+      record = landed === 'queued' ? await this.o.transitions.start(taskId, (tried = Date.now())) : landed;
     } catch (error) {
-      if (this.storeAway(error)) return this.postpone(attempt, (earlier?.tries ?? 0) + 1, startedAt);
+      if (this.storeAway(error)) return this.postpone(attempt, (earlier?.tries ?? 0) + 1, tried!);
       this.postponed.delete(taskId);
       const current = await Promise.resolve(this.o.store.get(taskId, ANY_OWNER)).catch(() => undefined);
       if (current) await this.o.transitions.fail(current, new StoreWriteError('start', taskId, error), current.progress);

@@ -2,6 +2,7 @@ import { StoreWriteError, TaskResultError } from '../errors.js';
 import type { TaskEventBody } from '../events.js';
 import { isPromiseLike } from '../maybe-promise.js';
 import type { MaybePromise } from '../maybe-promise.js';
+import { ANY_OWNER } from '../store/task-store.js';
 import type { TaskStore, UpdateResult } from '../store/task-store.js';
 import { ACTIVE_STATUSES, toErrorInfo } from '../task-record.js';
 import type { InputRequest, InputResponse, TaskPatch, TaskRecord, TaskStatus } from '../task-record.js';
@@ -59,14 +60,22 @@ export class Transitions {
 
   /**
    * queued → working for its next attempt, started at `startedAt`; undefined when the task is not
-   * queued (cancelled, taken). `again`: the same start (same `startedAt`) was tried before and
-   * failed, maybe after it reached the store: a record already working since then is its own.
+   * queued (cancelled, taken).
    */
-  async start(id: string, startedAt: number, again = false): Promise<TaskRecord | undefined> {
+  async start(id: string, startedAt: number): Promise<TaskRecord | undefined> {
     const updated = await this.store.update(id, { status: 'working', startedAt }, { expect: QUEUED });
-    if (updated.ok) return updated.record;
-    const current = updated.record;
-    return again && current?.status === 'working' && current.startedAt === startedAt ? current : undefined;
+    return updated.ok ? updated.record : undefined;
+  }
+
+  /**
+   * Whether a start at `startedAt` that failed (its answer lost, the store away) reached the store:
+   * the record, working since then, when it did; `queued` when the task still waits to start;
+   * undefined when anything else became of it (cancelled, taken).
+   */
+  async landedStart(id: string, startedAt: number): Promise<TaskRecord | 'queued' | undefined> {
+    const current = await this.store.get(id, ANY_OWNER);
+    if (current?.status === 'queued') return 'queued';
+    return current?.status === 'working' && current.startedAt === startedAt ? current : undefined;
   }
 
   /** A deferred task's input, replaced before it runs. */

@@ -8,8 +8,11 @@ export interface StartOutageOptions {
   readonly failures: number;
   /** What a failed start write rejects with. Default: a `store_unavailable` error, as a networked store away for a moment. */
   readonly error?: () => unknown;
-  /** Each failed start write reaches the store first, then fails (its answer was lost on the way back). */
-  readonly landed?: boolean;
+  /**
+   * Failed start writes that reach the store first, then fail (their answer lost on the way back):
+   * all of them (true), or those whose number (1 for a task's first) this returns true for.
+   */
+  readonly landed?: boolean | ((failure: number) => boolean);
   /** Default true: a networked store shared by a fleet, as those whose outages pass are. */
   readonly shared?: boolean;
 }
@@ -41,9 +44,10 @@ export class StartOutageStore implements TaskStore {
     const failed = this.failedStarts(id);
     if (patch.status !== 'working' || !options?.expect?.includes('queued') || failed >= this.o.failures) return this.inner.update(id, patch, options);
     this.failed.set(id, failed + 1);
-    const error = this.o.error?.() ?? new HeadwayError('store_unavailable', `Store away for a moment: start of task ${id} failed`);
-    if (!this.o.landed) return Promise.reject(error);
-    return Promise.resolve(this.inner.update(id, patch, options)).then(() => Promise.reject(error));
+    const landed = typeof this.o.landed === 'function' ? this.o.landed(failed + 1) : this.o.landed === true;
+    const fail = () => Promise.reject(this.o.error?.() ?? new HeadwayError('store_unavailable', `Store away for a moment: start of task ${id} failed`));
+    if (!landed) return fail();
+    return Promise.resolve(this.inner.update(id, patch, options)).then(fail);
   }
 
   open(): Promise<void> {
