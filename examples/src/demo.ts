@@ -30,7 +30,12 @@ async function cleanUp(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-process.once('SIGINT', () => {
+// Ctrl-C: the terminal signals the whole process group, and npm forwards its own copy, so a second
+// SIGINT (or a second Ctrl-C) must not end the demo before it has stopped its server.
+let stopping = false;
+process.on('SIGINT', () => {
+  if (stopping) return;
+  stopping = true;
   board.print('Stopping the server…');
   void cleanUp().then(() => process.exit(0));
 });

@@ -105,6 +105,32 @@ describe('the demo (npm run demo)', () => {
   });
 });
 
+describe('Ctrl-C (npm run demo)', () => {
+  it('stops the server and exits 0, though npm forwards its own copy of the SIGINT the terminal sent', { timeout: 60_000 }, async () => {
+    const child = spawnChild(process.execPath, [demoScript], { env: { ...process.env, HEADWAY_DEMO_EXIT: '0' } });
+    try {
+      // Once the server runs and the first step started.
+      await new Promise<void>((resolve) => {
+        const started = () => /^\[1\/5\]/m.test(child.output()) && resolve();
+        child.process.stdout!.on('data', started);
+      });
+      const pid = Number(/in its own process \(pid (\d+)\)/.exec(child.output())![1]);
+      const dataDir = /FileTaskStore under (\S+);/.exec(child.output())![1]!;
+      // The terminal's SIGINT, then npm's copy of it a moment later.
+      child.process.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      child.process.kill('SIGINT');
+      await child.exited;
+      expect([child.process.exitCode, child.process.signalCode], child.output()).toEqual([0, null]);
+      expect(child.output()).toContain('Stopping the server…');
+      expect(() => process.kill(pid, 0)).toThrow();
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      await child.stop();
+    }
+  });
+});
+
 describe('figuresText', () => {
   it('words a status line from the numbers: the percent floored, as the bar fills, and the ETA only below 100', () => {
     expect(figuresText(59.6, 'Hashing: src/a.ts', 2_300)).toBe(' 59% Hashing: src/a.ts · ETA 2.3 s');

@@ -1,10 +1,10 @@
 // MCP Inspector's own CLI (2.12, on Node 22 from the npm registry) against the schema-registry HTTP
 // example (SDK v2) on its default settings: it lists the tools and calls them on 2025-11-25 (a task
 // id to follow with task_wait) and on 2026-07-28 (an extension task it settles itself), getting what
-// the example's README documents.
+// the example's README documents. Its helper is @headway/mcp's test helper (one copy serves both).
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runInspectorCli } from './support/inspector-cli.js';
+import { runInspectorCli } from '../../packages/mcp/test/support/inspector-cli.js';
 import { startHttpExample } from './support/registry-example.js';
 import type { HttpExample } from './support/registry-example.js';
 

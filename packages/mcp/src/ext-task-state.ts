@@ -5,7 +5,7 @@ import type { ExtInputRequest, ExtTaskState, ExtTaskStatus } from './ext-tasks-w
 import { pollIntervalMs } from './poll-interval.js';
 import type { PollPolicy } from './poll-interval.js';
 import type { LiveProgress } from './progress-memo.js';
-import { taskEtaMs, taskStatusLine } from './task-status-line.js';
+import { taskEtaMs, taskStatusMessage } from './task-status-line.js';
 import { isCallToolResult, lastChangedAt } from './task-view.js';
 
 const INTERNAL_ERROR = -32603;
@@ -23,7 +23,7 @@ export function extTaskState(record: TaskSnapshot, now: number, policy?: PollPol
     // Readable for the retention after it ends; while it runs, nothing bounds it yet.
     ttlMs: record.expiresAt !== undefined ? Math.max(0, record.expiresAt - record.createdAt) : record.ttlMs,
   };
-  const message = statusMessageOf(record, status, now, live);
+  const message = taskStatusMessage(record, status, now, live);
   if (message !== undefined) state.statusMessage = message;
   const poll = pollIntervalMs({ status, ...(etaMs !== undefined && { etaMs }), idleMs: now - lastUpdatedAt }, policy);
   if (poll !== undefined) state.pollIntervalMs = poll;
@@ -56,18 +56,4 @@ export function inputRequestsOf(request: InputRequest): Record<string, ExtInputR
 /** `elicitation/create` params (form mode) for a stored question. */
 export function elicitParams(request: InputRequest): Record<string, unknown> {
   return { mode: 'form', message: request.message, requestedSchema: request.schema ?? { type: 'object', properties: {} } };
-}
-
-function statusMessageOf(record: TaskSnapshot, status: ExtTaskStatus, now: number, live: LiveProgress | undefined): string | undefined {
-  switch (status) {
-    case 'working':
-      return taskStatusLine(record, now, live);
-    case 'input_required':
-      return record.inputRequest?.message ?? record.statusMessage;
-    case 'failed':
-    case 'cancelled':
-      return record.error?.message;
-    default:
-      return undefined;
-  }
 }

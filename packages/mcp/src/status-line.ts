@@ -50,7 +50,7 @@ function countsOf(current: number | undefined, total: number | undefined): strin
 }
 
 /** What a task is doing, in one line: "Deleting subjects – orders-value", the phase or the message alone, or undefined. */
-export function labelOf(phase: string | undefined, message: string | undefined): string | undefined {
+function labelOf(phase: string | undefined, message: string | undefined): string | undefined {
   const p = oneLine(phase);
   const m = oneLine(message);
   if (p && m && m !== p) return `${p} – ${m}`;

@@ -1,7 +1,8 @@
 // The one line about a task that has not ended, from its record and the latest progress facts seen
-// in this process (phase, counts, ETA; see progress-memo.ts). On SDK v2 it is the tasks extension's
-// `statusMessage` and the `statusMessage` of task_status and handle answers; an inline call's
-// progress message is the same formatter over the same facts (v2-request-sink.ts).
+// in this process (phase, counts, ETA; see progress-memo.ts). It is the `statusMessage` of
+// `tasks/get` and `tasks/list` (both wire generations, both SDKs) and of task_status and handle
+// answers; an inline call's progress message is the same formatter over the same facts
+// (v2-request-sink.ts).
 import type { TaskManager, TaskSnapshot } from '@headway/core';
 import { progressMemoOf } from './progress-memo.js';
 import { statusLine } from './status-line.js';
@@ -30,8 +31,30 @@ export function taskEtaMs(record: TaskSnapshot, now: number, live?: StatusLineFa
   return (elapsed / record.progress) * (100 - record.progress);
 }
 
+/** A task's status on either MCP wire: `queued` is `working` there. */
+export type WireTaskStatus = 'working' | 'input_required' | 'completed' | 'failed' | 'cancelled';
+
 /**
- * The `statusMessage` of SDK v2's task_status and handle answers: the status line while the task
+ * A task's `statusMessage` in `tasks/get` and `tasks/list`: the status line while it works, the
+ * question while it waits for input, why it ended when it failed or was cancelled. `status` is its
+ * status on that wire (the extension shows a tool result with `isError` as `completed`).
+ */
+export function taskStatusMessage(record: TaskSnapshot, status: WireTaskStatus, now: number, live?: StatusLineFacts): string | undefined {
+  switch (status) {
+    case 'working':
+      return taskStatusLine(record, now, live);
+    case 'input_required':
+      return record.inputRequest?.message ?? record.statusMessage;
+    case 'failed':
+    case 'cancelled':
+      return record.error?.message;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The `statusMessage` of task_status and handle answers (both SDKs): the status line while the task
  * is queued or working (a question, or an end, keeps the record's own message).
  */
 export function liveStatusMessageOf(manager: TaskManager): StatusMessageOf {

@@ -2,7 +2,7 @@ import type { TaskManager, TaskSnapshot as TaskRecord, TaskStatus } from '@headw
 import type { CallToolResult, Task } from '@modelcontextprotocol/sdk/types.js';
 import { progressMemoOf } from './progress-memo.js';
 import type { LiveProgress } from './progress-memo.js';
-import { labelOf } from './status-line.js';
+import { taskStatusMessage } from './task-status-line.js';
 
 /** `_meta` key of the task a message relates to (2025-11-25). */
 export const RELATED_TASK_META_KEY = 'io.modelcontextprotocol/related-task';
@@ -17,15 +17,16 @@ export function toMcpStatus(status: TaskStatus): Task['status'] {
 
 /**
  * A Headway record as an MCP Task (2025-11-25); `live`: what this process saw of its progress
- * (the phase in `statusMessage`, and its latest move in `lastUpdatedAt`).
+ * (phase and counts in the status line of `statusMessage`, and its latest move in `lastUpdatedAt`).
  */
 export function toMcpTask(record: TaskRecord, pollIntervalMs: number, live?: LiveProgress): Task {
+  const status = toMcpStatus(record.status);
   const updatedAt = lastChangedAt(record, live);
-  const message = statusMessageOf(record, live);
+  const message = taskStatusMessage(record, status, Date.now(), live);
   const createdAt = new Date(record.createdAt).toISOString();
   return {
     taskId: record.id,
-    status: toMcpStatus(record.status),
+    status,
     ttl: record.ttlMs,
     createdAt,
     lastUpdatedAt: updatedAt === record.createdAt ? createdAt : new Date(updatedAt).toISOString(),
@@ -45,19 +46,6 @@ export function liveMcpTask(manager: TaskManager, record: TaskRecord, pollInterv
  */
 export function lastChangedAt(record: TaskRecord, live?: LiveProgress): number {
   return Math.max(record.createdAt, record.startedAt ?? 0, record.inputRequest?.requestedAt ?? 0, record.finishedAt ?? 0, live?.movedAt ?? 0);
-}
-
-/**
- * E.g. "42%: Deleting subjects – orders-value": percent, then the phase (when seen here) and the
- * latest message; while the task waits for input, the question.
- */
-function statusMessageOf(record: TaskRecord, live: LiveProgress | undefined): string | undefined {
-  if (record.status === 'failed' || record.status === 'cancelled') return record.error?.message;
-  if (record.status === 'completed') return undefined;
-  const percent = `${Math.floor(Math.max(record.progress, live?.percent ?? 0))}%`;
-  // What this process saw is the task's current message (none since a phase started); the record's may be older.
-  const label = record.status === 'input_required' ? record.statusMessage : labelOf(live?.phase, live ? live.message : record.statusMessage);
-  return label ? `${percent}: ${label}` : percent;
 }
 
 /** The tool result a finished task stands for: its own result, or an `isError` result saying why not. */

@@ -7,7 +7,7 @@ import { buildServer, newManager } from './support/harness.js';
 import { newProbe } from './support/tools.js';
 
 // ctx.elicit on SDK v1 (2025-11-25): inline as elicitation/create on the open call; handle and
-// native tasks through task_status (the question) and task_respond (the answer).
+// native tasks through task_status and tasks/get (the question) and task_respond (the answer).
 const closers: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   for (const close of closers.splice(0)) await close().catch(() => undefined);
@@ -61,6 +61,8 @@ describe('ctx.elicit on SDK v1', () => {
         status = structured(await client.callTool({ name: 'task_status', arguments: { taskId } }));
       }
       expect((status.task as { status: string }).status).toBe('input_required');
+      // tasks/get says the question, as on the tasks extension.
+      expect(await client.experimental.tasks.getTask(taskId)).toMatchObject({ status: 'input_required', statusMessage: 'Also delete the context?' });
       const { requestId } = status.question as { requestId: string };
       const wrong = (await client.callTool({ name: 'task_respond', arguments: { taskId, requestId: 'nope', action: 'accept', content: { confirm: true } } })) as CallToolResult;
       expect(wrong.isError).toBe(true);

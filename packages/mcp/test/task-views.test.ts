@@ -1,6 +1,6 @@
 // How a task looks while it runs: `lastUpdatedAt` (and the extension's poll interval, which backs
 // off with the time since it) moves with progress, not only with status changes; the 2025-11-25
-// `statusMessage` names the phase. The store keeps no time of progress: these come from what the
+// `statusMessage` is the status line, which names the phase. The store keeps no time of progress: these come from what the
 // process running the task saw of it.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,14 +61,14 @@ describe('task views while a task runs', () => {
     expect(state.pollIntervalMs).toBe(DEFAULT_POLL_POLICY.baseMs + 1_000);
     const task = toMcpTask(record, 1_000, memo.facts(handle.id, now));
     expect(task.lastUpdatedAt).toBe(new Date(movedAt).toISOString());
-    expect(task.statusMessage).toBe('0%: Connecting to the registry');
+    expect(task.statusMessage).toBe('Connecting to the registry: 0 %');
 
     // Heartbeats say the task is alive, not that it moved.
     await eventually(() => heartbeats.count >= 2);
     expect(memo.facts(handle.id, Date.now())!.movedAt).toBe(movedAt);
   });
 
-  it('SDK v1: tasks/get names the phase in statusMessage and moves lastUpdatedAt with progress', async () => {
+  it('SDK v1: tasks/get names the phase and its counts in statusMessage and moves lastUpdatedAt with progress', async () => {
     setup = await inMemory();
     setup.headway.registerTool('phased', { description: 'Starts deleting, then waits.', task: { mode: 'native' } }, async (_args, ctx) => {
       await sleep(150, undefined, { signal: ctx.signal });
@@ -81,7 +81,7 @@ describe('task views while a task runs', () => {
     const created = await client.request({ method: 'tools/call', params: { name: 'phased', arguments: {}, task: { ttl: 60_000 } } }, CreateTaskResultSchema);
     const id = created.task.taskId;
     let task: Task | undefined;
-    await eventually(async () => (task = await client.experimental.tasks.getTask(id)).statusMessage === '25%: Deleting subjects');
+    await eventually(async () => (task = await client.experimental.tasks.getTask(id)).statusMessage?.startsWith('Deleting subjects: 1/4 (25 %)') === true);
     expect(Date.parse(task!.lastUpdatedAt) - Date.parse(task!.createdAt)).toBeGreaterThanOrEqual(140);
     // Two heartbeats later (one per 300 ms of silence here), nothing moved.
     await sleep(700);
