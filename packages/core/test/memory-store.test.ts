@@ -164,6 +164,25 @@ describe('MemoryTaskStore', () => {
     );
   });
 
+  it('packFinished: finishing answers the finished record, indexes it under its new status only, and counts the owner one active task fewer', async () => {
+    const store = new MemoryTaskStore({ packFinished: true });
+    await store.create(record(store, 'a'));
+    await store.create(record(store, 'b'));
+    await store.update('a', { status: 'working', startedAt: 1 });
+    expect(store.countActive('o')).toBe(2);
+    const result = await store.update('a', { status: 'failed', error: { name: 'Error', code: 'x', message: 'm' }, finishedAt: 2, expiresAt: 9 }, { expect: ['working'] });
+    expect(result.ok).toBe(true);
+    expect(result.record).toMatchObject({ id: 'a', status: 'failed', startedAt: 1, finishedAt: 2, error: { code: 'x', message: 'm' } });
+    expect(await store.get('a', 'o')).toEqual(result.record);
+    expect((await store.list({ owner: 'o', status: ['working'] })).tasks).toEqual([]);
+    expect((await store.list({ owner: 'o', status: ['failed'] })).tasks.map((t) => t.id)).toEqual(['a']);
+    expect((await store.list({ owner: 'o', status: ['queued'] })).tasks.map((t) => t.id)).toEqual(['b']);
+    expect(store.countActive('o')).toBe(1);
+    expect((await store.update('a', { status: 'completed' })).ok).toBe(false);
+    expect(await store.sweep(9)).toBe(1);
+    expect(store.size).toBe(1);
+  });
+
   it('packFinished: a finished record reads back equal, as a copy of its own, and replays onto it as before', async () => {
     const store = new MemoryTaskStore({ packFinished: true });
     await store.create({ ...record(store, 'a'), input: { text: 'é ☃ \u2028', deep: [1, { x: null }] } });
@@ -189,12 +208,16 @@ describe('MemoryTaskStore', () => {
     const whole = texts.join('');
     let at = 0;
     for (let i = 0; i < 8; i++) {
-      store.adoptPacked(new PackedRecord(`p${i}`, 'o', 'k', i + 1, 'completed', undefined, whole.slice(at, at + texts[i]!.length), batch));
+      store.adoptPacked(PackedRecord.of(`p${i}`, 'o', 'k', i + 1, 'completed', undefined, whole, batch, at, at + texts[i]!.length));
       at += texts[i]!.length;
     }
-    for (let i = 0; i < 6; i++) expect(await store.delete(`p${i}`)).toBe(true);
-    expect((await store.get('p6', 'o'))!.id).toBe('p6');
-    expect((await store.list({ owner: 'o' })).tasks.map((t) => t.id)).toEqual(['p6', 'p7']);
+    const textOf = (id: string) => (store as unknown as { records: { get(id: string): { text: string } } }).records.get(id)!.text;
+    for (let i = 0; i < 5; i++) expect(await store.delete(`p${i}`)).toBe(true);
+    expect(textOf('p6')).toBe(whole);
+    expect(await store.delete('p5')).toBe(true);
+    expect([textOf('p6'), textOf('p7')]).toEqual([texts[6], texts[7]]);
+    expect(await store.get('p6', 'o')).toEqual(JSON.parse(texts[6]!));
+    expect((await store.list({ owner: 'o' })).tasks).toEqual([JSON.parse(texts[6]!), JSON.parse(texts[7]!)]);
   });
 
   it('scan: a walk in seq order, paused while records come and go, visits every record that stays exactly once', () => {

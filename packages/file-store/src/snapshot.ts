@@ -19,7 +19,7 @@ import { isRecordShape } from './log-ops.js';
  * (index into `s`), kind (index), seq, status (index), expiresAt (or null) and the length of its
  * JSON (in UTF-16 code units, as JavaScript counts), followed by the records' JSON texts back to
  * back. Opening decodes the texts as one string, reads the few fields the indexes need from that
- * line and keeps a finished record's text as a slice of that string (packed, see `PackedRecord` and
+ * line and keeps a finished record's text as a part of that string (packed, see `PackedRecord` and
  * `PackedBatch`), parsing only records still in progress; one checksum covers a whole batch.
  */
 export interface SnapshotHeader {
@@ -157,13 +157,14 @@ function readBatch(head: Record<string, unknown>, payload: Buffer, from: number,
       return bad('has a malformed record entry');
     }
     if (typeof length !== 'number' || !Number.isInteger(length) || length < 2 || at + length > texts.length) return bad('has a record length that does not fit');
-    const json = texts.slice(at, at + length);
+    const start = at;
     at += length;
     if (isTerminal(status)) {
       batch ??= new PackedBatch();
-      sink.packed(new PackedRecord(id, text(fields[k + 1]), text(fields[k + 2]), seq, status, expiresAt ?? undefined, json, batch));
+      sink.packed(PackedRecord.of(id, text(fields[k + 1]), text(fields[k + 2]), seq, status, expiresAt ?? undefined, texts, batch, start, at));
       continue;
     }
+    const json = texts.slice(start, at);
     let record: unknown;
     try {
       record = JSON.parse(json);

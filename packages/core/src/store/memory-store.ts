@@ -152,10 +152,26 @@ export class MemoryTaskStore implements TaskStore {
     if (record instanceof PackedRecord || isTerminal(record.status) || (expect && !expect.includes(record.status)) || (attempt !== undefined && record.attempt !== attempt)) {
       return { ok: false, record: copyOf(record) };
     }
+    if (this.packFinished && patch.status !== undefined && isTerminal(patch.status)) return { ok: true, record: this.finishPacked(record, patch) };
     const before = record.status;
     Object.assign(record, patch);
     this.restatus(record, before);
     return { ok: true, record };
+  }
+
+  /**
+   * Applies `patch` (which finishes the record) to a copy, and puts that copy, packed, in the
+   * record's place. The stored record is left as it is: it is old by then, and whatever a patch
+   * hangs on an old object (new values, a bigger property store) would outlive it until the next
+   * full collection, copied twice by the young generation's collector meanwhile.
+   */
+  private finishPacked(record: TaskRecord, patch: TaskPatch): TaskRecord {
+    const finished = Object.assign(ownCopy(record), patch);
+    const packed = pack(finished);
+    this.swap(record, packed);
+    this.bumpActive(record.owner, -1);
+    this.expiring(packed);
+    return finished;
   }
 
   /**
@@ -305,13 +321,17 @@ export class MemoryTaskStore implements TaskStore {
     this.expiring(packed);
   }
 
-  /** Puts `next` (the same record, same status) in `record`'s place in the map and every index. */
+  /** Puts `next` (the same record, its status maybe changed) in `record`'s place in the map and every index. */
   private swap(record: Entry, next: Entry): void {
     if (record instanceof PackedRecord) record.release();
     this.records.set(next.id, next);
     this.all.replace(record, next);
     this.byOwner.get(record.owner)?.replace(record, next);
-    this.byStatus.get(record.status)?.replace(record, next);
+    if (next.status === record.status) this.byStatus.get(record.status)?.replace(record, next);
+    else {
+      unindex(this.byStatus, record.status, record);
+      indexed(this.byStatus, next.status).add(next);
+    }
     this.byKind.get(record.kind)?.replace(record, next);
   }
 
