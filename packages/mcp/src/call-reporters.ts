@@ -4,14 +4,14 @@
 // A task recovered after a restart has no call: the tool's kind definition carries the memo and the
 // option's sinks (of the first server to register the tool) for it. The core gives a sink that is
 // both a kind's and a task's each event of that task once, through the task's reporter, which may
-// wrap it (`Reporter.wraps`): so a call's task reaches each sink once, and a call of another server
-// on the same manager attaches the kind's sinks it does not have silenced.
+// wrap it (`Reporter.wraps`): a call's task attaches each of the kind's sinks silenced, so that
+// only the call's own reporters (and the manager's sinks it does not attach) see it.
 import { InvalidArgumentError } from '@headway/core';
 import type { Reporter, TaskEvent, TaskEventType, TaskFunction, TaskManager } from '@headway/core';
 import { progressMemoOf } from './progress-memo.js';
 
 /** Per manager, the sinks each kind defined here for recovery carries (none when the application defined the kind). */
-const recoveryKinds = new WeakMap<TaskManager, Map<string, readonly Reporter[]>>();
+const recoveryKinds = new WeakMap<TaskManager, Map<string, readonly RecoverySink[]>>();
 
 /**
  * Defines a tool's kind, so its queued tasks run again after a restart (whether a working one
@@ -23,9 +23,9 @@ export function defineRecoveryKind(manager: TaskManager, kind: string, fn: TaskF
   let kinds = recoveryKinds.get(manager);
   if (!kinds) recoveryKinds.set(manager, (kinds = new Map()));
   if (kinds.has(kind)) return;
-  const sinks = [...options.configured, progressMemoOf(manager)];
+  const sinks = [...options.configured, progressMemoOf(manager)].map((sink) => new RecoverySink(sink));
   try {
-    manager.define(kind, fn, { resumable: options.resumable, reporters: sinks.map((sink) => new RecoverySink(sink)) });
+    manager.define(kind, fn, { resumable: options.resumable, reporters: sinks });
   } catch (error) {
     // The core refuses a second definition as InvalidArgumentError('kind', kind, 'a kind not defined yet').
     if (!(error instanceof InvalidArgumentError && error.argument === 'kind' && error.value === kind)) throw error;
@@ -38,15 +38,13 @@ export function defineRecoveryKind(manager: TaskManager, kind: string, fn: TaskF
 /**
  * The reporters of a call's task: the memo first (a request sink reads its facts), the `reporters`
  * option's sinks (shared by every task, so a task's end does not close them), then `request`'s;
- * and silenced, the sinks its kind carries that are not this server's.
+ * and silenced, the sinks its kind carries (each its own sink to the core, so that silencing it
+ * keeps the task from the kind's channel only, not from a manager's sink it wraps).
  */
 export function callReporters(manager: TaskManager, kind: string, configured: readonly Reporter[], request: readonly (Reporter | undefined)[]): Reporter[] {
-  const memo = progressMemoOf(manager);
-  const reporters: Reporter[] = [memo];
+  const reporters: Reporter[] = [progressMemoOf(manager)];
   for (const reporter of configured) reporters.push(shared(reporter, KeptOpen));
-  for (const sink of recoveryKinds.get(manager)?.get(kind) ?? []) {
-    if (sink !== memo && !configured.includes(sink)) reporters.push(shared(sink, Silenced));
-  }
+  for (const sink of recoveryKinds.get(manager)?.get(kind) ?? []) reporters.push(shared(sink, Silenced));
   for (const reporter of request) if (reporter) reporters.push(reporter);
   return reporters;
 }
@@ -63,24 +61,31 @@ function shared(sink: Reporter, Class: Wrapper): Reporter {
   return wrapper;
 }
 
-/** A shared sink attached to one task: everything but `close`, which is its owner's (or the manager's at shutdown). */
-class KeptOpen implements Reporter {
+/** Delivers to `sink`: everything but `close`. */
+class Forwarding implements Reporter {
   readonly name: string;
 
-  constructor(readonly wraps: Reporter) {
-    this.name = nameOf(wraps);
+  constructor(protected readonly sink: Reporter) {
+    this.name = nameOf(sink);
   }
 
   get eventTypes(): readonly TaskEventType[] | undefined {
-    return this.wraps.eventTypes;
+    return this.sink.eventTypes;
   }
 
   onEvent(event: TaskEvent): void | Promise<void> {
-    return this.wraps.onEvent(event);
+    return this.sink.onEvent(event);
   }
 
   flush(): void | Promise<void> {
-    return this.wraps.flush?.();
+    return this.sink.flush?.();
+  }
+}
+
+/** A shared sink attached to one task: everything but `close`, which is its owner's (or the manager's at shutdown). */
+class KeptOpen extends Forwarding {
+  get wraps(): Reporter {
+    return this.sink;
   }
 }
 
@@ -100,12 +105,13 @@ class Silenced implements Reporter {
 
 /**
  * A sink as a kind definition carries it: for the tasks no call of this process attached it to
- * (the core gives it none of those), with this process's events only, as a kind's sinks see them;
- * closed by the manager at shutdown.
+ * (each call silences it), with this process's events only, as a kind's sinks see them; closed by
+ * the manager at shutdown. Not a `wraps` of the sink: to the core it is a sink of its own, so a
+ * call that silences it does not also keep its task from the manager's channel of the same sink.
  */
-class RecoverySink extends KeptOpen {
+class RecoverySink extends Forwarding {
   close(): void | Promise<void> {
-    return this.wraps.close?.();
+    return this.sink.close?.();
   }
 }
 

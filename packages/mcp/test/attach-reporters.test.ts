@@ -101,6 +101,21 @@ describe('the reporters option, SDK v1', () => {
     expect([first.closed, second.closed]).toEqual([0, 0]);
   });
 
+  it("leaves a sink that is also the manager's every task: another server's calls' tasks reach it through the manager", async () => {
+    const audit = new Recorder('audit');
+    const all = new Recorder('all');
+    manager = newManager({ reporters: [audit, all] });
+    // The first server defines the tools' kinds with `audit` among their sinks; the second has none.
+    const a = await inMemory({ manager, headway: { reporters: [audit] } });
+    setups.push(a);
+    const b = await inMemory({ manager });
+    setups.push(b);
+    await b.client.callTool({ name: 'slow_inline', arguments: { ms: 200 } });
+    expectEveryEventOnce(audit, all, await endedTask(all, manager, 'slow-inline'));
+    await a.client.callTool({ name: 'slow_auto', arguments: { ms: 200 } });
+    expectEveryEventOnce(audit, all, await endedTask(all, manager, 'slow-auto'));
+  });
+
   it('sees a task recovered after a restart, which no call started here, once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'headway-attach-reporters-'));
     try {
