@@ -139,4 +139,18 @@ describe('EventHub: a global sink attached to a task', () => {
     a.wraps = b;
     expect(() => hub.attach('t', [b])).toThrow(InvalidArgumentError);
   });
+
+  it('attaches none of the reporters of a watch it refuses for a wraps', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const m = manager();
+    m.define('gated', () => gate);
+    const task = await m.create({ kind: 'gated', reporters: [recorder('own')] });
+    const fine = sink('fine');
+    await expect(m.watch(task.id, [fine, { name: 'odd', wraps: 5, onEvent: () => undefined } as never])).rejects.toThrow(/wraps of reporter "odd"/);
+    open();
+    await task.wait();
+    await m.flush();
+    expect([fine.events, fine.closed]).toEqual([[], 0]);
+  });
 });

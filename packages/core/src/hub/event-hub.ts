@@ -81,16 +81,11 @@ export class EventHub {
    * reporter added with `add` whose sink (`Reporter.wraps`) one of them has gets none of this task's.
    */
   attach(taskId: string, reporters: readonly Reporter[], options: { close?: boolean } = {}): Attachment {
-    const mine: ReporterChannel[] = [];
-    if (reporters.length > 0) {
-      const channels = this.perTask.get(taskId) ?? [];
-      for (const reporter of reporters) {
-        const channel = new ReporterChannel(reporter, this.channelOptions);
-        if (options.close === false) this.keepOpen.add(channel);
-        channels.push(channel);
-        mine.push(channel);
-      }
-      this.perTask.set(taskId, channels);
+    // All made before any is attached: a reporter refused (its `wraps`, `eventTypes`…) attaches none.
+    const mine = reporters.map((reporter) => new ReporterChannel(reporter, this.channelOptions));
+    if (mine.length > 0) {
+      if (options.close === false) for (const channel of mine) this.keepOpen.add(channel);
+      this.perTask.set(taskId, [...(this.perTask.get(taskId) ?? []), ...mine]);
     }
     const take = (last: TaskEvent | undefined): boolean => {
       const channels = this.perTask.get(taskId);
